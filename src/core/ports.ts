@@ -1,0 +1,183 @@
+/**
+ * The ports through which the core speaks to the world. The core never imports
+ * `@forge/*`: the Forge adapters in `src/forge/` implement these interfaces, and
+ * tests use in-memory fakes (`test/fakes/`) or the local runtime.
+ */
+
+/** Wall clock, injectable so tests can move time (signature tolerance, TTLs, rotation windows). */
+export interface Clock {
+  /** Milliseconds since the Unix epoch. */
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+// ---------------------------------------------------------------------------
+// Jira
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface JiraRequest {
+  method: HttpMethod;
+  /** Path below the site, starting with `/rest/api/3/...`, query string included. */
+  path: string;
+  /** JSON body; serialised by the transport. */
+  body?: unknown;
+}
+
+export interface JiraResponse {
+  status: number;
+  /** Header names in lower case. */
+  headers: Record<string, string>;
+  /** Parsed JSON body, or undefined for an empty body. Non-JSON bodies come as a string. */
+  body: unknown;
+}
+
+/**
+ * Raw HTTP access to the Jira REST API of the current site. The Forge adapter is
+ * `api.asApp().requestJira` / `api.asUser().requestJira`; everything above the
+ * transport (paths, bodies, error mapping, retries) lives in the core's
+ * `JiraClient` so it is the same code locally, in tests and in Forge.
+ */
+export interface JiraTransport {
+  request(request: JiraRequest): Promise<JiraResponse>;
+}
+
+// ---------------------------------------------------------------------------
+// Storage (Forge KVS semantics: see FORGE-FACTS.md "Storage")
+
+export interface SetOptions {
+  /** Time to live in seconds (Forge: ≤ 1 year; expired data may linger up to 48 h). */
+  ttlSeconds?: number;
+  /** Forge `keyPolicy: 'FAIL_IF_EXISTS'`: when the key exists, nothing is written and `set` answers false. */
+  ifAbsent?: boolean;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Present when there are more results. */
+  nextCursor?: string;
+}
+
+export interface KeyValueEntry<T> {
+  key: string;
+  value: T;
+}
+
+/** One operation of an all-or-nothing transaction (Forge: ≤ 25 operations). */
+export type TransactionOperation =
+  | { kind: 'set'; key: string; value: unknown; entity?: string }
+  | { kind: 'delete'; key: string; entity?: string };
+
+export type EntityRangeCondition =
+  | { op: 'beginsWith'; value: string | number }
+  | { op: 'between'; from: string | number; to: string | number }
+  | { op: 'equalTo'; value: string | number }
+  | { op: 'greaterThan'; value: string | number }
+  | { op: 'greaterThanEqualTo'; value: string | number }
+  | { op: 'lessThan'; value: string | number }
+  | { op: 'lessThanEqualTo'; value: string | number };
+
+export interface EntityQuery {
+  /** Index name as declared in manifest.yml `app.storage.entities[].indexes`. */
+  index: string;
+  /** Values of the index's partition attributes, in declaration order (omit for single-attribute indexes). */
+  partition?: Array<string | number | boolean>;
+  /** Condition on the index's range attribute (for single-attribute indexes: the attribute itself). */
+  range?: EntityRangeCondition;
+  sort?: 'ASC' | 'DESC';
+  /** ≤ 100 (Forge page limit). */
+  limit?: number;
+  cursor?: string;
+}
+
+/**
+ * Key-value and custom-entity storage with Forge KVS semantics. Keys ≤ 500
+ * characters of `[a-zA-Z0-9:._\s-#]`; values ≤ 240 KiB.
+ */
+export interface KeyValueStore {
+  get<T>(key: string): Promise<T | undefined>;
+  /** Answers false only when `ifAbsent` was asked and the key already existed. */
+  set(key: string, value: unknown, options?: SetOptions): Promise<boolean>;
+  delete(key: string): Promise<void>;
+  /** Keys beginning with `prefix`, in key order, ≤ 100 a page. */
+  list<T>(prefix: string, options?: { limit?: number; cursor?: string }): Promise<Page<KeyValueEntry<T>>>;
+  /** All-or-nothing, ≤ 25 operations. */
+  transact(operations: TransactionOperation[]): Promise<void>;
+
+  entityGet<T>(entity: string, key: string): Promise<T | undefined>;
+  entitySet(entity: string, key: string, value: object): Promise<void>;
+  entityDelete(entity: string, key: string): Promise<void>;
+  entityQuery<T>(entity: string, query: EntityQuery): Promise<Page<KeyValueEntry<T>>>;
+}
+
+/** Forge secret storage (`kvs.setSecret` …): encrypted, never listed. */
+export interface SecretStore {
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------
+// Queue (Forge async events)
+
+export interface QueueMessage {
+  /** A JSON object (Forge: ≤ 200 KB a push, ≤ 50 events a push). */
+  body: Record<string, unknown>;
+  /** ≤ 900 s. */
+  delayInSeconds?: number;
+}
+
+export interface Queue {
+  push(messages: QueueMessage[]): Promise<void>;
+}
+
+/** Thrown by a consumer to ask the platform for a retry (Forge `InvocationError`). */
+export class RetryLaterError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+    readonly reason: 'rate-limited' | 'retry-requested' = 'retry-requested',
+  ) {
+    super(message);
+    this.name = 'RetryLaterError';
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Outbound notifications (Slack incoming webhook); optional egress.
+
+export interface HttpPoster {
+  /** POSTs JSON to an allowed external URL; answers the HTTP status. */
+  postJson(url: string, body: unknown): Promise<number>;
+}
+
+// ---------------------------------------------------------------------------
+// Logging: never pass secrets, signatures or raw bodies.
+
+export interface Logger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export const consoleLogger: Logger = {
+  info: (message, fields) => console.log(JSON.stringify({ level: 'info', message, ...fields })),
+  warn: (message, fields) => console.warn(JSON.stringify({ level: 'warn', message, ...fields })),
+  error: (message, fields) => console.error(JSON.stringify({ level: 'error', message, ...fields })),
+};
+
+/** Everything the core needs from the platform, wired once per invocation. */
+export interface Platform {
+  /** Jira as the app (`asApp`). */
+  jira: JiraTransport;
+  store: KeyValueStore;
+  secrets: SecretStore;
+  queue: Queue;
+  clock: Clock;
+  logger: Logger;
+  /** Optional outbound HTTP for notifications; absent = notifications off. */
+  http?: HttpPoster;
+  /** The site's base URL (e.g. `https://acme.atlassian.net`), for `/browse/KEY` links. */
+  siteUrl(): Promise<string>;
+}
