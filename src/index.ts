@@ -6,3 +6,4 @@ export { webtrigger } from './forge/entry/webtrigger';
 export { resolver } from './forge/entry/resolver';
 export { consumer } from './forge/entry/consumer';
 export { housekeeping } from './forge/entry/housekeeping';
+export { panelResolver } from './forge/entry/panel-resolver';
