@@ -1,0 +1,62 @@
+/**
+ * `JiraTransport` over Forge's product fetch. The core builds full paths
+ * (`/rest/api/3/issue/SEC-1?fields=summary`) with its own encoding, so the
+ * `route` tagged template (which escapes interpolations) cannot be used on
+ * them; `assumeTrustedRoute` is applied only after checking the path stays
+ * inside the REST API, which is the manipulation `route` exists to prevent.
+ */
+import api, { assumeTrustedRoute } from '@forge/api';
+import type { JiraRequest, JiraResponse, JiraTransport } from '../../core/ports';
+
+type RequestJira = ReturnType<typeof api.asApp>['requestJira'];
+
+/** Only `/rest/...` paths, no traversal (`..`, encoded or not), no backslashes, no fragment. */
+export function assertSafeJiraPath(path: string): void {
+  const pathPart = path.split('?')[0] ?? '';
+  if (!path.startsWith('/rest/') || /(^|\/)(\.|%2e){2}(\/|$)/i.test(pathPart) || pathPart.includes('\\') || path.includes('#')) {
+    throw new Error(`Refusing Jira path outside /rest/: ${JSON.stringify(path)}`);
+  }
+}
+
+async function toJiraResponse(response: Awaited<ReturnType<RequestJira>>): Promise<JiraResponse> {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    headers[name.toLowerCase()] = value;
+  });
+  const text = await response.text();
+  let body: unknown;
+  if (text.length > 0) {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = text; // Jira answers HTML or plain text on some gateway errors
+    }
+  }
+  return { status: response.status, headers, body };
+}
+
+function transport(requestJira: () => RequestJira): JiraTransport {
+  return {
+    async request(request: JiraRequest): Promise<JiraResponse> {
+      assertSafeJiraPath(request.path);
+      const headers: Record<string, string> = { Accept: 'application/json' };
+      const init: NonNullable<Parameters<RequestJira>[1]> = { method: request.method, headers };
+      if (request.body !== undefined) {
+        headers['Content-Type'] = 'application/json';
+        init.body = JSON.stringify(request.body);
+      }
+      const response = await requestJira()(assumeTrustedRoute(request.path), init);
+      return toJiraResponse(response);
+    },
+  };
+}
+
+/** Jira as the app (`api.asApp()`): web triggers, consumers, and resolvers after their permission check. */
+export function forgeAppJira(): JiraTransport {
+  return transport(() => api.asApp().requestJira);
+}
+
+/** Jira as the invoking user (`api.asUser()`): resolvers' permission checks. Not available in web triggers. */
+export function forgeUserJira(): JiraTransport {
+  return transport(() => api.asUser().requestJira);
+}

@@ -1,0 +1,101 @@
+/**
+ * `KeyValueStore` over @forge/kvs (storage-reference/kvs-api). The port keeps
+ * Forge's limits (≤ 100 a page, ≤ 25 operations a transaction) so the core
+ * cannot depend on something Forge would refuse.
+ */
+import { ForgeKvsAPIError, kvs, Sort, WhereConditions } from '@forge/kvs';
+import type {
+  EntityQuery,
+  EntityRangeCondition,
+  KeyValueEntry,
+  KeyValueStore,
+  Page,
+  SetOptions,
+  TransactionOperation,
+} from '../../core/ports';
+
+const MAX_PAGE = 100;
+const MAX_TRANSACTION_OPERATIONS = 25;
+
+const pageLimit = (limit: number | undefined) => Math.min(Math.max(limit ?? MAX_PAGE, 1), MAX_PAGE);
+
+function whereClause(range: EntityRangeCondition) {
+  switch (range.op) {
+    case 'beginsWith':
+      return WhereConditions.beginsWith(range.value);
+    case 'between':
+      return WhereConditions.between(range.from, range.to);
+    case 'equalTo':
+      return WhereConditions.equalTo(range.value);
+    case 'greaterThan':
+      return WhereConditions.greaterThan(range.value);
+    case 'greaterThanEqualTo':
+      return WhereConditions.greaterThanEqualTo(range.value);
+    case 'lessThan':
+      return WhereConditions.lessThan(range.value);
+    case 'lessThanEqualTo':
+      return WhereConditions.lessThanEqualTo(range.value);
+  }
+}
+
+function toPage<T>(result: { results: Array<{ key: string; value: T }>; nextCursor?: string }): Page<KeyValueEntry<T>> {
+  const items = result.results.map(({ key, value }) => ({ key, value }));
+  return result.nextCursor ? { items, nextCursor: result.nextCursor } : { items };
+}
+
+export function forgeKeyValueStore(): KeyValueStore {
+  return {
+    get: <T>(key: string) => kvs.get<T>(key),
+
+    async set(key, value, options: SetOptions = {}) {
+      const ttl = options.ttlSeconds === undefined ? undefined : { value: options.ttlSeconds, unit: 'SECONDS' as const };
+      try {
+        if (options.ifAbsent) await kvs.set(key, value, { keyPolicy: 'FAIL_IF_EXISTS', ...(ttl ? { ttl } : {}) });
+        else await kvs.set(key, value, ttl ? { ttl } : undefined);
+        return true;
+      } catch (error) {
+        // FAIL_IF_EXISTS on an existing key is an expected answer, not a failure.
+        if (options.ifAbsent && error instanceof ForgeKvsAPIError && error.code === 'KEY_CONFLICT') return false;
+        throw error;
+      }
+    },
+
+    delete: (key) => kvs.delete(key),
+
+    async list<T>(prefix: string, options: { limit?: number; cursor?: string } = {}) {
+      let query = kvs.query().where('key', WhereConditions.beginsWith(prefix)).limit(pageLimit(options.limit));
+      if (options.cursor) query = query.cursor(options.cursor);
+      return toPage(await query.getMany<T>());
+    },
+
+    async transact(operations: TransactionOperation[]) {
+      if (operations.length === 0) return;
+      if (operations.length > MAX_TRANSACTION_OPERATIONS) {
+        throw new Error(`A Forge transaction holds at most ${MAX_TRANSACTION_OPERATIONS} operations, got ${operations.length}`);
+      }
+      const tx = kvs.transact();
+      for (const op of operations) {
+        const entity = op.entity ? { entityName: op.entity } : undefined;
+        if (op.kind === 'set') tx.set(op.key, op.value, entity);
+        else tx.delete(op.key, entity);
+      }
+      await tx.execute();
+    },
+
+    entityGet: <T>(entity: string, key: string) => kvs.entity<T>(entity).get(key),
+    entitySet: (entity, key, value) => kvs.entity<object>(entity).set(key, value),
+    entityDelete: (entity, key) => kvs.entity(entity).delete(key),
+
+    async entityQuery<T>(entity: string, query: EntityQuery) {
+      let builder = kvs
+        .entity<T>(entity)
+        .query()
+        .index(query.index, query.partition ? { partition: query.partition } : undefined)
+        .sort(query.sort === 'DESC' ? Sort.DESC : Sort.ASC)
+        .limit(pageLimit(query.limit));
+      if (query.range) builder = builder.where(whereClause(query.range));
+      if (query.cursor) builder = builder.cursor(query.cursor);
+      return toPage(await builder.getMany());
+    },
+  };
+}
