@@ -1,0 +1,327 @@
+/**
+ * Jira metadata the mapping needs (create metadata, issue types, priorities,
+ * resolutions, statuses), read through the app's transport and cached: create
+ * metadata changes rarely, and every Jira call costs points from the app's
+ * shared hourly budget (FORGE-FACTS.md "Jira REST rate limits"). Two cache
+ * layers: in memory for the life of one invocation, and KVS with a TTL across
+ * invocations. The sync engine calls `invalidate` when Jira rejects a field,
+ * so a stale cache costs one failed write, never a wrong configuration forever.
+ */
+import { z } from 'zod';
+import type { Clock, JiraTransport, KeyValueStore } from '../ports';
+import { callJira, query, segment } from './http';
+
+// ---------------------------------------------------------------------------
+// Parsed shapes (lenient: unknown properties are ignored, optional ones may be missing)
+
+/** One allowed value of a field: options have `value`, priorities/components/versions `name`. */
+export interface AllowedValue {
+  id?: string;
+  value?: string;
+  name?: string;
+  /** Cascading select: the child options of a parent option. */
+  children?: AllowedValue[];
+  disabled?: boolean;
+}
+
+const allowedValueSchema: z.ZodType<AllowedValue> = z.lazy(() =>
+  z.looseObject({
+    id: z.union([z.string(), z.number()]).transform(String).optional(),
+    value: z.string().optional(),
+    name: z.string().optional(),
+    children: z.array(allowedValueSchema).optional().catch(undefined),
+    disabled: z.boolean().optional().catch(undefined),
+  }),
+) as z.ZodType<AllowedValue>;
+
+export const fieldSchemaSchema = z.looseObject({
+  type: z.string(),
+  items: z.string().optional(),
+  system: z.string().optional(),
+  custom: z.string().optional(),
+  customId: z.number().optional(),
+});
+export type JiraFieldSchema = z.infer<typeof fieldSchemaSchema>;
+
+export const createMetaFieldSchema = z.looseObject({
+  fieldId: z.string().min(1),
+  key: z.string().optional(),
+  name: z.string(),
+  required: z.boolean().catch(false),
+  schema: fieldSchemaSchema,
+  allowedValues: z.array(z.unknown()).optional(),
+  hasDefaultValue: z.boolean().optional().catch(undefined),
+  operations: z.array(z.string()).optional().catch(undefined),
+});
+
+export interface CreateMetaField {
+  fieldId: string;
+  key: string;
+  name: string;
+  required: boolean;
+  schema: JiraFieldSchema;
+  allowedValues?: AllowedValue[];
+  hasDefaultValue?: boolean;
+  operations?: string[];
+}
+
+/** The create screen of one project + issue type, as Jira describes it. */
+export interface CreateMeta {
+  projectKey: string;
+  projectId: string;
+  issueTypeId: string;
+  fields: CreateMetaField[];
+}
+
+export interface IssueTypeSummary {
+  id: string;
+  name: string;
+  subtask?: boolean;
+}
+export interface ProjectSummary {
+  id: string;
+  key: string;
+  name: string;
+}
+export interface NamedRef {
+  id: string;
+  name: string;
+}
+/** A status of a project's issue type, from `GET /project/{key}/statuses`. */
+export interface StatusSummary extends NamedRef {
+  categoryKey?: string;
+}
+
+/** Parses one field leniently: a field that cannot be understood is dropped, not fatal. */
+export function parseCreateMetaField(raw: unknown): CreateMetaField | undefined {
+  const parsed = createMetaFieldSchema.safeParse(raw);
+  if (!parsed.success) return undefined;
+  const f = parsed.data;
+  const allowedValues: AllowedValue[] = [];
+  for (const value of f.allowedValues ?? []) {
+    const v = allowedValueSchema.safeParse(value);
+    if (v.success) allowedValues.push(v.data);
+  }
+  return {
+    fieldId: f.fieldId,
+    key: f.key ?? f.fieldId,
+    name: f.name,
+    required: f.required,
+    schema: f.schema,
+    ...(f.allowedValues ? { allowedValues } : {}),
+    ...(f.hasDefaultValue !== undefined ? { hasDefaultValue: f.hasDefaultValue } : {}),
+    ...(f.operations ? { operations: f.operations } : {}),
+  };
+}
+
+const createMetaPageSchema = z.looseObject({
+  // Jira Cloud answers `fields`; older deployments and some docs show `results`.
+  fields: z.array(z.unknown()).optional(),
+  results: z.array(z.unknown()).optional(),
+  startAt: z.number().optional(),
+  maxResults: z.number().optional(),
+  total: z.number().optional(),
+});
+
+const issueTypesPageSchema = z.looseObject({
+  issueTypes: z.array(z.looseObject({ id: z.string(), name: z.string(), subtask: z.boolean().optional() })).optional(),
+  createMetaIssueType: z.array(z.looseObject({ id: z.string(), name: z.string(), subtask: z.boolean().optional() })).optional(),
+  startAt: z.number().optional(),
+  maxResults: z.number().optional(),
+  total: z.number().optional(),
+});
+
+const projectPageSchema = z.looseObject({
+  values: z.array(z.looseObject({ id: z.string(), key: z.string(), name: z.string() })),
+  isLast: z.boolean().optional(),
+  startAt: z.number().optional(),
+  maxResults: z.number().optional(),
+  total: z.number().optional(),
+});
+
+const namedListSchema = z.array(z.looseObject({ id: z.union([z.string(), z.number()]).transform(String), name: z.string() }));
+
+const projectStatusesSchema = z.array(
+  z.looseObject({
+    id: z.string(),
+    name: z.string().optional(),
+    statuses: z.array(
+      z.looseObject({
+        id: z.string(),
+        name: z.string(),
+        statusCategory: z.looseObject({ key: z.string().optional() }).optional(),
+      }),
+    ),
+  }),
+);
+
+const cachedCreateMetaSchema = z.object({
+  projectKey: z.string(),
+  projectId: z.string(),
+  issueTypeId: z.string(),
+  fields: z.array(z.unknown()),
+  fetchedAt: z.number(),
+});
+
+/** KVS TTL of cached create metadata; edits in Jira reach the app after at most this long (or at the first rejected write). */
+export const CREATE_META_TTL_SECONDS = 24 * 60 * 60;
+/** Priorities and resolutions are global and change even more rarely. */
+export const GLOBAL_META_TTL_SECONDS = 24 * 60 * 60;
+
+const PAGE_SIZE = 50;
+/** A create screen with more fields than this is not plausible; stop paging instead of looping forever. */
+const MAX_PAGES = 20;
+
+export function createMetaCacheKey(projectKey: string, issueTypeId: string): string {
+  return `cache:createmeta:${projectKey}:${issueTypeId}`;
+}
+
+export class JiraMetadata {
+  private readonly memory = new Map<string, unknown>();
+
+  constructor(
+    private readonly jira: JiraTransport,
+    private readonly store: KeyValueStore,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Create metadata of one project + issue type: memory, then KVS, then Jira (all pages). */
+  async getCreateMeta(projectKey: string, issueTypeId: string, options: { refresh?: boolean } = {}): Promise<CreateMeta> {
+    const key = createMetaCacheKey(projectKey, issueTypeId);
+    if (!options.refresh) {
+      const inMemory = this.memory.get(key) as CreateMeta | undefined;
+      if (inMemory) return inMemory;
+      const stored = cachedCreateMetaSchema.safeParse(await this.store.get(key));
+      if (stored.success && this.clock.now() - stored.data.fetchedAt < CREATE_META_TTL_SECONDS * 1000) {
+        const meta: CreateMeta = {
+          projectKey: stored.data.projectKey,
+          projectId: stored.data.projectId,
+          issueTypeId: stored.data.issueTypeId,
+          fields: stored.data.fields.map(parseCreateMetaField).filter((f): f is CreateMetaField => f !== undefined),
+        };
+        this.memory.set(key, meta);
+        return meta;
+      }
+    }
+    const fields: CreateMetaField[] = [];
+    let startAt = 0;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const raw = await callJira<unknown>(
+        this.jira,
+        'GET',
+        `/rest/api/3/issue/createmeta/${segment(projectKey)}/issuetypes/${segment(issueTypeId)}${query({ startAt, maxResults: PAGE_SIZE })}`,
+      );
+      const parsed = createMetaPageSchema.parse(raw);
+      const items = parsed.fields ?? parsed.results ?? [];
+      for (const item of items) {
+        const field = parseCreateMetaField(item);
+        if (field) fields.push(field);
+      }
+      startAt += items.length;
+      if (items.length === 0 || parsed.total === undefined || startAt >= parsed.total) break;
+    }
+    const projectId = await this.projectId(projectKey);
+    const meta: CreateMeta = { projectKey, projectId, issueTypeId, fields };
+    this.memory.set(key, meta);
+    await this.store.set(key, { ...meta, fetchedAt: this.clock.now() }, { ttlSeconds: CREATE_META_TTL_SECONDS });
+    return meta;
+  }
+
+  /** Issue types that can be created in a project (from the create metadata endpoint, paginated). */
+  async listIssueTypes(projectKey: string): Promise<IssueTypeSummary[]> {
+    const result: IssueTypeSummary[] = [];
+    let startAt = 0;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const raw = await callJira<unknown>(
+        this.jira,
+        'GET',
+        `/rest/api/3/issue/createmeta/${segment(projectKey)}/issuetypes${query({ startAt, maxResults: PAGE_SIZE })}`,
+      );
+      const parsed = issueTypesPageSchema.parse(raw);
+      const items = parsed.issueTypes ?? parsed.createMetaIssueType ?? [];
+      for (const item of items) result.push({ id: item.id, name: item.name, ...(item.subtask !== undefined ? { subtask: item.subtask } : {}) });
+      startAt += items.length;
+      if (items.length === 0 || parsed.total === undefined || startAt >= parsed.total) break;
+    }
+    return result;
+  }
+
+  /** Projects the app can see, optionally filtered by name/key (first page of up to 50). */
+  async listProjects(search?: string): Promise<ProjectSummary[]> {
+    const raw = await callJira<unknown>(
+      this.jira,
+      'GET',
+      `/rest/api/3/project/search${query({ query: search || undefined, maxResults: PAGE_SIZE, orderBy: 'key' })}`,
+    );
+    return projectPageSchema.parse(raw).values.map((p) => ({ id: p.id, key: p.key, name: p.name }));
+  }
+
+  async getPriorities(): Promise<NamedRef[]> {
+    return this.cachedGlobal('cache:priorities', '/rest/api/3/priority');
+  }
+
+  async getResolutions(): Promise<NamedRef[]> {
+    return this.cachedGlobal('cache:resolutions', '/rest/api/3/resolution');
+  }
+
+  /** Statuses the issue type can be in, in this project (one call per project, cached per invocation). */
+  async getProjectStatuses(projectKey: string, issueTypeId: string): Promise<StatusSummary[]> {
+    const memoryKey = `statuses:${projectKey}`;
+    let parsed = this.memory.get(memoryKey) as z.infer<typeof projectStatusesSchema> | undefined;
+    if (!parsed) {
+      parsed = projectStatusesSchema.parse(await callJira<unknown>(this.jira, 'GET', `/rest/api/3/project/${segment(projectKey)}/statuses`));
+      this.memory.set(memoryKey, parsed);
+    }
+    const type = parsed.find((t) => t.id === issueTypeId);
+    return (type?.statuses ?? []).map((s) => ({
+      id: s.id,
+      name: s.name,
+      ...(s.statusCategory?.key ? { categoryKey: s.statusCategory.key } : {}),
+    }));
+  }
+
+  /** Forgets cached create metadata (one issue type, or every issue type of the project seen in this invocation). */
+  async invalidate(projectKey: string, issueTypeId?: string): Promise<void> {
+    if (issueTypeId !== undefined) {
+      const key = createMetaCacheKey(projectKey, issueTypeId);
+      this.memory.delete(key);
+      await this.store.delete(key);
+    } else {
+      const prefix = `cache:createmeta:${projectKey}:`;
+      let cursor: string | undefined;
+      do {
+        const page = await this.store.list<unknown>(prefix, { limit: 100, ...(cursor ? { cursor } : {}) });
+        for (const entry of page.items) await this.store.delete(entry.key);
+        cursor = page.nextCursor;
+      } while (cursor);
+      for (const key of [...this.memory.keys()]) if (key.startsWith(prefix)) this.memory.delete(key);
+    }
+    this.memory.delete(`statuses:${projectKey}`);
+  }
+
+  private async projectId(projectKey: string): Promise<string> {
+    // Numeric keys are ids already; otherwise one light read (projects rarely change id, cached with the meta).
+    const memoryKey = `projectId:${projectKey}`;
+    const cached = this.memory.get(memoryKey);
+    if (typeof cached === 'string') return cached;
+    const raw = await callJira<unknown>(this.jira, 'GET', `/rest/api/3/project/${segment(projectKey)}`);
+    const id = z.looseObject({ id: z.string() }).parse(raw).id;
+    this.memory.set(memoryKey, id);
+    return id;
+  }
+
+  private async cachedGlobal(key: string, path: string): Promise<NamedRef[]> {
+    const inMemory = this.memory.get(key) as NamedRef[] | undefined;
+    if (inMemory) return inMemory;
+    const stored = z.object({ items: namedListSchema, fetchedAt: z.number() }).safeParse(await this.store.get(key));
+    if (stored.success && this.clock.now() - stored.data.fetchedAt < GLOBAL_META_TTL_SECONDS * 1000) {
+      const items = stored.data.items.map((i) => ({ id: i.id, name: i.name }));
+      this.memory.set(key, items);
+      return items;
+    }
+    const items = namedListSchema.parse(await callJira<unknown>(this.jira, 'GET', path)).map((i) => ({ id: i.id, name: i.name }));
+    this.memory.set(key, items);
+    await this.store.set(key, { items, fetchedAt: this.clock.now() }, { ttlSeconds: GLOBAL_META_TTL_SECONDS });
+    return items;
+  }
+}

@@ -1,0 +1,10 @@
+/** The mapping's public surface (the sync engine, resolvers and the preview import from here). */
+export type { MappingContext, MappingProblem, RenderedField, RenderedFields, RenderInput, CreateMeta, CreateMetaField, AllowedValue } from './types';
+export { renderIssueFields, sourceValues, renderMapping } from './render';
+export { valueFingerprint, canonicalJson } from './fingerprint';
+export { getPath, isSafePath } from './paths';
+export { renderTemplate, templatePaths } from './template';
+export { fieldKind, describeKind, type FieldKind } from './field-types';
+export { markdownToJiraAdf, markdownToSafeAdf, sanitizeAdf, JIRA_TEXT_LIMIT, type AdfDoc, type AdfNode } from './adf';
+export { UserDirectory } from './users';
+export { previewIssue, type IssuePreview } from './preview';
