@@ -115,7 +115,7 @@ export function installForgeHost(options: ForgeHostOptions): ForgeHost {
       if (push.payload.length > MAX_PUSH_EVENTS) return json(400, { message: `At most ${MAX_PUSH_EVENTS} events a push` });
       if (Buffer.byteLength(JSON.stringify(push.payload)) > MAX_PUSH_BYTES) return json(413, { errorMessage: 'The maximum payload size is 200KB.' });
       if (push.payload.some((e) => (e.delayInSeconds ?? 0) > 900 || (e.delayInSeconds ?? 0) < 0)) return json(400, { message: 'delayInSeconds must be between 0 and 900' });
-      queue.push(push.queueName, push.payload, push.jobId);
+      queue.push(push.queueName, push.payload, push.jobId || undefined);
       return json(201, {});
     }
     if (requestPath === '/graphql') {

@@ -116,7 +116,7 @@ export class LocalQueue {
   }
 
   /** Accepts a Forge push; validation of counts and sizes is left to the SDK and the route. */
-  push(queueName: string, events: Array<{ body: Record<string, unknown>; delayInSeconds?: number }>, jobId = randomUUID()): string {
+  push(queueName: string, events: Array<{ body: Record<string, unknown>; delayInSeconds?: number }>, jobId: string = randomUUID()): string {
     const now = Date.now();
     for (const event of events) {
       this.doc.data.events.push({

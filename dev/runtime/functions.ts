@@ -1,0 +1,152 @@
+/**
+ * Calls the app's functions the way Forge does: the handler named in
+ * manifest.yml (`index.webtrigger` → `require('src/index').webtrigger`), with
+ * the argument shapes of the Forge runtime (web trigger request, resolver
+ * `{ call, context }` + backend payload as @forge/resolver reads it, async
+ * event, scheduled trigger event), inside an invocation context so `asUser()`
+ * knows the user.
+ */
+import { randomUUID } from 'node:crypto';
+import * as path from 'node:path';
+import { runInvocation, LOCAL_CLOUD_ID, LOCAL_ENVIRONMENT_ID, type AppManifest, type AsyncEvent } from '../forge-host';
+
+type Handler = (...args: unknown[]) => unknown;
+
+export const INSTALL_CONTEXT = `ari:cloud:jira::site/${LOCAL_CLOUD_ID}`;
+
+export interface WebTriggerRequest {
+  method: string;
+  path: string;
+  userPath: string;
+  headers: Record<string, string[]>;
+  body: string;
+  queryParameters: Record<string, string[]>;
+  context: { cloudId: string; moduleKey: string };
+  contextToken: string;
+}
+
+export interface WebTriggerResponse {
+  statusCode: number;
+  headers: Record<string, string[]>;
+  body: string;
+}
+
+export class AppFunctions {
+  constructor(
+    private readonly manifest: AppManifest,
+    private readonly srcDir: string,
+  ) {}
+
+  /** The handler behind a function key; throws with a message naming what is missing. */
+  handler(functionKey: string): Handler {
+    const fn = this.manifest.functions.get(functionKey);
+    if (!fn) throw new Error(`manifest.yml has no function "${functionKey}"`);
+    const dot = fn.handler.lastIndexOf('.');
+    const file = fn.handler.slice(0, dot);
+    const exportName = fn.handler.slice(dot + 1);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- handlers are discovered from the manifest at run time
+    const mod = require(path.join(this.srcDir, file)) as Record<string, unknown>;
+    const handler = mod[exportName];
+    if (typeof handler !== 'function') throw new Error(`src/${file} does not export "${exportName}" (manifest function "${functionKey}")`);
+    return handler as Handler;
+  }
+
+  /** Loads every handler once, answering the problems (the runtime still starts; the routes answer 503). */
+  check(): string[] {
+    const problems: string[] = [];
+    for (const key of this.manifest.functions.keys()) {
+      try {
+        this.handler(key);
+      } catch (error) {
+        // Node appends the require stack; the first line says what is missing.
+        const message = (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+        if (!problems.includes(message)) problems.push(message);
+      }
+    }
+    return problems;
+  }
+
+  async webtrigger(moduleKey: string, request: Omit<WebTriggerRequest, 'context' | 'contextToken'>): Promise<WebTriggerResponse> {
+    const module = this.manifest.webtriggers.find((w) => w.key === moduleKey);
+    if (!module) return { statusCode: 404, headers: {}, body: `No web trigger module "${moduleKey}" in manifest.yml` };
+    const handler = this.handler(module.function);
+    const event: WebTriggerRequest = { ...request, context: { cloudId: LOCAL_CLOUD_ID, moduleKey }, contextToken: 'local' };
+    const result = await runInvocation({ functionKey: module.function, moduleKey, invocationId: randomUUID() }, async () =>
+      handler(event, { installContext: INSTALL_CONTEXT, principal: undefined, license: undefined }),
+    );
+    return toWebTriggerResponse(result);
+  }
+
+  /** A resolver call as @forge/resolver's `getDefinitions()` receives it. */
+  async resolve(input: {
+    moduleKey: string;
+    functionKey: string;
+    payload: unknown;
+    accountId: string;
+    context: Record<string, unknown>;
+  }): Promise<unknown> {
+    const module = this.manifest.uiModules.find((m) => m.key === input.moduleKey);
+    if (!module?.resolverFunction) throw new Error(`No UI module "${input.moduleKey}" with a resolver in manifest.yml`);
+    const handler = this.handler(module.resolverFunction);
+    const call = { call: { functionKey: input.functionKey, payload: input.payload }, context: { ...input.context, moduleKey: input.moduleKey } };
+    const backend = {
+      principal: { accountId: input.accountId },
+      installContext: INSTALL_CONTEXT,
+      license: undefined,
+      installation: undefined,
+    };
+    return runInvocation(
+      { functionKey: module.resolverFunction, moduleKey: input.moduleKey, accountId: input.accountId, invocationId: randomUUID() },
+      async () => handler(call, backend),
+    );
+  }
+
+  /**
+   * Delivers one async event. `function:` consumers get the AsyncEvent
+   * (@forge/events ≥ 2); the `resolver: { function, method }` form gets a
+   * resolver call whose payload is the body, with `retryContext` added as
+   * @forge/events 1.x did.
+   */
+  async consume(consumerKey: string, event: AsyncEvent): Promise<unknown> {
+    const consumer = this.manifest.consumers.find((c) => c.key === consumerKey);
+    if (!consumer) throw new Error(`No consumer "${consumerKey}" in manifest.yml`);
+    const handler = this.handler(consumer.function);
+    const invocation = { functionKey: consumer.function, moduleKey: consumer.key, invocationId: randomUUID() };
+    const backend = { installContext: INSTALL_CONTEXT, principal: undefined, license: undefined, installation: undefined };
+    if (consumer.method) {
+      const payload = { ...event.body, ...(event.retryContext ? { retryContext: event.retryContext } : {}) };
+      const call = {
+        call: { functionKey: consumer.method, payload, jobId: event.jobId },
+        context: { cloudId: LOCAL_CLOUD_ID, moduleKey: consumer.key, environmentId: LOCAL_ENVIRONMENT_ID, retryContext: event.retryContext },
+      };
+      return runInvocation(invocation, async () => handler(call, backend));
+    }
+    return runInvocation(invocation, async () => handler(event, backend));
+  }
+
+  async scheduled(moduleKey: string): Promise<unknown> {
+    const trigger = this.manifest.scheduledTriggers.find((t) => t.key === moduleKey);
+    if (!trigger) throw new Error(`No scheduled trigger "${moduleKey}" in manifest.yml`);
+    const handler = this.handler(trigger.function);
+    return runInvocation({ functionKey: trigger.function, moduleKey, invocationId: randomUUID() }, async () =>
+      handler({ context: { cloudId: LOCAL_CLOUD_ID, moduleKey }, contextToken: 'local' }, { installContext: INSTALL_CONTEXT, principal: undefined }),
+    );
+  }
+}
+
+/** Forge turns anything but `{ statusCode, headers?: {name: string[]}, body? }` into a 500. */
+function toWebTriggerResponse(result: unknown): WebTriggerResponse {
+  if (!result || typeof result !== 'object' || typeof (result as { statusCode?: unknown }).statusCode !== 'number') {
+    return { statusCode: 500, headers: {}, body: 'The web trigger handler returned an invalid response (Forge answers 500)' };
+  }
+  const r = result as { statusCode: number; headers?: unknown; body?: unknown };
+  const headers: Record<string, string[]> = {};
+  if (r.headers && typeof r.headers === 'object') {
+    for (const [name, value] of Object.entries(r.headers as Record<string, unknown>)) {
+      if (Array.isArray(value)) headers[name] = value.map(String);
+      else if (value !== undefined) return { statusCode: 500, headers: {}, body: `Header "${name}" must be a string array (Forge answers 500)` };
+    }
+  }
+  if (r.body !== undefined && typeof r.body !== 'string') return { statusCode: 500, headers: {}, body: 'The body must be a string (Forge answers 500)' };
+  return { statusCode: r.statusCode, headers, body: r.body ?? '' };
+}

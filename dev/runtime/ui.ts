@@ -1,0 +1,130 @@
+/**
+ * Serves the Custom UI resource (static/admin/build) the way Jira embeds it,
+ * with a small bridge shim in place of the host page: `window.__bridge.callBridge`
+ * answers the calls @forge/bridge makes (`invoke`, `getContext`, `navigate`,
+ * `getUrl`, `reload`, `enableTheming`, `showFlag` …), so the real @forge/bridge
+ * in the page runs unchanged.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.map': 'application/json',
+};
+
+export const contentType = (file: string) => CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream';
+
+export interface PageContext {
+  moduleKey: string;
+  extension: Record<string, unknown>;
+  accountId: string;
+  cloudId: string;
+  siteUrl: string;
+}
+
+/** The shim runs before the bundle; it must stay dependency-free ES2017 so any browser runs it. */
+function shim(context: PageContext): string {
+  const forgeContext = {
+    accountId: context.accountId,
+    accountType: 'licensed',
+    cloudId: context.cloudId,
+    siteUrl: context.siteUrl,
+    localId: `ari:cloud:ecosystem::extension/local/${context.moduleKey}`,
+    moduleKey: context.moduleKey,
+    environmentId: 'local',
+    environmentType: 'DEVELOPMENT',
+    locale: 'en-US',
+    timezone: 'UTC',
+    theme: { colorMode: 'light' },
+    extension: context.extension,
+  };
+  // JSON inside <script>: escape `<` so a value can never close the tag.
+  const data = JSON.stringify(forgeContext).replace(/</g, '\\u003c');
+  return `<script>(function(){
+var CONTEXT=${data};
+var SITE=CONTEXT.siteUrl;
+function jiraUrl(loc){
+  if(typeof loc==='string'){return loc.charAt(0)==='/'&&loc.indexOf('/jira')!==0&&loc.indexOf('/admin')!==0&&loc.indexOf('/project-settings')!==0?SITE+loc:loc;}
+  if(loc&&loc.url){return jiraUrl(loc.url);}
+  if(loc&&loc.target==='issue'&&loc.issueKey){return SITE+'/browse/'+encodeURIComponent(loc.issueKey);}
+  if(loc&&loc.target==='projectSettingsDetails'&&loc.projectKey){return '/project-settings/'+encodeURIComponent(loc.projectKey);}
+  if(loc&&loc.target==='module'&&loc.moduleKey){return '/admin';}
+  return SITE;
+}
+function toast(text){try{var d=document.createElement('div');d.textContent=text;d.setAttribute('role','status');d.style.cssText='position:fixed;right:16px;bottom:16px;padding:8px 12px;background:#172b4d;color:#fff;border-radius:4px;z-index:99999;font:14px sans-serif';document.body.appendChild(d);setTimeout(function(){d.remove();},4000);}catch(e){}}
+window.__bridge={callBridge:function(name,payload){
+  switch(name){
+    case 'invoke':
+      return fetch('/bridge/invoke',{method:'POST',credentials:'same-origin',headers:{'content-type':'application/json'},
+        body:JSON.stringify({functionKey:payload.functionKey,payload:payload.payload,context:{moduleKey:CONTEXT.moduleKey,extension:CONTEXT.extension}})})
+      .then(function(r){return r.text().then(function(t){
+        var body=t?JSON.parse(t):undefined;
+        if(!r.ok){throw new Error(body&&body.error&&body.error.message||('invoke failed: '+r.status));}
+        return payload.metadata!==undefined?{body:body,metadata:{}}:body;});});
+    case 'getContext': return Promise.resolve(JSON.parse(JSON.stringify(CONTEXT)));
+    case 'navigate':
+      var url=jiraUrl(payload);
+      if(payload&&payload.type==='new-tab'){window.open(url,'_blank');}else{window.location.assign(url);}
+      return Promise.resolve();
+    case 'getUrl': return Promise.resolve(new URL(jiraUrl(payload),window.location.href).toString());
+    case 'reload': window.location.reload(); return Promise.resolve();
+    case 'refresh': window.location.reload(); return Promise.resolve();
+    case 'enableTheming': document.documentElement.setAttribute('data-color-mode','light'); document.documentElement.setAttribute('data-theme','light:light dark:dark spacing:spacing typography:typography'); return Promise.resolve();
+    case 'showFlag': toast((payload&&(payload.title||payload.description))||''); return Promise.resolve({});
+    case 'closeFlag': return Promise.resolve();
+    case 'changeWindowTitle': if(payload&&payload.title){document.title=payload.title;} return Promise.resolve();
+    case 'emitReadyEvent': return Promise.resolve();
+    case 'on': case 'onPublic': return Promise.resolve(function(){});
+    case 'emit': case 'emitPublic': return Promise.resolve();
+    default: if(window.console){console.warn('[local bridge] unsupported call: '+name);} return Promise.resolve(undefined);
+  }
+}};
+})();</script>`;
+}
+
+export function renderPage(buildDir: string, context: PageContext): { status: number; html: string } {
+  const indexFile = path.join(buildDir, 'index.html');
+  if (!fs.existsSync(indexFile)) {
+    return {
+      status: 503,
+      html: `<!doctype html><meta charset="utf-8"><title>Backline: admin UI not built</title>
+<body style="font:16px sans-serif;max-width:40em;margin:3em auto">
+<h1>The admin page is not built yet</h1>
+<p>The Custom UI resource <code>static/admin/build</code> is missing. Build it with</p>
+<pre>npm run build:ui</pre>
+<p>then reload this page. (<code>npm start</code> builds it automatically when <code>static/admin/vite.config.ts</code> exists.)</p>
+</body>`,
+    };
+  }
+  const html = fs.readFileSync(indexFile, 'utf8');
+  const tag = shim(context);
+  // Before any script of the page, so @forge/bridge finds __bridge at import.
+  const at = html.search(/<head[^>]*>/i);
+  const injected = at >= 0 ? html.replace(/<head[^>]*>/i, (m) => `${m}${tag}`) : tag + html;
+  return { status: 200, html: injected };
+}
+
+/**
+ * A static asset of the build for a request path. Vite builds for Forge use
+ * relative URLs (`./assets/x.js`), so the same file is asked for below
+ * `/admin/`, `/project-settings/` or the root depending on the page.
+ */
+export function findAsset(buildDir: string, urlPath: string): string | undefined {
+  const decoded = decodeURIComponent(urlPath);
+  const candidates = [decoded, decoded.replace(/^\/admin\//, '/'), decoded.replace(/^\/project-settings\/(?:[A-Z][A-Z0-9_]*\/)?/, '/')];
+  for (const candidate of candidates) {
+    const file = path.normalize(path.join(buildDir, candidate));
+    if (!file.startsWith(buildDir + path.sep)) continue; // no escaping the build directory
+    if (fs.existsSync(file) && fs.statSync(file).isFile()) return file;
+  }
+  return undefined;
+}

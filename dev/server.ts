@@ -1,0 +1,348 @@
+/**
+ * The local runtime: one Node HTTP server hosting the app's Forge functions
+ * exactly as Forge calls them, on the local platform of ./forge-host, with the
+ * Jira simulator mounted at /jira. See ../../shared/spec/local-runtime.md.
+ *
+ * Routes:
+ *   ANY  /webtrigger/<moduleKey>     the web trigger (Forge request/response shapes)
+ *   POST /bridge/invoke              a resolver call `{ functionKey, payload, context: { moduleKey, extension } }`
+ *   GET  /admin, /project-settings/<KEY>   the Custom UI with the bridge shim (`?as=<user>` to act as someone)
+ *   ANY  /jira/...                   the Jira simulator
+ *   GET  /_local/queue               queued and dead-lettered events (inspection)
+ */
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import { installForgeHost, loadManifest, realJiraBackend, realJiraFromEnv, runInvocation, simulatorBackend, type ForgeHost } from './forge-host';
+import { INTERVAL_MS } from './forge-host/manifest';
+import { AppFunctions } from './runtime/functions';
+import { createSimulator, type JiraSimulator } from './runtime/simulator';
+import { contentType, findAsset, renderPage } from './runtime/ui';
+import { ACT_AS_COOKIE, requestAccountId, resolveAccountId } from './runtime/users';
+import { forgePlatform } from '../src/forge/adapters/platform';
+import { forgeSecretStore } from '../src/forge/adapters/secrets';
+import { ensureSigningSecret } from '../src/core/secrets/signing-secret';
+import { systemClock, type Platform } from '../src/core/ports';
+
+export type { JiraSimulator } from './runtime/simulator';
+
+export const REPO_ROOT = path.resolve(__dirname, '..');
+const WEBTRIGGER_MAX_BYTES = 5 * 1024 * 1024; // Forge's web trigger payload limit
+const INVOKE_MAX_BYTES = 500 * 1024; // Forge's front-end invoke request limit
+
+export interface LocalRuntimeOptions {
+  /** 0 = a free port. Default 8080. */
+  port?: number;
+  /** Default `.local/` in the repository. */
+  stateDir?: string;
+  /** Start from empty state. */
+  reset?: boolean;
+  /** The web trigger signing secret; default: the stored one, or a new one on first start. */
+  signingSecret?: string;
+  jiraOpenapiPath?: string;
+  /** Clock for the simulator and KVS TTLs. */
+  now?: () => number;
+  /** No console output. */
+  quiet?: boolean;
+  /** Scheduled trigger period; default the manifest's interval. 0 disables it. */
+  housekeepingIntervalMs?: number;
+  /** Multiplies queue delays and backoff (tests). Default 1. */
+  queueDelayScale?: number;
+}
+
+export interface LocalRuntime {
+  url: string;
+  webtriggerUrl: string;
+  signingSecret: string;
+  simulator: JiraSimulator;
+  /** True when dev/jira-sim was not available and a placeholder answers /jira. */
+  simulatorIsPlaceholder: boolean;
+  host: ForgeHost;
+  stateDir: string;
+  /** Runs `fn` inside an app invocation with the Forge platform, as a consumer would. */
+  withPlatform<T>(fn: (platform: Platform) => Promise<T>): Promise<T>;
+  waitForQueueIdle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function send(res: http.ServerResponse, status: number, body: string | Buffer, headers: Record<string, string | string[]> = {}): void {
+  res.writeHead(status, { 'content-length': Buffer.byteLength(body), ...headers });
+  res.end(body);
+}
+
+const sendJson = (res: http.ServerResponse, status: number, body: unknown) =>
+  send(res, status, JSON.stringify(body), { 'content-type': 'application/json' });
+
+function multiValueHeaders(req: http.IncomingMessage): Record<string, string[]> {
+  const headers: Record<string, string[]> = {};
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const name = req.rawHeaders[i]!.toLowerCase();
+    (headers[name] ??= []).push(req.rawHeaders[i + 1]!);
+  }
+  return headers;
+}
+
+/** Seeds the demo configuration through the app's own code when `src/core/config/demo.ts` exists. */
+async function seedDemoConfigurationIfAvailable(platform: Platform): Promise<'seeded' | 'unavailable'> {
+  const file = path.join(REPO_ROOT, 'src', 'core', 'config', 'demo.ts');
+  if (!fs.existsSync(file) && !fs.existsSync(file.replace(/\.ts$/, '.js'))) return 'unavailable';
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- written in parallel by another engineer; optional until it lands
+  const mod = require('../src/core/config/demo') as { seedDemoConfiguration?: (platform: Platform) => Promise<unknown> };
+  if (typeof mod.seedDemoConfiguration !== 'function') return 'unavailable';
+  await mod.seedDemoConfiguration(platform);
+  return 'seeded';
+}
+
+export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  const stateDir = path.resolve(options.stateDir ?? path.join(REPO_ROOT, '.local'));
+  const log = options.quiet ? () => undefined : (line: string) => console.log(line);
+  const manifest = loadManifest(path.join(REPO_ROOT, 'manifest.yml'));
+  const markerFile = path.join(stateDir, 'runtime.json');
+  if (options.reset) fs.rmSync(markerFile, { force: true });
+  const marker = fs.existsSync(markerFile) ? (JSON.parse(fs.readFileSync(markerFile, 'utf8')) as { demoSeededAt?: string }) : {};
+
+  const host = installForgeHost({
+    stateDir,
+    manifest,
+    reset: options.reset ?? false,
+    ...(options.now ? { now: options.now } : {}),
+    queue: {
+      delayScale: options.queueDelayScale ?? 1,
+      onError: (event, error) => log(`queue: consumer failed for event ${event.id} (retry ${event.retryContext?.retryCount ?? 0}): ${error instanceof Error ? error.message : String(error)}`),
+    },
+  });
+  const functions = new AppFunctions(manifest, path.join(REPO_ROOT, 'src'));
+  let simulator: JiraSimulator | undefined;
+  let baseUrl = '';
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) sendJson(res, 500, { error: { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) } });
+      else res.destroy();
+    });
+  });
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', baseUrl);
+    const method = req.method ?? 'GET';
+
+    if (url.pathname === '/jira' || url.pathname.startsWith('/jira/')) return proxyToSimulator(req, res, url);
+
+    const trigger = /^\/webtrigger\/([A-Za-z0-9_-]+)(\/.*)?$/.exec(url.pathname);
+    if (trigger) {
+      const body = await readBody(req, WEBTRIGGER_MAX_BYTES);
+      if (!body) return sendJson(res, 413, { message: 'Payload exceeds the 5 MB web trigger limit' });
+      const queryParameters: Record<string, string[]> = {};
+      for (const [k, v] of url.searchParams) (queryParameters[k] ??= []).push(v);
+      const result = await functions.webtrigger(trigger[1]!, {
+        method,
+        path: url.pathname,
+        userPath: trigger[2] ?? '',
+        headers: multiValueHeaders(req),
+        body: body.toString('utf8'),
+        queryParameters,
+      });
+      // Node joins repeated values itself when given an array.
+      return send(res, result.statusCode, result.body, result.headers);
+    }
+
+    if (url.pathname === '/bridge/invoke') {
+      if (method !== 'POST') return send(res, 405, '', { allow: 'POST' });
+      const raw = await readBody(req, INVOKE_MAX_BYTES);
+      if (!raw) return sendJson(res, 413, { error: { message: 'invoke payload exceeds 500 KB' } });
+      let input: { functionKey?: unknown; payload?: unknown; context?: { moduleKey?: unknown; extension?: unknown } };
+      try {
+        input = JSON.parse(raw.toString('utf8')) as typeof input;
+      } catch {
+        return sendJson(res, 400, { error: { message: 'invalid JSON' } });
+      }
+      if (typeof input.functionKey !== 'string') return sendJson(res, 400, { error: { message: 'functionKey is required' } });
+      const moduleKey =
+        typeof input.context?.moduleKey === 'string' ? input.context.moduleKey : (manifest.uiModules.find((m) => m.type === 'jira:adminPage')?.key ?? '');
+      const extension = input.context?.extension && typeof input.context.extension === 'object' ? input.context.extension : { type: 'jira:adminPage' };
+      const accountId = requestAccountId(req);
+      try {
+        const result = await functions.resolve({
+          moduleKey,
+          functionKey: input.functionKey,
+          payload: input.payload ?? {},
+          accountId,
+          context: {
+            accountId,
+            accountType: 'licensed',
+            cloudId: host.cloudId,
+            siteUrl: simulatorBase(),
+            localId: `ari:cloud:ecosystem::extension/local/${moduleKey}`,
+            environmentId: 'local',
+            environmentType: 'DEVELOPMENT',
+            extension,
+          },
+        });
+        if (result === undefined) return send(res, 204, '');
+        return sendJson(res, 200, result);
+      } catch (error) {
+        // Forge rejects the front end's invoke() promise with the error message.
+        return sendJson(res, 500, { error: { message: error instanceof Error ? error.message : String(error) } });
+      }
+    }
+
+    if (url.pathname === '/_local/queue') {
+      return sendJson(res, 200, { pending: host.queue.pending, deadLetters: host.queue.deadLetters });
+    }
+
+    if (method === 'GET' && (url.pathname === '/admin' || url.pathname === '/admin/' || /^\/project-settings\/[A-Za-z][A-Za-z0-9_]*\/?$/.test(url.pathname))) {
+      return servePage(req, res, url);
+    }
+
+    if (method === 'GET') {
+      if (url.pathname === '/') return send(res, 302, '', { location: '/admin' });
+      const asset = findAsset(buildDir(), url.pathname);
+      if (asset) return send(res, 200, fs.readFileSync(asset), { 'content-type': contentType(asset) });
+    }
+    return sendJson(res, 404, { error: { message: `Nothing at ${method} ${url.pathname}` } });
+  }
+
+  const buildDir = () => path.join(REPO_ROOT, 'static', 'admin', 'build');
+  const simulatorBase = () => `${baseUrl}/jira`;
+
+  async function servePage(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
+    const headers: Record<string, string> = { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' };
+    let accountId = requestAccountId(req);
+    const as = url.searchParams.get('as');
+    if (as !== null) {
+      const resolved = resolveAccountId(as);
+      if (!resolved) return send(res, 400, `Unknown user "${as}": use admin, sec-admin, app-admin, user or an accountId`, { 'content-type': 'text/plain' });
+      accountId = resolved;
+      headers['set-cookie'] = `${ACT_AS_COOKIE}=${encodeURIComponent(resolved)}; Path=/; SameSite=Lax`;
+    }
+    const settings = /^\/project-settings\/([A-Za-z][A-Za-z0-9_]*)/.exec(url.pathname);
+    let moduleKey: string;
+    let extension: Record<string, unknown>;
+    if (settings) {
+      const key = settings[1]!.toUpperCase();
+      const project = await lookupProject(key);
+      if (!project) return send(res, 404, `No Jira project ${key} on the local site`, { 'content-type': 'text/plain' });
+      moduleKey = manifest.uiModules.find((m) => m.type === 'jira:projectSettingsPage')?.key ?? 'project-settings';
+      extension = { type: 'jira:projectSettingsPage', project: { key: project.key, id: project.id, type: project.projectTypeKey ?? 'software' } };
+    } else {
+      moduleKey = manifest.uiModules.find((m) => m.type === 'jira:adminPage')?.key ?? 'admin';
+      extension = { type: 'jira:adminPage' };
+    }
+    const page = renderPage(buildDir(), { moduleKey, extension, accountId, cloudId: host.cloudId, siteUrl: simulatorBase() });
+    return send(res, page.status, page.html, headers);
+  }
+
+  async function lookupProject(key: string): Promise<{ key: string; id: string; projectTypeKey?: string } | undefined> {
+    const response = await runInvocation({ functionKey: 'local', moduleKey: 'local', invocationId: 'page' }, () =>
+      forgePlatform().jira.request({ method: 'GET', path: `/rest/api/3/project/${encodeURIComponent(key)}` }),
+    );
+    const body = response.body as { key?: unknown; id?: unknown; projectTypeKey?: unknown } | undefined;
+    if (response.status !== 200 || typeof body?.key !== 'string' || typeof body.id !== 'string') return undefined;
+    return { key: body.key, id: body.id, ...(typeof body.projectTypeKey === 'string' ? { projectTypeKey: body.projectTypeKey } : {}) };
+  }
+
+  async function proxyToSimulator(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
+    const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : await readBody(req, 20 * 1024 * 1024);
+    const headers = new Headers();
+    for (const [name, values] of Object.entries(multiValueHeaders(req))) for (const v of values) headers.append(name, v);
+    const response = await simulator!.handle(new Request(url, { method: req.method ?? 'GET', headers, ...(body ? { body: new Uint8Array(body) } : {}) }));
+    const out: Record<string, string> = {};
+    response.headers.forEach((value, name) => {
+      if (name !== 'content-length' && name !== 'content-encoding' && name !== 'transfer-encoding') out[name] = value;
+    });
+    return send(res, response.status, Buffer.from(await response.arrayBuffer()), out);
+  }
+
+  // Listen first: the simulator and the web trigger URL need the real port.
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 8080, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  baseUrl = `http://localhost:${port}`;
+  host.setBaseUrl(baseUrl);
+
+  const sim = createSimulator({ baseUrl: simulatorBase(), ...(options.jiraOpenapiPath ? { openapiPath: options.jiraOpenapiPath } : {}), ...(options.now ? { now: options.now } : {}) });
+  simulator = sim.simulator;
+  const real = realJiraFromEnv(process.env);
+  host.setJira(real ? realJiraBackend(real) : simulatorBackend(simulator, simulatorBase()));
+
+  const withPlatform = <T>(fn: (platform: Platform) => Promise<T>) =>
+    runInvocation({ functionKey: 'local-runtime', moduleKey: 'local-runtime', invocationId: `local-${Date.now()}` }, () => fn(forgePlatform()));
+
+  // The signing secret goes through the app's own code and secret storage, as the admin page would store it.
+  const signingSecret = await runInvocation({ functionKey: 'local-runtime', moduleKey: 'local-runtime', invocationId: 'secret' }, () =>
+    ensureSigningSecret(forgeSecretStore(), systemClock, options.signingSecret),
+  );
+
+  let demo: 'seeded' | 'unavailable' | 'kept' = 'kept';
+  if (!marker.demoSeededAt) {
+    try {
+      demo = await withPlatform(seedDemoConfigurationIfAvailable);
+      if (demo === 'seeded') fs.writeFileSync(markerFile, JSON.stringify({ demoSeededAt: new Date().toISOString() }));
+    } catch (error) {
+      log(`demo configuration: not seeded (${error instanceof Error ? error.message : String(error)})`);
+      demo = 'unavailable';
+    }
+  }
+
+  for (const consumer of manifest.consumers) {
+    host.queue.setConsumer(consumer.queue, (event) => functions.consume(consumer.key, event));
+  }
+
+  const timers: NodeJS.Timeout[] = [];
+  for (const trigger of manifest.scheduledTriggers) {
+    const period = options.housekeepingIntervalMs ?? INTERVAL_MS[trigger.interval] ?? INTERVAL_MS.hour!;
+    if (period <= 0) continue;
+    const timer = setInterval(() => {
+      functions.scheduled(trigger.key).catch((error: unknown) => log(`scheduled trigger ${trigger.key} failed: ${error instanceof Error ? error.message : String(error)}`));
+    }, period);
+    timer.unref();
+    timers.push(timer);
+  }
+
+  const problems = functions.check();
+  const webtriggerUrl = host.webtriggerUrl(manifest.webtriggers[0]?.key ?? 'backline-events');
+  const firstProject = 'SEC';
+  log('Backline for Jira, local runtime');
+  log(`  Web trigger URL:   ${webtriggerUrl}`);
+  log(`  Signing secret:    ${signingSecret}`);
+  log(`  Admin page:        ${baseUrl}/admin   (act as someone: ?as=admin|sec-admin|app-admin|user)`);
+  log(`  Project settings:  ${baseUrl}/project-settings/${firstProject}`);
+  log(`  Jira simulator:    ${simulatorBase()}${real ? `   (the app talks to ${real.baseUrl})` : ''}${sim.isPlaceholder ? '   (placeholder: dev/jira-sim not available)' : ''}`);
+  log(`  State:             ${stateDir}`);
+  if (demo === 'seeded') log('  Demo:              SEC connected with the default configuration');
+  if (demo === 'unavailable') log('  Demo:              not seeded (src/core/config/demo.ts seedDemoConfiguration not available)');
+  for (const problem of problems) log(`  Warning:           ${problem}`);
+  log(`Backline local runtime ready on ${baseUrl}`);
+
+  return {
+    url: baseUrl,
+    webtriggerUrl,
+    signingSecret,
+    simulator,
+    simulatorIsPlaceholder: sim.isPlaceholder,
+    host,
+    stateDir,
+    withPlatform,
+    waitForQueueIdle: () => host.waitForQueueIdle(),
+    async close() {
+      for (const timer of timers) clearInterval(timer);
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      host.close();
+    },
+  };
+}
