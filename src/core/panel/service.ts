@@ -1,0 +1,105 @@
+/**
+ * The issue panel's data: who may see it, and where it comes from.
+ *
+ * Security: the issue id arrives in the resolver's `context.extension`, which
+ * the browser can forge (FORGE-FACTS.md "Bridge and resolvers"), while the app
+ * reads the store and Jira with its own, wider rights. So the first thing done,
+ * before anything is read as the app, is to ask Jira *as the calling user*
+ * whether they can see the issue; nothing about the finding leaves the
+ * resolver otherwise, not even whether the issue is linked.
+ *
+ * Jira points (the scarcest resource): 1 call as the user, plus 1 call as the
+ * app only when the store has no link (the issue property fallback).
+ */
+import { z } from 'zod';
+import { toCodedError } from '../errors';
+import { JiraError, segment } from '../jira/http';
+import type { JiraRequest, JiraTransport, Platform } from '../ports';
+import { readStoredLink } from './link-source';
+import { snapshotToPanelData } from './snapshot';
+import type { PanelData, PanelError, PanelResult } from './types';
+
+export interface PanelCaller {
+  accountId: string | undefined;
+  /** Jira as the calling user (`api.asUser()`): the permission check runs through it. */
+  jiraAsUser: JiraTransport;
+}
+
+/** Issue ids are numeric; keys are `PROJ-123`. Anything else never reaches Jira. */
+const ISSUE_ID_OR_KEY = /^(\d{1,18}|[A-Z][A-Z0-9_]{0,254}-\d{1,18})$/;
+
+const visibleIssueSchema = z.object({ id: z.string().min(1), key: z.string().min(1) });
+
+export const FORBIDDEN_MESSAGE = 'You do not have permission to see this issue, or it no longer exists.';
+
+export async function getPanelData(platform: Platform, caller: PanelCaller, issueIdOrKey: unknown): Promise<PanelResult> {
+  if (typeof issueIdOrKey !== 'string' || !ISSUE_ID_OR_KEY.test(issueIdOrKey)) {
+    return failure('INVALID_INPUT', 'The panel did not receive a valid issue id. Reload the issue page.');
+  }
+  if (!caller.accountId) return failure('FORBIDDEN', 'Sign in to Jira to see Backline data for this issue.');
+
+  const visible = await checkUserCanSee(caller.jiraAsUser, issueIdOrKey);
+  if (!visible.ok) return visible;
+  const issue = visible.issue;
+
+  try {
+    const stored = await readFromStore(platform, issue);
+    if (stored) return { ok: true, data: { linked: true, data: stored } };
+    const fromProperty = await readIssueProperty(platform.jira, issue);
+    if (fromProperty) return { ok: true, data: { linked: true, data: fromProperty } };
+    return { ok: true, data: { linked: false, issue } };
+  } catch (error) {
+    const coded = toCodedError(error);
+    platform.logger.error('issue panel: reading the link failed', { issueId: issue.id, code: coded.code });
+    return failure(coded.code === 'STORAGE_UNAVAILABLE' ? 'STORAGE_UNAVAILABLE' : 'JIRA_UNAVAILABLE', 'Backline data could not be read. Try again in a minute.');
+  }
+}
+
+function failure(code: PanelError['code'], message: string): PanelResult {
+  return { ok: false, error: { code, message } };
+}
+
+type Visibility = { ok: true; issue: { id: string; key: string } } | { ok: false; error: PanelError };
+
+/**
+ * `GET /issue/{id}?fields=summary` as the user: 200 only if they have Browse
+ * Projects on the issue's project and pass its issue security level. Jira
+ * answers 404 both for "no such issue" and "not allowed", and the panel does
+ * not distinguish them either. Cheaper than `mypermissions` (which costs 2
+ * points per permission object) and it also tells the id and the key.
+ */
+async function checkUserCanSee(jiraAsUser: JiraTransport, issueIdOrKey: string): Promise<Visibility> {
+  let response;
+  try {
+    response = await jiraAsUser.request({ method: 'GET', path: `/rest/api/3/issue/${segment(issueIdOrKey)}?fields=summary` });
+  } catch {
+    return { ok: false, error: { code: 'JIRA_UNAVAILABLE', message: 'Jira did not answer. Try again in a minute.' } };
+  }
+  if (response.status === 200) {
+    const parsed = visibleIssueSchema.safeParse(response.body);
+    if (parsed.success) return { ok: true, issue: { id: parsed.data.id, key: parsed.data.key } };
+    return { ok: false, error: { code: 'INTERNAL', message: 'Jira answered with an unexpected issue shape.' } };
+  }
+  if (response.status === 429 || response.status >= 500) {
+    return { ok: false, error: { code: 'JIRA_UNAVAILABLE', message: 'Jira is busy. Try again in a minute.' } };
+  }
+  return { ok: false, error: { code: 'FORBIDDEN', message: FORBIDDEN_MESSAGE } };
+}
+
+async function readFromStore(platform: Platform, issue: { id: string; key: string }): Promise<PanelData | undefined> {
+  return readStoredLink(platform.store, issue);
+}
+
+/** The link is also written on the issue as the `backline` entity property (backline-events.md §6). */
+const propertyEnvelopeSchema = z.object({ key: z.string().optional(), value: z.unknown() });
+
+async function readIssueProperty(jira: JiraTransport, issue: { id: string; key: string }): Promise<PanelData | undefined> {
+  const request: JiraRequest = { method: 'GET', path: `/rest/api/3/issue/${segment(issue.id)}/properties/backline` };
+  const response = await jira.request(request);
+  if (response.status === 404) return undefined;
+  if (response.status !== 200) throw new JiraError(request, response);
+  const envelope = propertyEnvelopeSchema.safeParse(response.body);
+  if (!envelope.success) return undefined;
+  return snapshotToPanelData(envelope.data.value, issue, 'issue-property');
+}
+
