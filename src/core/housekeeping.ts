@@ -1,0 +1,44 @@
+/**
+ * The hourly scheduled trigger's work: a list of independent jobs. Each runs
+ * in isolation (one failing never stops the others), because a Forge scheduled
+ * trigger is not retried on error (FORGE-FACTS.md "Runtime and manifest") and
+ * may run twice: every job must be idempotent and cheap to repeat.
+ */
+import type { Platform } from './ports';
+import { pruneExpiredSecret } from './secrets/signing-secret';
+
+export interface HousekeepingJob {
+  name: string;
+  /** Answers a short summary for the log (never secrets). */
+  run(platform: Platform): Promise<string>;
+}
+
+export interface HousekeepingReport {
+  job: string;
+  ok: boolean;
+  summary: string;
+}
+
+/** Jobs in run order. Other features add theirs here (activity retention, drift checks …). */
+export const HOUSEKEEPING_JOBS: HousekeepingJob[] = [
+  {
+    name: 'prune-expired-signing-secret',
+    run: async (platform) => ((await pruneExpiredSecret(platform.secrets, platform.clock)) ? 'previous secret removed' : 'nothing to prune'),
+  },
+];
+
+export async function runHousekeeping(platform: Platform, jobs: HousekeepingJob[] = HOUSEKEEPING_JOBS): Promise<HousekeepingReport[]> {
+  const reports: HousekeepingReport[] = [];
+  for (const job of jobs) {
+    try {
+      const summary = await job.run(platform);
+      reports.push({ job: job.name, ok: true, summary });
+      platform.logger.info('housekeeping: job done', { job: job.name, summary });
+    } catch (error) {
+      const summary = error instanceof Error ? `${error.name}: ${error.message}` : 'failed';
+      reports.push({ job: job.name, ok: false, summary });
+      platform.logger.error('housekeeping: job failed', { job: job.name, error: summary });
+    }
+  }
+  return reports;
+}

@@ -1,0 +1,43 @@
+/**
+ * "Last event received" for the admin page's connection panel: when Backline
+ * last reached the app, with which event types, and how it went. One KVS
+ * write per authenticated, well-formed request (never for requests that fail
+ * the signature or validation, so nobody can make the app write by posting
+ * junk to its public URL).
+ */
+import { z } from 'zod';
+import { EVENT_TYPES } from '../events/schema';
+import type { KeyValueStore } from '../ports';
+import { RESULT_STATUSES } from '../results';
+
+export const LAST_EVENT_KEY = 'webhook:last-event';
+
+export const LAST_EVENT_OUTCOMES = ['ok', 'queued', 'failed', 'not_configured', 'error'] as const;
+export type LastEventOutcome = (typeof LAST_EVENT_OUTCOMES)[number];
+
+const eventTypeSchema = z.enum(EVENT_TYPES);
+
+const lastEventSchema = z.object({
+  /** Epoch ms when the request was answered. */
+  at: z.number(),
+  /** Distinct event types in the request, in first-seen order. */
+  types: z.array(eventTypeSchema),
+  eventCount: z.number().int(),
+  httpStatus: z.number().int(),
+  outcome: z.enum(LAST_EVENT_OUTCOMES),
+  /** How many results had each status (absent for not_configured / error). */
+  statusCounts: z.partialRecord(z.enum(RESULT_STATUSES), z.number().int()).optional(),
+});
+export type LastEvent = z.infer<typeof lastEventSchema>;
+
+export async function recordLastEvent(store: KeyValueStore, event: LastEvent): Promise<void> {
+  await store.set(LAST_EVENT_KEY, event);
+}
+
+/** The last event, or undefined when none was received yet (or the stored value is from an incompatible version). */
+export async function getLastEvent(store: KeyValueStore): Promise<LastEvent | undefined> {
+  const raw = await store.get<unknown>(LAST_EVENT_KEY);
+  if (raw === undefined) return undefined;
+  const parsed = lastEventSchema.safeParse(raw);
+  return parsed.success ? parsed.data : undefined;
+}

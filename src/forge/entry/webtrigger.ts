@@ -1,0 +1,37 @@
+/**
+ * Forge web trigger `backline-events` → core handler. Translation only: the
+ * Forge request (`headers` as `{name: string[]}`, `body` string) is already the
+ * core's shape; the answer is Forge's dynamic response shape.
+ */
+import { createEventProcessor } from '../../core/sync/processor';
+import { handleWebtrigger, type WebtriggerResponse } from '../../core/webhook/handler';
+import { forgePlatform } from '../adapters/platform';
+
+interface ForgeWebtriggerRequest {
+  method?: unknown;
+  headers?: unknown;
+  body?: unknown;
+}
+
+function headersOf(raw: unknown): Record<string, string[] | undefined> {
+  const headers: Record<string, string[] | undefined> = {};
+  if (raw === null || typeof raw !== 'object') return headers;
+  for (const [name, value] of Object.entries(raw)) {
+    if (Array.isArray(value)) headers[name] = value.filter((v): v is string => typeof v === 'string');
+    else if (typeof value === 'string') headers[name] = [value];
+  }
+  return headers;
+}
+
+export const webtrigger = async (request: ForgeWebtriggerRequest): Promise<WebtriggerResponse> => {
+  const platform = forgePlatform();
+  return handleWebtrigger(
+    {
+      method: typeof request.method === 'string' ? request.method : '',
+      headers: headersOf(request.headers),
+      body: typeof request.body === 'string' ? request.body : null,
+    },
+    // Created inside the handler's error boundary: a failure there is a 503, not a Forge 500.
+    { platform, processEvents: (events, options) => createEventProcessor(platform).process(events, options) },
+  );
+};
