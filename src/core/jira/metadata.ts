@@ -299,15 +299,21 @@ export class JiraMetadata {
     this.memory.delete(`statuses:${projectKey}`);
   }
 
+  /** One project (id, key, name); read once per invocation. */
+  async getProject(projectIdOrKey: string): Promise<ProjectSummary> {
+    const memoryKey = `project:${projectIdOrKey}`;
+    const cached = this.memory.get(memoryKey) as ProjectSummary | undefined;
+    if (cached) return cached;
+    const raw = await callJira<unknown>(this.jira, 'GET', `/rest/api/3/project/${segment(projectIdOrKey)}`);
+    const parsed = z.looseObject({ id: z.string(), key: z.string(), name: z.string() }).parse(raw);
+    const project = { id: parsed.id, key: parsed.key, name: parsed.name };
+    this.memory.set(memoryKey, project);
+    return project;
+  }
+
+  /** The create metadata endpoints do not return the project id; it is read once and cached with the metadata. */
   private async projectId(projectKey: string): Promise<string> {
-    // Numeric keys are ids already; otherwise one light read (projects rarely change id, cached with the meta).
-    const memoryKey = `projectId:${projectKey}`;
-    const cached = this.memory.get(memoryKey);
-    if (typeof cached === 'string') return cached;
-    const raw = await callJira<unknown>(this.jira, 'GET', `/rest/api/3/project/${segment(projectKey)}`);
-    const id = z.looseObject({ id: z.string() }).parse(raw).id;
-    this.memory.set(memoryKey, id);
-    return id;
+    return (await this.getProject(projectKey)).id;
   }
 
   private async cachedGlobal(key: string, path: string): Promise<NamedRef[]> {

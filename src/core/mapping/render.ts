@@ -33,12 +33,16 @@ function mapValue(valueMap: Record<string, string> | undefined, value: string | 
 }
 
 /** The values one source yields for the event. */
-export function sourceValues(source: FieldSource, context: MappingContext): SourceValue[] {
+export function sourceValues(source: FieldSource, context: MappingContext, options: { joinLists?: boolean } = {}): SourceValue[] {
   switch (source.kind) {
     case 'jira':
       return source.values.map((v) => ({ from: 'jira', id: v.id, label: v.label }));
-    case 'backline':
-      return scalars(getPath(context, source.path)).map((value) => ({ from: 'raw', value: mapValue(source.valueMap, value) }));
+    case 'backline': {
+      const values = scalars(getPath(context, source.path)).map((value) => mapValue(source.valueMap, value));
+      // Text fields get a list as one value, comma-separated (CVE ids: "CVE-1, CVE-2").
+      if (options.joinLists && values.length > 1) return [{ from: 'raw', value: values.map(String).join(', ') }];
+      return values.map((value) => ({ from: 'raw', value }));
+    }
     case 'manual':
       return (Array.isArray(source.value) ? source.value : [source.value]).map((value) => ({ from: 'raw', value }));
     case 'template': {
@@ -65,7 +69,8 @@ export function renderMapping(
   users?: Readonly<Record<string, string>>,
 ): { value: unknown; problem?: string } {
   const kind = fieldKind(field);
-  let values = mapping.sources.flatMap((source) => sourceValues(source, context));
+  const joinLists = kind === 'text' || kind === 'richText' || kind === 'url';
+  let values = mapping.sources.flatMap((source) => sourceValues(source, context, { joinLists }));
   // Single-value kinds take the first source that yields something (a fallback chain); text kinds join them.
   if (!MULTI_VALUE_KINDS.has(kind) && kind !== 'text' && kind !== 'richText' && kind !== 'cascading') values = values.slice(0, 1);
   const url = findingUrl(context);
