@@ -16,7 +16,7 @@ import { toCodedError } from '../errors';
 import { JiraError, segment } from '../jira/http';
 import type { JiraRequest, JiraTransport, Platform } from '../ports';
 import { readStoredLink } from './link-source';
-import { snapshotToPanelData } from './snapshot';
+import { snapshotToPanelData, stripUndefined } from './snapshot';
 import type { PanelData, PanelError, PanelResult } from './types';
 
 export interface PanelCaller {
@@ -43,16 +43,50 @@ export async function getPanelData(platform: Platform, caller: PanelCaller, issu
   const issue = visible.issue;
 
   try {
-    const stored = await readFromStore(platform, issue);
-    if (stored) return { ok: true, data: { linked: true, data: stored } };
-    const fromProperty = await readIssueProperty(platform.jira, issue);
-    if (fromProperty) return { ok: true, data: { linked: true, data: fromProperty } };
-    return { ok: true, data: { linked: false, issue } };
+    const data = await readLink(platform, issue);
+    return data ? { ok: true, data: { linked: true, data } } : { ok: true, data: { linked: false, issue } };
   } catch (error) {
     const coded = toCodedError(error);
     platform.logger.error('issue panel: reading the link failed', { issueId: issue.id, code: coded.code });
     return failure(coded.code === 'STORAGE_UNAVAILABLE' ? 'STORAGE_UNAVAILABLE' : 'JIRA_UNAVAILABLE', 'Backline data could not be read. Try again in a minute.');
   }
+}
+
+/**
+ * The store first (no Jira points); the issue property when the store has no
+ * link (lost or not yet rebuilt store, link written by another installation)
+ * or when the stored link lacks the finding's details.
+ */
+async function readLink(platform: Platform, issue: { id: string; key: string }): Promise<PanelData | undefined> {
+  let stored;
+  try {
+    stored = await readStoredLink(platform.store, issue);
+  } catch (error) {
+    // The property on the issue can still answer; say so in the logs only.
+    platform.logger.warn('issue panel: link store unavailable, using the issue property', { issueId: issue.id, code: toCodedError(error).code });
+  }
+  if (stored?.findingDetails) return stored.data;
+  let property: PanelData | undefined;
+  try {
+    property = await readIssueProperty(platform.jira, issue);
+  } catch (error) {
+    if (!stored) throw error;
+    platform.logger.warn('issue panel: issue property unreadable, showing the stored link alone', { issueId: issue.id, code: toCodedError(error).code });
+  }
+  if (!stored) return property;
+  if (!property) return stored.data;
+  // Sync state from the store (it is written first and is the newest), finding details from the property.
+  const finding = { ...property.finding, ...definedOnly(stored.data.finding), cveIds: property.finding.cveIds, cweIds: property.finding.cweIds };
+  if (!stored.data.finding.resolvedReason) {
+    delete finding.resolvedReason;
+    if (finding.status === 'resolved') finding.status = 'open';
+  }
+  return { ...stored.data, finding };
+}
+
+function definedOnly(finding: PanelData['finding']): Partial<PanelData['finding']> {
+  const { cveIds: _cves, cweIds: _cwes, ...rest } = finding;
+  return stripUndefined(rest);
 }
 
 function failure(code: PanelError['code'], message: string): PanelResult {
@@ -84,10 +118,6 @@ async function checkUserCanSee(jiraAsUser: JiraTransport, issueIdOrKey: string):
     return { ok: false, error: { code: 'JIRA_UNAVAILABLE', message: 'Jira is busy. Try again in a minute.' } };
   }
   return { ok: false, error: { code: 'FORBIDDEN', message: FORBIDDEN_MESSAGE } };
-}
-
-async function readFromStore(platform: Platform, issue: { id: string; key: string }): Promise<PanelData | undefined> {
-  return readStoredLink(platform.store, issue);
 }
 
 /** The link is also written on the issue as the `backline` entity property (backline-events.md §6). */

@@ -1,7 +1,7 @@
 /**
  * Lenient reading of the finding snapshot the sync keeps about a linked issue
- * (the `backline` issue entity property, and the stored link as far as it
- * carries the same fields). Whatever part of the snapshot is valid is shown;
+ * (the `backline` issue entity property written by src/core/sync/links.ts
+ * `propertyValue`, and a `finding` snapshot on the stored link if it has one). Whatever part of the snapshot is valid is shown;
  * only `findingId` is required, so one odd value never blanks the panel.
  */
 import { z } from 'zod';
@@ -10,8 +10,8 @@ import type { PanelData, PanelPullRequest, PanelSyncError, PullRequestState } fr
 
 const lenient = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
 
-const propertyFindingSchema = z.object({
-  id: z.string().min(1),
+export const findingSnapshotSchema = z.object({
+  id: lenient(z.string()),
   title: lenient(z.string()),
   severity: lenient(severitySchema),
   status: lenient(findingSchema.shape.status.unwrap()),
@@ -44,7 +44,9 @@ const syncErrorSchema = z.object({ code: lenient(z.string()), message: z.string(
 
 const propertyValueSchema = z.object({
   findingId: z.string().min(1),
-  finding: lenient(propertyFindingSchema),
+  finding: lenient(findingSnapshotSchema),
+  title: lenient(z.string()),
+  findingUrl: lenient(z.string()),
   severity: lenient(severitySchema),
   remediationId: lenient(z.string()),
   remediation: lenient(remediationSchema.pick({ id: true, title: true, mode: true, url: true })),
@@ -64,6 +66,10 @@ export function snapshotToPanelData(value: unknown, issue: { id: string; key: st
   const v = parsed.data;
   const finding = v.finding ?? { id: v.findingId, cveIds: [], cweIds: [] };
   if (!finding.severity && v.severity) finding.severity = v.severity;
+  if (!finding.title && v.title) finding.title = v.title;
+  if (!finding.url && v.findingUrl) finding.url = v.findingUrl;
+  // The sync writes `resolvedReason` while the finding stays resolved.
+  if (v.resolvedReason && finding.status !== 'ignored') finding.status = 'resolved';
   const pullRequests: PanelPullRequest[] = v.pullRequests.flatMap((pr) => (pr ? [normalisePullRequest(pr)] : []));
   if (pullRequests.length === 0 && v.prState && v.prUrl) pullRequests.push({ url: v.prUrl, state: v.prState });
   const data: PanelData = {
