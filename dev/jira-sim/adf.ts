@@ -1,0 +1,178 @@
+/**
+ * Atlassian Document Format: the validation Jira applies to description,
+ * multi-line text fields and comments (REST API v3), and a safe HTML rendering
+ * for the browse page. The node and mark lists follow the public ADF schema
+ * (developer.atlassian.com/cloud/jira/platform/apis/document/structure).
+ */
+import type { AdfDoc, AdfNode } from './types';
+
+const BLOCK_NODES = new Set([
+  'paragraph', 'heading', 'bulletList', 'orderedList', 'listItem', 'codeBlock', 'blockquote', 'rule', 'panel',
+  'table', 'tableRow', 'tableHeader', 'tableCell', 'mediaSingle', 'mediaGroup', 'media', 'expand', 'nestedExpand',
+  'taskList', 'taskItem', 'decisionList', 'decisionItem', 'layoutSection', 'layoutColumn', 'blockCard', 'embedCard', 'multiBodiedExtension', 'extension', 'bodiedExtension',
+]);
+const INLINE_NODES = new Set(['text', 'hardBreak', 'mention', 'emoji', 'inlineCard', 'date', 'status', 'placeholder', 'mediaInline', 'inlineExtension']);
+const MARKS = new Set(['strong', 'em', 'code', 'strike', 'underline', 'link', 'textColor', 'subsup', 'backgroundColor', 'alignment', 'indentation', 'border', 'breakout', 'annotation', 'dataConsumer', 'fragment']);
+const SAFE_LINK = /^(https?:|mailto:)/i;
+
+/** Jira's answer when a v3 rich-text field gets something that is not an ADF document. */
+export const NOT_ADF_MESSAGE = 'Operation value must be an Atlassian Document (see the Atlassian Document Format)';
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Checks an ADF document; answers a problem description or null. Jira's own
+ * message for a malformed document is terse ("INVALID_INPUT"); the simulator
+ * says what is wrong so a failing test is easy to fix.
+ */
+export function validateAdf(value: unknown): string | null {
+  if (!isObject(value) || value.type !== 'doc') return NOT_ADF_MESSAGE;
+  if (value.version !== 1) return `${NOT_ADF_MESSAGE}: "version" must be 1.`;
+  if (!Array.isArray(value.content)) return `${NOT_ADF_MESSAGE}: "content" must be an array.`;
+  const problem = checkChildren(value.content, 'doc');
+  return problem ? `INVALID_INPUT: ${problem}` : null;
+}
+
+function checkChildren(content: unknown[], parentPath: string): string | null {
+  for (let i = 0; i < content.length; i++) {
+    const problem = checkNode(content[i], `${parentPath}.content[${i}]`);
+    if (problem) return problem;
+  }
+  return null;
+}
+
+function checkNode(node: unknown, path: string): string | null {
+  if (!isObject(node) || typeof node.type !== 'string') return `${path} is not an ADF node.`;
+  const type = node.type;
+  if (type === 'doc') return `${path}: "doc" can only be the root node.`;
+  if (!BLOCK_NODES.has(type) && !INLINE_NODES.has(type)) return `${path}: unknown node type "${type}".`;
+  if (type === 'text') {
+    if (typeof node.text !== 'string' || node.text.length === 0) return `${path}: text nodes need a non-empty "text".`;
+    if (node.content !== undefined) return `${path}: text nodes cannot have content.`;
+  }
+  if (type === 'heading') {
+    const level = isObject(node.attrs) ? node.attrs.level : undefined;
+    if (typeof level !== 'number' || level < 1 || level > 6) return `${path}: heading needs attrs.level 1–6.`;
+  }
+  if (node.marks !== undefined) {
+    if (!Array.isArray(node.marks)) return `${path}: "marks" must be an array.`;
+    for (const mark of node.marks) {
+      if (!isObject(mark) || typeof mark.type !== 'string' || !MARKS.has(mark.type)) return `${path}: unknown mark ${JSON.stringify(isObject(mark) ? mark.type : mark)}.`;
+      if (mark.type === 'link') {
+        const href = isObject(mark.attrs) ? mark.attrs.href : undefined;
+        if (typeof href !== 'string' || !SAFE_LINK.test(href)) return `${path}: link marks need an http, https or mailto href.`;
+      }
+    }
+  }
+  if (node.content !== undefined) {
+    if (!Array.isArray(node.content)) return `${path}: "content" must be an array.`;
+    return checkChildren(node.content, path);
+  }
+  return null;
+}
+
+/** Number of characters of text in a document (what the 32,767 limit counts). */
+export function adfTextLength(doc: AdfDoc): number {
+  let n = 0;
+  const walk = (nodes: AdfNode[] | undefined): void => {
+    for (const node of nodes ?? []) {
+      if (typeof node.text === 'string') n += node.text.length;
+      walk(node.content);
+    }
+  };
+  walk(doc.content);
+  return n;
+}
+
+/** Plain text of a document (for JQL `~` and the issue page's fallbacks). */
+export function adfToText(doc: AdfDoc | null | undefined): string {
+  if (!doc) return '';
+  const parts: string[] = [];
+  const walk = (nodes: AdfNode[] | undefined): void => {
+    for (const node of nodes ?? []) {
+      if (typeof node.text === 'string') parts.push(node.text);
+      walk(node.content);
+      if (BLOCK_NODES.has(node.type)) parts.push('\n');
+    }
+  };
+  walk(doc.content);
+  return parts.join('').trim();
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+const BLOCK_TAGS: Record<string, string> = {
+  paragraph: 'p', bulletList: 'ul', orderedList: 'ol', listItem: 'li', blockquote: 'blockquote',
+  table: 'table', tableRow: 'tr', tableHeader: 'th', tableCell: 'td', panel: 'div', expand: 'details', nestedExpand: 'details',
+  taskList: 'ul', taskItem: 'li', decisionList: 'ul', decisionItem: 'li', layoutSection: 'div', layoutColumn: 'div',
+};
+
+/** Renders ADF to HTML. Every string from the document is escaped; only http(s)/mailto links survive. */
+export function adfToHtml(doc: AdfDoc | null | undefined): string {
+  if (!doc || !Array.isArray(doc.content)) return '';
+  return doc.content.map(renderNode).join('');
+}
+
+function attr(node: AdfNode, name: string): unknown {
+  return node.attrs ? node.attrs[name] : undefined;
+}
+
+function renderNode(node: AdfNode): string {
+  const inner = (node.content ?? []).map(renderNode).join('');
+  switch (node.type) {
+    case 'text':
+      return renderMarks(escapeHtml(node.text ?? ''), node.marks ?? []);
+    case 'hardBreak':
+      return '<br>';
+    case 'rule':
+      return '<hr>';
+    case 'heading': {
+      const level = Math.min(6, Math.max(1, Number(attr(node, 'level')) || 1));
+      return `<h${level}>${inner}</h${level}>`;
+    }
+    case 'codeBlock':
+      return `<pre><code>${inner}</code></pre>`;
+    case 'mention':
+      return `<span class="mention">@${escapeHtml(String(attr(node, 'text') ?? attr(node, 'id') ?? ''))}</span>`;
+    case 'emoji':
+      return escapeHtml(String(attr(node, 'text') ?? attr(node, 'shortName') ?? ''));
+    case 'status':
+      return `<span class="lozenge">${escapeHtml(String(attr(node, 'text') ?? ''))}</span>`;
+    case 'date':
+      return escapeHtml(new Date(Number(attr(node, 'timestamp'))).toISOString().slice(0, 10));
+    case 'inlineCard':
+    case 'blockCard':
+    case 'embedCard': {
+      const url = String(attr(node, 'url') ?? '');
+      return SAFE_LINK.test(url) ? `<a href="${escapeHtml(url)}" rel="noopener noreferrer">${escapeHtml(url)}</a>` : escapeHtml(url);
+    }
+    default: {
+      const tag = BLOCK_TAGS[node.type];
+      return tag ? `<${tag}>${inner}</${tag}>` : inner;
+    }
+  }
+}
+
+function renderMarks(html: string, marks: NonNullable<AdfNode['marks']>): string {
+  let out = html;
+  for (const mark of marks) {
+    switch (mark.type) {
+      case 'strong': out = `<strong>${out}</strong>`; break;
+      case 'em': out = `<em>${out}</em>`; break;
+      case 'code': out = `<code>${out}</code>`; break;
+      case 'strike': out = `<s>${out}</s>`; break;
+      case 'underline': out = `<u>${out}</u>`; break;
+      case 'link': {
+        const href = String(mark.attrs?.href ?? '');
+        if (SAFE_LINK.test(href)) out = `<a href="${escapeHtml(href)}" rel="noopener noreferrer">${out}</a>`;
+        break;
+      }
+      default: break;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,111 @@
+/** The simulator's state with the lookups every handler needs. */
+import { JiraError, notFound, ISSUE_NOT_FOUND } from './http';
+import { demoSite, emptySite } from './seed';
+import type { SimData, SimField, SimIssue, SimIssueType, SimProject, SimStatus, SimUser, SimWorkflow, ScreenField } from './types';
+
+export type SeedName = 'demo' | 'empty';
+
+export class SimStore {
+  data: SimData;
+
+  constructor(readonly seed: SeedName) {
+    this.data = seed === 'empty' ? emptySite() : demoSite();
+  }
+
+  reset(): void {
+    this.data = this.seed === 'empty' ? emptySite() : demoSite();
+  }
+
+  user(accountId: string): SimUser | undefined {
+    return this.data.users.find((u) => u.accountId === accountId);
+  }
+
+  field(idOrKey: string): SimField | undefined {
+    return this.data.fields.find((f) => f.id === idOrKey || f.key === idOrKey);
+  }
+
+  status(id: string): SimStatus {
+    const s = this.data.statuses.find((x) => x.id === id);
+    if (!s) throw new Error(`sim: unknown status ${id}`);
+    return s;
+  }
+
+  issueType(id: string): SimIssueType | undefined {
+    return this.data.issueTypes.find((t) => t.id === id);
+  }
+
+  /** Project by id or key (keys case-insensitively, as Jira resolves them). */
+  project(idOrKey: string): SimProject | undefined {
+    const upper = idOrKey.toUpperCase();
+    return this.data.projects.find((p) => p.id === idOrKey || p.key === upper);
+  }
+
+  projectOrThrow(idOrKey: string): SimProject {
+    const p = this.project(idOrKey);
+    if (!p) throw notFound(`No project could be found with key '${idOrKey}'.`);
+    return p;
+  }
+
+  projectById(id: string): SimProject {
+    const p = this.data.projects.find((x) => x.id === id);
+    if (!p) throw new Error(`sim: unknown project ${id}`);
+    return p;
+  }
+
+  workflow(id: string): SimWorkflow {
+    const w = this.data.workflows.find((x) => x.id === id);
+    if (!w) throw new Error(`sim: unknown workflow ${id}`);
+    return w;
+  }
+
+  workflowFor(project: SimProject, issueTypeId: string): SimWorkflow {
+    return this.workflow(project.workflowScheme.mappings[issueTypeId] ?? project.workflowScheme.defaultWorkflowId);
+  }
+
+  /** Create-screen fields of a project + issue type (the createmeta "fields"). */
+  createScreen(project: SimProject, issueTypeId: string): ScreenField[] {
+    return project.screens[issueTypeId]?.create ?? [];
+  }
+
+  editScreen(project: SimProject, issueTypeId: string): string[] {
+    return project.screens[issueTypeId]?.edit ?? [];
+  }
+
+  /** Issue by id or key; a moved/deleted issue is simply gone. */
+  issue(idOrKey: string): SimIssue | undefined {
+    const byId = this.data.issues.get(idOrKey);
+    if (byId) return byId;
+    const upper = idOrKey.toUpperCase();
+    for (const issue of this.data.issues.values()) if (issue.key === upper) return issue;
+    return undefined;
+  }
+
+  issueOrThrow(idOrKey: string): SimIssue {
+    const issue = this.issue(idOrKey);
+    if (!issue) throw new JiraError(404, [ISSUE_NOT_FOUND]);
+    return issue;
+  }
+
+  nextIssueKey(project: SimProject): { id: string; key: string } {
+    const counters = this.data.counters;
+    counters.issueId += 1;
+    const n = (counters.perProject[project.key] ?? 0) + 1;
+    counters.perProject[project.key] = n;
+    return { id: String(counters.issueId), key: `${project.key}-${n}` };
+  }
+
+  /** Whether a user holds a project permission (global ADMINISTER does not imply project ones in Jira; the seed grants them explicitly). */
+  hasProjectPermission(user: SimUser, project: SimProject, permission: string): boolean {
+    const grants = user.projectPermissions[project.key] ?? user.projectPermissions['*'] ?? [];
+    return grants.includes(permission);
+  }
+
+  hasGlobalPermission(user: SimUser, permission: string): boolean {
+    return user.globalPermissions.includes(permission);
+  }
+}
+
+/** Jira's timestamp format: `2026-11-28T17:30:00.000+0000`. */
+export function jiraTime(ms: number): string {
+  return new Date(ms).toISOString().replace('Z', '+0000');
+}
