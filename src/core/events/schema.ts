@@ -28,9 +28,18 @@ export const idSchema = z
   .max(128)
   .regex(/^[A-Za-z0-9._:-]+$/, 'expected 1–128 characters of A-Z a-z 0-9 . _ : -');
 
-const rfc3339 = z.iso.datetime({ offset: true, error: 'expected an RFC 3339 timestamp such as 2026-11-28T10:00:00Z' });
-const httpsUrl = z.url({ protocol: /^https$/, hostname: z.regexes.domain, error: 'expected an https URL' });
-const isoDate = z.iso.date({ error: 'expected a date YYYY-MM-DD' });
+/**
+ * A message for a present-but-wrong value; a missing one falls through to the
+ * caller's error map ("required") instead of claiming a format problem.
+ */
+const unlessMissing = (message: string) => (issue: { input?: unknown }) => (issue.input === undefined ? undefined : message);
+
+const rfc3339 = z.iso.datetime({ offset: true, error: unlessMissing('expected an RFC 3339 timestamp such as 2026-11-28T10:00:00Z') });
+// The pattern repeats the protocol rule so the published JSON Schema says "https" too (format `uri` alone would not).
+const httpsUrl = z
+  .url({ protocol: /^https$/, hostname: z.regexes.domain, error: unlessMissing('expected an https URL') })
+  .regex(/^[Hh][Tt][Tt][Pp][Ss]:\/\//, 'expected an https URL');
+const isoDate = z.iso.date({ error: unlessMissing('expected a date YYYY-MM-DD') });
 
 export const findingSchema = z
   .looseObject({
@@ -68,7 +77,7 @@ export const findingSchema = z
     firstSeenAt: rfc3339.optional(),
     lastSeenAt: rfc3339.optional(),
     tags: z.array(z.string().max(200)).max(100).optional(),
-    owner: z.looseObject({ email: z.email({ error: 'expected an email address' }).optional(), team: z.string().max(200).optional() }).optional(),
+    owner: z.looseObject({ email: z.email({ error: unlessMissing('expected an email address') }).optional(), team: z.string().max(200).optional() }).optional(),
     jira: z
       .looseObject({ projectKey: z.string().regex(/^[A-Z][A-Z0-9_]{0,254}$/, 'expected a Jira project key').optional() })
       .describe('Routing hint: use this project if it is connected.')

@@ -72,6 +72,7 @@ const errorMap: z.core.$ZodErrorMap = (issue) => {
     case 'invalid_type':
       return issue.input === undefined ? 'required' : `expected ${issue.expected}, received ${describeType(issue.input)}`;
     case 'invalid_value':
+      if (issue.input === undefined) return `required: one of ${issue.values.map(String).join(', ')}`;
       return issue.values.length === 1 ? `expected ${String(issue.values[0])}` : `expected one of ${issue.values.map(String).join(', ')}`;
     case 'too_small': {
       const min = Number(issue.minimum);
@@ -103,8 +104,18 @@ function unknownTypeMessage(event: unknown): string {
   return `unknown event type "${type.slice(0, 64)}"; expected one of ${EVENT_TYPES.join(', ')}`;
 }
 
-function toDetails(issues: ReadonlyArray<z.core.$ZodIssue>, prefix: ReadonlyArray<PropertyKey>): ErrorDetail[] {
-  return issues.map((issue) => ({ path: formatPath([...prefix, ...issue.path]), message: issue.message }));
+/** One detail per distinct (path, message): two checks saying the same thing about one value are one problem. */
+function toDetails(issues: ReadonlyArray<z.core.$ZodIssue>): ErrorDetail[] {
+  const seen = new Set<string>();
+  const details: ErrorDetail[] = [];
+  for (const issue of issues) {
+    const detail = { path: formatPath(issue.path), message: issue.message };
+    const key = `${detail.path}\u0000${detail.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    details.push(detail);
+  }
+  return details;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -132,6 +143,6 @@ export function validateRequestBody(body: unknown): ValidationResult {
   if (result.success) {
     return { ok: true, batch, events: 'events' in result.data ? result.data.events : [result.data] };
   }
-  const details = toDetails(result.error.issues, []);
+  const details = toDetails(result.error.issues);
   return { ok: false, problemCount: details.length, details: details.slice(0, MAX_LISTED_PROBLEMS) };
 }
