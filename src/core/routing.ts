@@ -21,12 +21,12 @@ export type RouteDecision =
   | { ok: false; reason: string };
 
 function text(finding: Finding | FindingRef, path: string): string | undefined {
-  const value = getPath({ finding }, path);
+  const value = getPath(finding, path);
   return typeof value === 'string' ? value : undefined;
 }
 
 function texts(finding: Finding | FindingRef, path: string): string[] {
-  const value = getPath({ finding }, path);
+  const value = getPath(finding, path);
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }
 

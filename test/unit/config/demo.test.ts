@@ -1,0 +1,44 @@
+import { defaultWritePolicy, demoSecProjectConfig } from '../../../src/core/config/demo';
+import { SIM_FIELDS, SIM_STATUSES } from '../../../dev/jira-sim/seed';
+import { metaField, SEC_STATUSES, secVulnerabilityMeta } from '../mapping/fixtures';
+
+describe('the default SEC configuration', () => {
+  const meta = secVulnerabilityMeta();
+  const config = demoSecProjectConfig(meta, SEC_STATUSES);
+
+  it('maps the fields of local-runtime.md with the documented write policies', () => {
+    expect(config.fields.map((f) => [f.fieldName, f.writePolicy])).toEqual([
+      ['Summary', 'sync'],
+      ['Description', 'sync'],
+      ['Priority', 'sync'],
+      ['Labels', 'create-only'],
+      ['Severity', 'sync'],
+      ['CVE', 'sync'],
+      ['Repository', 'sync'],
+      ['CVSS', 'sync'],
+      ['Due date', 'sync'],
+    ]);
+    expect(config.fields.find((f) => f.fieldId === 'priority')!.sources).toEqual([
+      { kind: 'backline', path: 'finding.severity', valueMap: { critical: 'Highest', high: 'High', medium: 'Medium', low: 'Low', info: 'Lowest' } },
+    ]);
+    expect(config.fields.find((f) => f.fieldId === SIM_FIELDS.CVE)!.sources).toEqual([{ kind: 'backline', path: 'finding.cveIds' }]);
+  });
+
+  it('moves issues through the demo workflow and resolves with Fixed / Won’t Fix', () => {
+    expect(config.statuses).toEqual({
+      prOpened: { id: SIM_STATUSES.InProgress, name: 'In Progress' },
+      prMerged: { id: SIM_STATUSES.InReview, name: 'In Review' },
+      prClosed: { id: SIM_STATUSES.ToDo, name: 'To Do' },
+      resolved: { id: SIM_STATUSES.Done, name: 'Done' },
+      reopened: { id: SIM_STATUSES.ToDo, name: 'To Do' },
+    });
+    expect(config.resolutions).toEqual({ fixed: 'Fixed', not_detected: 'Fixed', false_positive: "Won't Fix", accepted_risk: "Won't Fix" });
+  });
+
+  it('proposes write policies by field type', () => {
+    expect(defaultWritePolicy(metaField(meta, 'labels'))).toBe('create-only');
+    expect(defaultWritePolicy(metaField(meta, 'components'))).toBe('fill-if-empty');
+    expect(defaultWritePolicy(metaField(meta, 'summary'))).toBe('sync');
+    expect(defaultWritePolicy(metaField(meta, SIM_FIELDS.CVSS))).toBe('sync');
+  });
+});
