@@ -1,0 +1,246 @@
+/**
+ * The one contract between the admin UI (static/admin) and the resolvers
+ * (src/forge/entry/resolver.ts): every resolver key, its payload schema and its
+ * result type, and the result envelope. Both sides import this file; nothing is
+ * copied. The UI imports it with `import type` only (plus the key list), so zod
+ * stays out of the first-load bundle.
+ *
+ * Payloads are validated on the server with these schemas (a browser can send
+ * anything to a resolver). Project keys in payloads are only a claim: the
+ * resolver verifies, as the calling user, that they administer that project.
+ */
+import { z } from 'zod';
+import {
+  globalSettingsSchema,
+  projectConfigSchema,
+  type GlobalSettings,
+  type ProjectConfig,
+} from '../core/config/model';
+import { findingSchema } from '../core/events/schema';
+
+// ---------------------------------------------------------------------------
+// Envelope
+
+export type ResolverErrorCode =
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'INVALID_INPUT'
+  | 'MAPPING_INVALID'
+  | 'CONFLICT'
+  | 'JIRA_UNAVAILABLE'
+  | 'JIRA_REJECTED'
+  | 'STORAGE_UNAVAILABLE'
+  | 'INTERNAL';
+
+export interface ResolverErrorDetail {
+  /** Where the problem is, e.g. `fields.customfield_10014` or `payload.projectKey`. */
+  path: string;
+  message: string;
+}
+
+export interface ResolverError {
+  code: ResolverErrorCode;
+  /** Says what happened and what to do about it; shown to the admin as is. */
+  message: string;
+  details?: ResolverErrorDetail[];
+}
+
+export type ResolverResult<T> = { ok: true; data: T } | { ok: false; error: ResolverError };
+
+// ---------------------------------------------------------------------------
+// Shared shapes
+
+const projectKeySchema = z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'expected a Jira project key such as SEC');
+const idString = z.string().min(1).max(100);
+
+/** A problem with a mapping, placed at the control that can fix it. */
+export interface MappingProblem {
+  /**
+   * `project`, `issueType`, `fields.<fieldId>`, `statuses.<stage>`,
+   * `resolutions.<reason>`, `priority.<severity>` …
+   */
+  path: string;
+  message: string;
+  severity: 'error' | 'warning';
+}
+
+export interface JiraProjectSummary {
+  id: string;
+  key: string;
+  name: string;
+}
+
+export interface JiraIssueTypeSummary {
+  id: string;
+  name: string;
+}
+
+/** One field of the create screen of a project + issue type, as the editor needs it. */
+export interface CreateField {
+  fieldId: string;
+  name: string;
+  required: boolean;
+  /** Jira's `hasDefaultValue`: a required field with a default needs no mapping. */
+  hasDefaultValue: boolean;
+  schema: { type: string; items?: string; system?: string; custom?: string };
+  /** For select-like fields (options, priority, components…). */
+  allowedValues?: Array<{ id: string; label: string }>;
+}
+
+export interface JiraStatusSummary {
+  id: string;
+  name: string;
+  category: 'new' | 'indeterminate' | 'done' | 'unknown';
+}
+
+export interface JiraNamed {
+  id: string;
+  name: string;
+}
+
+export interface ProjectListItem {
+  projectKey: string;
+  projectName: string;
+  issueTypeName: string;
+  enabled: boolean;
+  /** `valid` = saves and creates issues today; `needs-attention` = Jira changed under it. */
+  status: 'valid' | 'needs-attention';
+  problems: MappingProblem[];
+  updatedAt?: string;
+  updatedBy?: string;
+}
+
+export interface LastEventSummary {
+  at: string;
+  eventId?: string;
+  type?: string;
+  /** e.g. `created`, `failed`, `unauthorized`. */
+  outcome: string;
+  message?: string;
+}
+
+export interface ConnectionInfo {
+  webTriggerUrl: string;
+  secret: {
+    configured: boolean;
+    createdAt?: string;
+    /** While a rotation overlap runs: until when the previous secret is still accepted. */
+    previousValidUntil?: string;
+  };
+  lastEvent: LastEventSummary | null;
+}
+
+export interface PreviewField {
+  fieldId: string;
+  name: string;
+  /** The value as Jira would receive it (ADF reduced to text for display). */
+  display: string;
+  /** The JSON Jira would receive. */
+  value: unknown;
+}
+
+export interface IssuePreview {
+  fields: PreviewField[];
+  problems: MappingProblem[];
+}
+
+export interface RoutingTestResult {
+  projectKey: string | null;
+  /** The matching rule, absent when the default project (or finding.jira.projectKey) decided. */
+  ruleId: string | null;
+  ruleName?: string;
+  /** Human explanation: which rule matched, or why none did. */
+  explanation: string;
+}
+
+export interface SecretRotation {
+  /** Shown once; the server keeps only the stored secret. */
+  secret: string;
+  createdAt: string;
+  /** Until when the previous secret is still accepted (24 h overlap); absent on first generation. */
+  previousValidUntil?: string;
+}
+
+// ---------------------------------------------------------------------------
+// Payload schemas
+
+const empty = z.object({}).strict();
+const projectRef = z.object({ projectKey: projectKeySchema }).strict();
+
+export const payloadSchemas = {
+  'connection/get': empty,
+  'secret/rotate': empty,
+  'projects/list': empty,
+  'projects/get': projectRef,
+  'projects/save': z.object({ config: projectConfigSchema }).strict(),
+  'projects/delete': projectRef,
+  'jira/projects': z.object({ query: z.string().max(200).optional() }).strict(),
+  'jira/issueTypes': projectRef,
+  'jira/fields': z.object({ projectKey: projectKeySchema, issueTypeId: idString }).strict(),
+  'jira/statuses': z.object({ projectKey: projectKeySchema, issueTypeId: idString }).strict(),
+  'jira/priorities': projectRef,
+  'jira/resolutions': projectRef,
+  'mapping/validate': z.object({ config: projectConfigSchema }).strict(),
+  'mapping/preview': z.object({ config: projectConfigSchema, finding: findingSchema.optional() }).strict(),
+  'routing/get': empty,
+  'routing/save': z.object({ settings: globalSettingsSchema }).strict(),
+  'routing/test': z.object({ finding: findingSchema }).strict(),
+} as const;
+
+export type ResolverKey = keyof typeof payloadSchemas;
+export const RESOLVER_KEYS = Object.keys(payloadSchemas) as ResolverKey[];
+
+/** What the UI sends (schema input: defaults may be omitted). */
+export type PayloadOf<K extends ResolverKey> = z.input<(typeof payloadSchemas)[K]>;
+/** What the resolver works with after validation. */
+export type ParsedPayloadOf<K extends ResolverKey> = z.output<(typeof payloadSchemas)[K]>;
+
+export interface ResultTypes {
+  'connection/get': ConnectionInfo;
+  'secret/rotate': SecretRotation;
+  'projects/list': ProjectListItem[];
+  /** `project` as Jira knows it now (id and name for a project not connected yet). */
+  'projects/get': { config: ProjectConfig | null; project: JiraProjectSummary };
+  'projects/save': { config: ProjectConfig };
+  'projects/delete': { projectKey: string; message: string };
+  'jira/projects': JiraProjectSummary[];
+  'jira/issueTypes': JiraIssueTypeSummary[];
+  'jira/fields': CreateField[];
+  'jira/statuses': JiraStatusSummary[];
+  'jira/priorities': JiraNamed[];
+  'jira/resolutions': JiraNamed[];
+  'mapping/validate': { problems: MappingProblem[] };
+  'mapping/preview': IssuePreview;
+  'routing/get': { settings: GlobalSettings; connectedProjects: string[] };
+  'routing/save': { settings: GlobalSettings };
+  'routing/test': RoutingTestResult;
+}
+
+export type ResultOf<K extends ResolverKey> = ResultTypes[K];
+
+/**
+ * Who may call what. `global` = Jira administrators only; `project` = Jira
+ * administrators and administrators of the payload's project (verified as the
+ * user, never taken from the extension context).
+ */
+export const RESOLVER_SCOPES: Record<ResolverKey, 'global' | 'project'> = {
+  'connection/get': 'global',
+  'secret/rotate': 'global',
+  'projects/list': 'global',
+  'projects/get': 'project',
+  'projects/save': 'project',
+  'projects/delete': 'project',
+  'jira/projects': 'global',
+  'jira/issueTypes': 'project',
+  'jira/fields': 'project',
+  'jira/statuses': 'project',
+  'jira/priorities': 'project',
+  'jira/resolutions': 'project',
+  'mapping/validate': 'project',
+  'mapping/preview': 'project',
+  'routing/get': 'global',
+  'routing/save': 'global',
+  'routing/test': 'global',
+};
+
+export type { GlobalSettings, ProjectConfig };

@@ -1,0 +1,229 @@
+/**
+ * One source of one field mapping: where the value comes from (a Jira value,
+ * a Backline field, a manual value, a template) and a control that fits the
+ * Jira field's type.
+ */
+import type { FieldSource } from '../../../../src/core/config/model';
+import type { CreateField } from '../../../../src/shared/resolver-contract';
+import { BACKLINE_PATHS } from '../../../../src/shared/backline-fields';
+import { useState } from 'react';
+import { controlFor, sourceKindsFor, type ControlKind } from './fields';
+
+const KIND_LABELS: Record<FieldSource['kind'], string> = {
+  jira: 'Jira value',
+  backline: 'Backline field',
+  manual: 'Manual value',
+  template: 'Template',
+};
+
+export function defaultSourceOf(kind: FieldSource['kind'], field: CreateField): FieldSource {
+  switch (kind) {
+    case 'jira': {
+      const first = field.allowedValues?.[0];
+      return { kind: 'jira', values: first ? [{ id: first.id, label: first.label }] : [] };
+    }
+    case 'backline':
+      return { kind: 'backline', path: 'finding.title' };
+    case 'manual':
+      return { kind: 'manual', value: controlFor(field) === 'labels' ? [] : '' };
+    case 'template':
+      return { kind: 'template', template: '{{finding.title}}' };
+  }
+}
+
+export function SourceEditor({
+  id,
+  field,
+  source,
+  invalid,
+  describedBy,
+  onChange,
+}: {
+  id: string;
+  field: CreateField;
+  source: FieldSource;
+  invalid: boolean;
+  describedBy: string | undefined;
+  onChange: (source: FieldSource) => void;
+}) {
+  const control = controlFor(field);
+  const kinds = sourceKindsFor(control);
+  if (!kinds.includes(source.kind)) kinds.push(source.kind);
+  const common = { 'aria-invalid': invalid, 'aria-describedby': describedBy } as const;
+  return (
+    <>
+      <div>
+        <label htmlFor={`${id}-kind`}>Source</label>
+        <select id={`${id}-kind`} value={source.kind} onChange={(e) => onChange(defaultSourceOf(e.target.value as FieldSource['kind'], field))}>
+          {kinds.map((k) => (
+            <option key={k} value={k}>
+              {KIND_LABELS[k]}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="grow">
+        <ValueControl id={id} control={control} field={field} source={source} common={common} onChange={onChange} />
+      </div>
+    </>
+  );
+}
+
+function ValueControl({
+  id,
+  control,
+  field,
+  source,
+  common,
+  onChange,
+}: {
+  id: string;
+  control: ControlKind;
+  field: CreateField;
+  source: FieldSource;
+  common: { 'aria-invalid': boolean; 'aria-describedby': string | undefined };
+  onChange: (source: FieldSource) => void;
+}) {
+  switch (source.kind) {
+    case 'jira': {
+      const options = field.allowedValues ?? [];
+      if (control === 'multiselect') {
+        const chosen = new Set(source.values.map((v) => v.id));
+        return (
+          <fieldset style={{ border: 'none', padding: 0, margin: 0 }} aria-describedby={common['aria-describedby']}>
+            <legend className="subtle" style={{ fontSize: 12, fontWeight: 600 }}>
+              Values
+            </legend>
+            {options.map((o) => (
+              <label key={o.id} className="check">
+                <input
+                  type="checkbox"
+                  checked={chosen.has(o.id)}
+                  onChange={(e) => {
+                    const values = e.target.checked ? [...source.values, { id: o.id, label: o.label }] : source.values.filter((v) => v.id !== o.id);
+                    onChange({ kind: 'jira', values });
+                  }}
+                />
+                {o.label}
+              </label>
+            ))}
+          </fieldset>
+        );
+      }
+      return (
+        <>
+          <label htmlFor={`${id}-value`}>Value</label>
+          <select
+            id={`${id}-value`}
+            {...common}
+            value={source.values[0]?.id ?? ''}
+            onChange={(e) => {
+              const option = options.find((o) => o.id === e.target.value);
+              onChange({ kind: 'jira', values: option ? [{ id: option.id, label: option.label }] : [] });
+            }}
+          >
+            <option value="">Choose a value…</option>
+            {options.map((o) => (
+              <option key={o.id} value={o.id}>
+                {o.label}
+              </option>
+            ))}
+          </select>
+        </>
+      );
+    }
+    case 'backline':
+      return (
+        <>
+          <label htmlFor={`${id}-value`}>Backline field</label>
+          <select id={`${id}-value`} {...common} value={source.path} onChange={(e) => onChange({ ...source, path: e.target.value })}>
+            {BACKLINE_PATHS.some((p) => p.path === source.path) ? null : <option value={source.path}>{source.path}</option>}
+            {BACKLINE_PATHS.map((p) => (
+              <option key={p.path} value={p.path}>
+                {p.label} ({p.path})
+              </option>
+            ))}
+          </select>
+          {control === 'select' || control === 'multiselect' ? <div className="help">Matched to the option of the same name, ignoring case.</div> : null}
+        </>
+      );
+    case 'template':
+      return (
+        <>
+          <label htmlFor={`${id}-value`}>Template</label>
+          {control === 'textarea' ? (
+            <textarea id={`${id}-value`} {...common} value={source.template} onChange={(e) => onChange({ kind: 'template', template: e.target.value })} />
+          ) : (
+            <input id={`${id}-value`} type="text" {...common} style={{ width: '100%' }} value={source.template} onChange={(e) => onChange({ kind: 'template', template: e.target.value })} />
+          )}
+          <div className="help">Placeholders such as {'{{finding.title}}'}, {'{{finding.repository.name}}'}.</div>
+        </>
+      );
+    case 'manual': {
+      const value = source.value;
+      const text = Array.isArray(value) ? value.join(', ') : String(value);
+      if (control === 'number') {
+        return (
+          <>
+            <label htmlFor={`${id}-value`}>Number</label>
+            <input
+              id={`${id}-value`}
+              type="number"
+              {...common}
+              value={typeof value === 'number' ? value : ''}
+              onChange={(e) => onChange({ kind: 'manual', value: e.target.value === '' ? '' : Number(e.target.value) })}
+            />
+          </>
+        );
+      }
+      if (control === 'date') {
+        return (
+          <>
+            <label htmlFor={`${id}-value`}>Date</label>
+            <input id={`${id}-value`} type="date" {...common} value={text} onChange={(e) => onChange({ kind: 'manual', value: e.target.value })} />
+          </>
+        );
+      }
+      if (control === 'labels') {
+        return (
+          <>
+            <label htmlFor={`${id}-value`}>Labels (comma-separated)</label>
+            <ListInput id={`${id}-value`} common={common} value={Array.isArray(value) ? value : [String(value)]} onChange={(list) => onChange({ kind: 'manual', value: list })} />
+          </>
+        );
+      }
+      if (control === 'textarea') {
+        return (
+          <>
+            <label htmlFor={`${id}-value`}>Text</label>
+            <textarea id={`${id}-value`} {...common} value={text} onChange={(e) => onChange({ kind: 'manual', value: e.target.value })} />
+          </>
+        );
+      }
+      return (
+        <>
+          <label htmlFor={`${id}-value`}>{control === 'user' ? 'Account id' : 'Value'}</label>
+          <input id={`${id}-value`} type="text" {...common} style={{ width: '100%' }} value={text} onChange={(e) => onChange({ kind: 'manual', value: e.target.value })} />
+        </>
+      );
+    }
+  }
+}
+
+/** Comma-separated list; keeps the text as typed (a trailing comma) while the list follows it. */
+function ListInput({ id, common, value, onChange }: { id: string; common: { 'aria-invalid': boolean; 'aria-describedby': string | undefined }; value: string[]; onChange: (list: string[]) => void }) {
+  const [text, setText] = useState(value.join(', '));
+  return (
+    <input
+      id={id}
+      type="text"
+      {...common}
+      style={{ width: '100%' }}
+      value={text}
+      onChange={(e) => {
+        setText(e.target.value);
+        onChange(e.target.value.split(',').map((s) => s.trim()).filter(Boolean));
+      }}
+    />
+  );
+}
