@@ -66,7 +66,7 @@ export interface KeyValueEntry<T> {
 
 /** One operation of an all-or-nothing transaction (Forge: ≤ 25 operations). */
 export type TransactionOperation =
-  | { kind: 'set'; key: string; value: unknown; entity?: string }
+  | { kind: 'set'; key: string; value: unknown; entity?: string; /** Forge `transact().set(..., { ttl })`. */ ttlSeconds?: number }
   | { kind: 'delete'; key: string; entity?: string };
 
 export type EntityRangeCondition =

@@ -228,7 +228,9 @@ export class MemoryStore implements KeyValueStore {
     }
     for (const op of operations) {
       const bucket = op.entity === undefined ? this.kv : this.bucket(op.entity);
-      if (op.kind === 'set') bucket.set(op.key, { value: clone(op.value) });
+      if (op.kind === 'set') {
+        bucket.set(op.key, { value: clone(op.value), ...(op.ttlSeconds !== undefined ? { expireAt: this.clock.now() + op.ttlSeconds * 1000 } : {}) });
+      }
       else bucket.delete(op.key);
     }
   }

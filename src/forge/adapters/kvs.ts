@@ -76,7 +76,10 @@ export function forgeKeyValueStore(): KeyValueStore {
       const tx = kvs.transact();
       for (const op of operations) {
         const entity = op.entity ? { entityName: op.entity } : undefined;
-        if (op.kind === 'set') tx.set(op.key, op.value, entity);
+        if (op.kind === 'set') {
+          if (op.ttlSeconds === undefined) tx.set(op.key, op.value, entity);
+          else tx.set(op.key, op.value, entity, { ttl: { value: op.ttlSeconds, unit: 'SECONDS' } });
+        }
         else tx.delete(op.key, entity);
       }
       await tx.execute();

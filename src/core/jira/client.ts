@@ -1,0 +1,331 @@
+/**
+ * The Jira REST calls the sync engine makes, typed, over the `JiraTransport`
+ * port. Each method is one request (Jira points are the scarcest resource:
+ * FORGE-FACTS.md "Jira REST rate limits"), bodies follow the Jira Cloud
+ * platform OpenAPI document, and responses are parsed leniently with zod so an
+ * extra or missing optional property in Jira's answer never breaks a sync.
+ */
+import { z } from 'zod';
+import type { JiraTransport } from '../ports';
+import { JiraError, callJira, query, segment } from './http';
+
+/** Atlassian Document Format node (validated by Jira; built by the app's renderers). */
+export type AdfDocument = { type: 'doc'; version: 1; content: unknown[] };
+
+export interface EntityPropertyInput {
+  key: string;
+  value: unknown;
+}
+
+export interface IssueInput {
+  fields: Record<string, unknown>;
+  update?: Record<string, unknown[]>;
+  properties?: EntityPropertyInput[];
+}
+
+export interface IssueRefDetails {
+  id: string;
+  key: string;
+}
+
+export interface BulkCreateResult {
+  /** One entry per input, in input order: the created issue or Jira's errors for that element. */
+  results: Array<{ ok: true; issue: IssueRefDetails } | { ok: false; status: number; errorMessages: string[]; errors: Record<string, string> }>;
+}
+
+export interface IssueSnapshot {
+  id: string;
+  key: string;
+  projectKey?: string;
+  issueTypeId?: string;
+  statusId?: string;
+  statusName?: string;
+  fields: Record<string, unknown>;
+  properties: Record<string, unknown>;
+}
+
+export interface TransitionField {
+  fieldId: string;
+  name?: string;
+  required: boolean;
+  allowedValues?: Array<{ id?: string; name?: string; value?: string }>;
+  hasDefaultValue?: boolean;
+}
+
+export interface TransitionInfo {
+  id: string;
+  name: string;
+  toStatusId: string;
+  toStatusName?: string;
+  hasScreen: boolean;
+  isAvailable: boolean;
+  fields: TransitionField[];
+}
+
+export interface TransitionInput {
+  transitionId: string;
+  fields?: Record<string, unknown>;
+  update?: Record<string, unknown[]>;
+  properties?: EntityPropertyInput[];
+}
+
+export interface RemoteLinkInput {
+  /** Upsert key (≤ 255 chars): the PR URL, so the same PR never gets a second link. */
+  globalId: string;
+  url: string;
+  title: string;
+  summary?: string;
+  relationship?: string;
+  resolved?: boolean;
+  iconUrl?: string;
+}
+
+export interface SearchPage {
+  issues: IssueSnapshot[];
+  nextPageToken?: string;
+}
+
+const idLike = z.union([z.string(), z.number()]).transform(String);
+
+const createdIssueSchema = z.looseObject({ id: idLike, key: z.string() });
+const bulkCreatedSchema = z.looseObject({
+  issues: z.array(createdIssueSchema).optional().catch([]),
+  errors: z
+    .array(
+      z.looseObject({
+        failedElementNumber: z.number().optional(),
+        status: z.number().optional(),
+        elementErrors: z.looseObject({ errorMessages: z.array(z.string()).optional(), errors: z.record(z.string(), z.string()).optional() }).optional(),
+      }),
+    )
+    .optional()
+    .catch([]),
+});
+
+const issueSchema = z.looseObject({
+  id: idLike,
+  key: z.string(),
+  fields: z.record(z.string(), z.unknown()).optional().catch({}),
+  properties: z.record(z.string(), z.unknown()).optional().catch({}),
+});
+
+const transitionsSchema = z.looseObject({
+  transitions: z
+    .array(
+      z.looseObject({
+        id: idLike,
+        name: z.string().catch(''),
+        hasScreen: z.boolean().optional(),
+        isAvailable: z.boolean().optional(),
+        to: z.looseObject({ id: idLike, name: z.string().optional() }),
+        fields: z.record(z.string(), z.unknown()).optional(),
+      }),
+    )
+    .catch([]),
+});
+
+const transitionFieldSchema = z.looseObject({
+  required: z.boolean().catch(false),
+  name: z.string().optional(),
+  key: z.string().optional(),
+  hasDefaultValue: z.boolean().optional().catch(undefined),
+  allowedValues: z
+    .array(z.looseObject({ id: idLike.optional(), name: z.string().optional(), value: z.string().optional() }))
+    .optional()
+    .catch(undefined),
+});
+
+const searchSchema = z.looseObject({
+  issues: z.array(z.unknown()).optional().catch([]),
+  nextPageToken: z.string().nullable().optional(),
+});
+
+const remoteLinkSchema = z.looseObject({ id: idLike.optional() });
+const commentSchema = z.looseObject({ id: idLike });
+
+const refSchema = z.looseObject({ id: idLike.optional(), key: z.string().optional(), name: z.string().optional() });
+
+function snapshot(raw: unknown): IssueSnapshot {
+  const issue = issueSchema.parse(raw);
+  const fields = issue.fields ?? {};
+  const project = refSchema.safeParse(fields.project);
+  const issueType = refSchema.safeParse(fields.issuetype);
+  const status = refSchema.safeParse(fields.status);
+  return {
+    id: issue.id,
+    key: issue.key,
+    ...(project.success && project.data.key ? { projectKey: project.data.key } : {}),
+    ...(issueType.success && issueType.data.id ? { issueTypeId: issueType.data.id } : {}),
+    ...(status.success && status.data.id ? { statusId: status.data.id } : {}),
+    ...(status.success && status.data.name ? { statusName: status.data.name } : {}),
+    fields,
+    properties: issue.properties ?? {},
+  };
+}
+
+export interface JiraClientOptions {
+  /**
+   * Send `notifyUsers=false` on edits. Jira only honours it for callers with
+   * Administer Jira / Administer project permission (OpenAPI: PUT /issue/{key});
+   * the app does not hold those by default, so it is off unless configured.
+   */
+  suppressNotifications?: boolean;
+}
+
+export class JiraClient {
+  constructor(
+    readonly transport: JiraTransport,
+    private readonly options: JiraClientOptions = {},
+  ) {}
+
+  /** `POST /rest/api/3/issue` with the entity properties inside the create body (one request). */
+  async createIssue(input: IssueInput): Promise<IssueRefDetails> {
+    const raw = await callJira<unknown>(this.transport, 'POST', '/rest/api/3/issue', issueBody(input));
+    const created = createdIssueSchema.parse(raw);
+    return { id: created.id, key: created.key };
+  }
+
+  /**
+   * `POST /rest/api/3/issue/bulk` (≤ 50 issues). Jira answers 201 when all were
+   * created and 400 with the same `{ issues, errors }` body when some failed;
+   * results are matched back to inputs by `failedElementNumber`.
+   */
+  async bulkCreate(inputs: IssueInput[]): Promise<BulkCreateResult> {
+    if (inputs.length === 0) return { results: [] };
+    if (inputs.length > 50) throw new RangeError('Jira bulk create takes at most 50 issues');
+    const request = { method: 'POST' as const, path: '/rest/api/3/issue/bulk', body: { issueUpdates: inputs.map(issueBody) } };
+    const response = await this.transport.request(request);
+    const parsedBody = bulkCreatedSchema.safeParse(response.body);
+    const partial = response.status === 400 && parsedBody.success && (parsedBody.data.errors?.length ?? 0) > 0;
+    if ((response.status < 200 || response.status >= 300) && !partial) throw new JiraError(request, response);
+    const body = parsedBody.success ? parsedBody.data : { issues: [], errors: [] };
+    const failed = new Map<number, { status: number; errorMessages: string[]; errors: Record<string, string> }>();
+    for (const error of body.errors ?? []) {
+      if (error.failedElementNumber === undefined) continue;
+      failed.set(error.failedElementNumber, {
+        status: error.status ?? 400,
+        errorMessages: error.elementErrors?.errorMessages ?? [],
+        errors: error.elementErrors?.errors ?? {},
+      });
+    }
+    const created = [...(body.issues ?? [])];
+    const results: BulkCreateResult['results'] = inputs.map((_, index) => {
+      const failure = failed.get(index);
+      if (failure) return { ok: false, ...failure };
+      const issue = created.shift();
+      return issue ? { ok: true, issue: { id: issue.id, key: issue.key } } : { ok: false, status: 500, errorMessages: ['Jira did not report this issue'], errors: {} };
+    });
+    return { results };
+  }
+
+  /** `PUT /rest/api/3/issue/{key}` with `fields`, `update` and `properties` in one request. */
+  async editIssue(issueIdOrKey: string, input: Partial<IssueInput>): Promise<void> {
+    const params = this.options.suppressNotifications ? query({ notifyUsers: false }) : '';
+    await callJira<unknown>(this.transport, 'PUT', `/rest/api/3/issue/${segment(issueIdOrKey)}${params}`, issueBody({ fields: {}, ...input }));
+  }
+
+  /** `GET /rest/api/3/issue/{key}`; answers undefined when the issue does not exist (404). */
+  async getIssue(issueIdOrKey: string, options: { fields?: string[]; properties?: string[] } = {}): Promise<IssueSnapshot | undefined> {
+    const path = `/rest/api/3/issue/${segment(issueIdOrKey)}${query({
+      fields: options.fields?.join(','),
+      properties: options.properties?.join(','),
+    })}`;
+    try {
+      return snapshot(await callJira<unknown>(this.transport, 'GET', path));
+    } catch (error) {
+      if (error instanceof JiraError && error.status === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /** `GET .../transitions?expand=transitions.fields`: the transitions available from the issue's current status. */
+  async getTransitions(issueIdOrKey: string): Promise<TransitionInfo[]> {
+    const raw = await callJira<unknown>(
+      this.transport,
+      'GET',
+      `/rest/api/3/issue/${segment(issueIdOrKey)}/transitions${query({ expand: 'transitions.fields' })}`,
+    );
+    return transitionsSchema.parse(raw).transitions.map((t) => ({
+      id: t.id,
+      name: t.name,
+      toStatusId: t.to.id,
+      ...(t.to.name ? { toStatusName: t.to.name } : {}),
+      hasScreen: t.hasScreen ?? false,
+      isAvailable: t.isAvailable ?? true,
+      fields: Object.entries(t.fields ?? {}).flatMap(([fieldId, value]) => {
+        const field = transitionFieldSchema.safeParse(value);
+        if (!field.success) return [];
+        return [
+          {
+            fieldId,
+            required: field.data.required,
+            ...(field.data.name ? { name: field.data.name } : {}),
+            ...(field.data.allowedValues ? { allowedValues: field.data.allowedValues } : {}),
+            ...(field.data.hasDefaultValue !== undefined ? { hasDefaultValue: field.data.hasDefaultValue } : {}),
+          },
+        ];
+      }),
+    }));
+  }
+
+  /**
+   * `POST .../transitions` with the transition screen's `fields` (e.g. resolution),
+   * `update.comment` (the comment rides along: no separate request) and `properties`.
+   */
+  async transitionIssue(issueIdOrKey: string, input: TransitionInput): Promise<void> {
+    const body: Record<string, unknown> = { transition: { id: input.transitionId } };
+    if (input.fields && Object.keys(input.fields).length > 0) body.fields = input.fields;
+    if (input.update && Object.keys(input.update).length > 0) body.update = input.update;
+    if (input.properties && input.properties.length > 0) body.properties = input.properties;
+    await callJira<unknown>(this.transport, 'POST', `/rest/api/3/issue/${segment(issueIdOrKey)}/transitions`, body);
+  }
+
+  /** `POST .../comment` with an ADF body. */
+  async addComment(issueIdOrKey: string, body: AdfDocument): Promise<{ id: string }> {
+    const raw = await callJira<unknown>(this.transport, 'POST', `/rest/api/3/issue/${segment(issueIdOrKey)}/comment`, { body });
+    return { id: commentSchema.parse(raw).id };
+  }
+
+  /** `POST .../remotelink`: Jira updates the link with the same `globalId` instead of adding a second one. */
+  async upsertRemoteLink(issueIdOrKey: string, link: RemoteLinkInput): Promise<{ id?: string }> {
+    const object: Record<string, unknown> = { url: link.url, title: link.title };
+    if (link.summary) object.summary = link.summary;
+    if (link.iconUrl) object.icon = { url16x16: link.iconUrl, title: link.title };
+    if (link.resolved !== undefined) object.status = { resolved: link.resolved };
+    const body: Record<string, unknown> = { globalId: link.globalId.slice(0, 255), object };
+    if (link.relationship) body.relationship = link.relationship;
+    const raw = await callJira<unknown>(this.transport, 'POST', `/rest/api/3/issue/${segment(issueIdOrKey)}/remotelink`, body);
+    const parsed = remoteLinkSchema.safeParse(raw);
+    return parsed.success && parsed.data.id ? { id: parsed.data.id } : {};
+  }
+
+  /** `PUT .../properties/{key}` (≤ 32 KB of JSON). */
+  async setIssueProperty(issueIdOrKey: string, key: string, value: unknown): Promise<void> {
+    await callJira<unknown>(this.transport, 'PUT', `/rest/api/3/issue/${segment(issueIdOrKey)}/properties/${segment(key)}`, value);
+  }
+
+  /** `POST /rest/api/3/search/jql` (the old `/search` is being removed), one page. */
+  async searchJql(jql: string, options: { fields?: string[]; properties?: string[]; maxResults?: number; nextPageToken?: string } = {}): Promise<SearchPage> {
+    const body: Record<string, unknown> = { jql, maxResults: options.maxResults ?? 50, fields: options.fields ?? ['project', 'issuetype', 'status'] };
+    if (options.properties) body.properties = options.properties;
+    if (options.nextPageToken) body.nextPageToken = options.nextPageToken;
+    const parsed = searchSchema.parse(await callJira<unknown>(this.transport, 'POST', '/rest/api/3/search/jql', body));
+    const issues = (parsed.issues ?? []).flatMap((raw) => {
+      const result = issueSchema.safeParse(raw);
+      return result.success ? [snapshot(raw)] : [];
+    });
+    return { issues, ...(parsed.nextPageToken ? { nextPageToken: parsed.nextPageToken } : {}) };
+  }
+}
+
+function issueBody(input: IssueInput): Record<string, unknown> {
+  const body: Record<string, unknown> = { fields: input.fields };
+  if (input.update && Object.keys(input.update).length > 0) body.update = input.update;
+  if (input.properties && input.properties.length > 0) body.properties = input.properties;
+  return body;
+}
+
+/** A JQL string literal (double-quoted, with `"` and `\` escaped). */
+export function jqlString(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}

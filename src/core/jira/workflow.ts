@@ -1,0 +1,214 @@
+/**
+ * Reaching a target status from wherever an issue is, in the team's own
+ * workflow. Reading a workflow definition needs Administer Jira, which the app
+ * does not ask for, so the graph is learned from what Jira tells every caller:
+ * `GET /issue/{key}/transitions?expand=transitions.fields` lists the
+ * transitions out of the issue's *current* status, with their screens' fields.
+ * Those edges are cached per (project, issue type, status) in KVS and in
+ * memory, so a warm status change costs exactly one request (the transition,
+ * carrying comment, fields and the `backline` property); a rejected
+ * transition drops the cached edges and the solver re-learns them.
+ *
+ * Path finding is BFS over known edges; when no known path exists the solver
+ * explores, moving to a status whose edges are not known yet (each hop is a
+ * real transition, at most MAX_HOPS in total), because the only way to learn a
+ * status's transitions is to stand in it.
+ */
+import { z } from 'zod';
+import type { Clock, KeyValueStore } from '../ports';
+import type { TransitionField, TransitionInfo } from './client';
+
+export const WORKFLOW_CACHE_TTL_SECONDS = 7 * 24 * 60 * 60;
+export const MAX_HOPS = 6;
+
+export interface KnownTransition {
+  id: string;
+  name: string;
+  toStatusId: string;
+  toStatusName?: string;
+  hasScreen: boolean;
+  /** Ids of the fields on the transition screen (they may be set in the transition request). */
+  screenFieldIds: string[];
+  /** Required screen fields without a default, with their allowed values (e.g. resolution). */
+  required: TransitionField[];
+}
+
+export interface WorkflowGraph {
+  /** statusId → transitions out of it (as Jira listed them). */
+  edges: Record<string, KnownTransition[]>;
+  /** The status a newly created issue starts in (learned once per project + issue type). */
+  initialStatusId?: string;
+  statusNames: Record<string, string>;
+}
+
+const knownTransitionSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  toStatusId: z.string(),
+  toStatusName: z.string().optional(),
+  hasScreen: z.boolean(),
+  screenFieldIds: z.array(z.string()),
+  required: z.array(
+    z.object({
+      fieldId: z.string(),
+      name: z.string().optional(),
+      required: z.boolean(),
+      allowedValues: z.array(z.object({ id: z.string().optional(), name: z.string().optional(), value: z.string().optional() })).optional(),
+      hasDefaultValue: z.boolean().optional(),
+    }),
+  ),
+});
+const graphSchema = z.object({
+  edges: z.record(z.string(), z.array(knownTransitionSchema)),
+  initialStatusId: z.string().optional(),
+  statusNames: z.record(z.string(), z.string()),
+  at: z.number(),
+});
+
+export function workflowCacheKey(projectKey: string, issueTypeId: string): string {
+  return `cache:workflow:${projectKey}:${issueTypeId}`;
+}
+
+export function toKnownTransitions(transitions: TransitionInfo[]): KnownTransition[] {
+  return transitions
+    .filter((t) => t.isAvailable)
+    .map((t) => ({
+      id: t.id,
+      name: t.name,
+      toStatusId: t.toStatusId,
+      ...(t.toStatusName ? { toStatusName: t.toStatusName } : {}),
+      hasScreen: t.hasScreen,
+      screenFieldIds: t.fields.map((f) => f.fieldId),
+      required: t.fields.filter((f) => f.required && !f.hasDefaultValue),
+    }));
+}
+
+/** Workflow graphs per (project, issue type), cached in memory and KVS. */
+export class WorkflowCache {
+  private readonly memory = new Map<string, WorkflowGraph>();
+  private readonly dirty = new Set<string>();
+
+  constructor(
+    private readonly store: KeyValueStore,
+    private readonly clock: Clock,
+  ) {}
+
+  async get(projectKey: string, issueTypeId: string): Promise<WorkflowGraph> {
+    const key = workflowCacheKey(projectKey, issueTypeId);
+    const cached = this.memory.get(key);
+    if (cached) return cached;
+    const parsed = graphSchema.safeParse(await this.store.get<unknown>(key));
+    const graph: WorkflowGraph = parsed.success
+      ? {
+          edges: parsed.data.edges,
+          statusNames: parsed.data.statusNames,
+          ...(parsed.data.initialStatusId ? { initialStatusId: parsed.data.initialStatusId } : {}),
+        }
+      : { edges: {}, statusNames: {} };
+    this.memory.set(key, graph);
+    return graph;
+  }
+
+  learn(projectKey: string, issueTypeId: string, graph: WorkflowGraph, statusId: string, transitions: KnownTransition[]): void {
+    graph.edges[statusId] = transitions;
+    for (const t of transitions) if (t.toStatusName) graph.statusNames[t.toStatusId] = t.toStatusName;
+    this.dirty.add(workflowCacheKey(projectKey, issueTypeId));
+  }
+
+  learnInitial(projectKey: string, issueTypeId: string, graph: WorkflowGraph, statusId: string): void {
+    graph.initialStatusId = statusId;
+    this.dirty.add(workflowCacheKey(projectKey, issueTypeId));
+  }
+
+  forget(projectKey: string, issueTypeId: string, graph: WorkflowGraph, statusId: string): void {
+    delete graph.edges[statusId];
+    this.dirty.add(workflowCacheKey(projectKey, issueTypeId));
+  }
+
+  /** Writes changed graphs back to KVS (once per invocation, not per hop). */
+  async flush(): Promise<void> {
+    for (const key of [...this.dirty]) {
+      const graph = this.memory.get(key);
+      this.dirty.delete(key);
+      if (!graph) continue;
+      await this.store.set(key, { ...graph, at: this.clock.now() }, { ttlSeconds: WORKFLOW_CACHE_TTL_SECONDS });
+    }
+  }
+}
+
+/** What the solver can put into required transition-screen fields. */
+export interface FieldFill {
+  /** Resolution name wanted for this change (e.g. "Fixed"); used for a required `resolution`. */
+  resolutionName?: string;
+  /** Resolution used when an intermediate hop demands one and no specific one is wanted. */
+  fallbackResolutionName?: string;
+}
+
+/** The screen values for a transition, or the names of required fields nothing can fill. */
+export function fillRequired(transition: KnownTransition, fill: FieldFill): { fields: Record<string, unknown> } | { missing: string[] } {
+  const fields: Record<string, unknown> = {};
+  const missing: string[] = [];
+  for (const field of transition.required) {
+    if (field.fieldId === 'resolution') {
+      const wanted = [fill.resolutionName, fill.fallbackResolutionName].filter((n): n is string => !!n);
+      const allowed = field.allowedValues ?? [];
+      const match = wanted
+        .map((name) => allowed.find((v) => (v.name ?? v.value ?? '').toLowerCase() === name.toLowerCase()))
+        .find((v) => v !== undefined);
+      if (match?.id) fields.resolution = { id: match.id };
+      else if (allowed.length === 0 && wanted[0]) fields.resolution = { name: wanted[0] };
+      else missing.push(`${field.name ?? 'Resolution'} (no resolution named ${wanted.map((w) => `"${w}"`).join(' or ') || 'by the configuration'})`);
+      continue;
+    }
+    missing.push(field.name ?? field.fieldId);
+  }
+  return missing.length > 0 ? { missing } : { fields };
+}
+
+/**
+ * Shortest path of transitions from `from` to `to` over the known edges,
+ * skipping transitions whose required fields cannot be filled. `[]` when
+ * already there, undefined when no known path exists.
+ */
+export function findPath(graph: WorkflowGraph, from: string, to: string, fill: FieldFill): KnownTransition[] | undefined {
+  if (from === to) return [];
+  const previous = new Map<string, { status: string; transition: KnownTransition }>();
+  const queue = [from];
+  const seen = new Set([from]);
+  while (queue.length > 0) {
+    const status = queue.shift();
+    if (status === undefined) break;
+    for (const transition of graph.edges[status] ?? []) {
+      if (seen.has(transition.toStatusId)) continue;
+      const hopFill = transition.toStatusId === to ? fill : { ...(fill.fallbackResolutionName ? { fallbackResolutionName: fill.fallbackResolutionName } : {}) };
+      if ('missing' in fillRequired(transition, hopFill)) continue;
+      seen.add(transition.toStatusId);
+      previous.set(transition.toStatusId, { status, transition });
+      if (transition.toStatusId === to) {
+        const path: KnownTransition[] = [];
+        let cursor = to;
+        while (cursor !== from) {
+          const step = previous.get(cursor);
+          if (!step) return undefined;
+          path.unshift(step.transition);
+          cursor = step.status;
+        }
+        return path;
+      }
+      queue.push(transition.toStatusId);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * When no known path exists: the next transition to explore, one leading to a
+ * status whose edges are unknown and not visited in this run (so exploration
+ * never loops). Undefined = nothing left to explore.
+ */
+export function explorationStep(graph: WorkflowGraph, from: string, visited: Set<string>, fill: FieldFill): KnownTransition | undefined {
+  const candidates = (graph.edges[from] ?? []).filter(
+    (t) => !visited.has(t.toStatusId) && !('missing' in fillRequired(t, { ...(fill.fallbackResolutionName ? { fallbackResolutionName: fill.fallbackResolutionName } : {}) })),
+  );
+  return candidates.find((t) => graph.edges[t.toStatusId] === undefined) ?? candidates[0];
+}

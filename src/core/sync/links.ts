@@ -1,0 +1,159 @@
+/**
+ * The link "finding id → Jira issue", kept in the `link` custom entity
+ * (manifest.yml: indexes `issueId`, `remediationId`, `by-project`), keyed by
+ * finding id. It also remembers what the sync already did to the issue
+ * (fingerprints of written field values, comments and remote links per PR
+ * state), which is what makes redelivered and overlapping events add nothing
+ * twice without reading the issue back from Jira.
+ *
+ * The same essentials are written on the issue as the `backline` entity
+ * property (indexed for JQL), so a lost store is rebuilt from Jira.
+ */
+import { z } from 'zod';
+import type { KeyValueStore } from '../ports';
+
+export const LINK_ENTITY = 'link';
+/** Present once the link store is known to be complete (fresh install, or recovered from Jira). */
+export const LINKS_META_KEY = 'meta:links';
+
+export const PR_STATES = ['open', 'merged', 'closed'] as const;
+export type PrState = (typeof PR_STATES)[number];
+
+const prSchema = z.object({
+  url: z.string(),
+  number: z.number().optional(),
+  title: z.string().optional(),
+  state: z.enum(PR_STATES),
+  at: z.string(),
+  linked: z.boolean(),
+  commented: z.record(z.string(), z.boolean()),
+});
+export type LinkPullRequest = z.infer<typeof prSchema>;
+
+const remediationSchema = z.object({
+  id: z.string(),
+  title: z.string().optional(),
+  mode: z.string().optional(),
+  url: z.string().optional(),
+  /** remediation.resolved comment posted. */
+  resolvedCommented: z.boolean().optional(),
+  prs: z.array(prSchema),
+});
+export type LinkRemediation = z.infer<typeof remediationSchema>;
+
+export const linkSchema = z.looseObject({
+  findingId: z.string(),
+  issueId: z.string(),
+  issueKey: z.string(),
+  projectKey: z.string(),
+  issueTypeId: z.string(),
+  statusId: z.string().optional(),
+  /** occurredAt (ms) of the newest event applied to this finding. */
+  lastEventAt: z.number(),
+  fieldFingerprints: z.record(z.string(), z.string()),
+  remediations: z.array(remediationSchema),
+  resolved: z.object({ reason: z.string(), at: z.string() }).optional(),
+  lastSyncAt: z.number(),
+  lastError: z.object({ code: z.string(), message: z.string(), at: z.number() }).optional(),
+  /** Indexed attributes (manifest.yml). */
+  remediationId: z.string().optional(),
+  updatedAt: z.number(),
+  /** Snapshot for the issue panel (same shape as the `backline` issue property). */
+  title: z.string().optional(),
+  severity: z.string().optional(),
+  findingUrl: z.string().optional(),
+});
+export type Link = z.infer<typeof linkSchema>;
+
+export class LinkStore {
+  constructor(private readonly store: KeyValueStore) {}
+
+  async get(findingId: string): Promise<Link | undefined> {
+    const raw = await this.store.entityGet<unknown>(LINK_ENTITY, findingId);
+    if (raw === undefined) return undefined;
+    const parsed = linkSchema.safeParse(raw);
+    return parsed.success ? parsed.data : undefined;
+  }
+
+  async byIssueId(issueId: string): Promise<Link | undefined> {
+    const page = await this.store.entityQuery<unknown>(LINK_ENTITY, { index: 'issueId', range: { op: 'equalTo', value: issueId }, limit: 1 });
+    const parsed = linkSchema.safeParse(page.items[0]?.value);
+    return parsed.success ? parsed.data : undefined;
+  }
+
+  async put(link: Link): Promise<void> {
+    await this.store.entitySet(LINK_ENTITY, link.findingId, link);
+  }
+
+  async isComplete(): Promise<boolean> {
+    const meta = await this.store.get<{ complete?: boolean }>(LINKS_META_KEY);
+    return meta?.complete === true;
+  }
+
+  async markComplete(at: number): Promise<void> {
+    await this.store.set(LINKS_META_KEY, { complete: true, at });
+  }
+}
+
+/** The PR entry of a link (created when absent). */
+export function prEntry(link: Link, remediation: { id: string; title?: string; mode?: string; url?: string }, pr: { url: string; number?: number; title?: string }, at: string): LinkPullRequest {
+  let rem = link.remediations.find((r) => r.id === remediation.id);
+  if (!rem) {
+    rem = { id: remediation.id, prs: [] };
+    link.remediations.push(rem);
+  }
+  if (remediation.title) rem.title = remediation.title;
+  if (remediation.mode) rem.mode = remediation.mode;
+  if (remediation.url) rem.url = remediation.url;
+  let entry = rem.prs.find((p) => p.url === pr.url);
+  if (!entry) {
+    entry = { url: pr.url, state: 'open', at, linked: false, commented: {} };
+    rem.prs.push(entry);
+  }
+  if (pr.number !== undefined) entry.number = pr.number;
+  if (pr.title) entry.title = pr.title;
+  return entry;
+}
+
+/** Every PR of the link, newest first. */
+export function allPullRequests(link: Link): Array<LinkPullRequest & { remediationId: string }> {
+  return link.remediations
+    .flatMap((r) => r.prs.map((p) => ({ ...p, remediationId: r.id })))
+    .sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+}
+
+/**
+ * The `backline` issue entity property (≤ 32 KB; the indexed paths are declared
+ * in manifest.yml `jira:entityProperty`). Same shape the issue panel reads.
+ */
+export function propertyValue(link: Link, finding?: Record<string, unknown>): Record<string, unknown> {
+  const prs = allPullRequests(link).slice(0, 20);
+  const latest = prs[0];
+  const latestRemediation = link.remediationId ? link.remediations.find((r) => r.id === link.remediationId) : undefined;
+  const snapshot: Record<string, unknown> = { id: link.findingId };
+  if (finding) {
+    for (const key of ['title', 'severity', 'status', 'cvssScore', 'cvssVector', 'cveIds', 'cweIds', 'package', 'repository', 'location', 'slaDueDate', 'url'] as const) {
+      if (finding[key] !== undefined) snapshot[key] = finding[key];
+    }
+  } else {
+    if (link.title) snapshot.title = link.title;
+    if (link.severity) snapshot.severity = link.severity;
+    if (link.findingUrl) snapshot.url = link.findingUrl;
+  }
+  const value: Record<string, unknown> = {
+    v: 1,
+    findingId: link.findingId,
+    finding: snapshot,
+    ...(link.severity ? { severity: link.severity } : {}),
+    ...(link.title ? { title: link.title } : {}),
+    ...(link.findingUrl ? { findingUrl: link.findingUrl } : {}),
+    ...(link.remediationId ? { remediationId: link.remediationId } : {}),
+    ...(latestRemediation ? { remediation: { id: latestRemediation.id, ...(latestRemediation.title ? { title: latestRemediation.title } : {}), ...(latestRemediation.mode ? { mode: latestRemediation.mode } : {}), ...(latestRemediation.url ? { url: latestRemediation.url } : {}) } } : {}),
+    ...(latest ? { prState: latest.state, prUrl: latest.url } : {}),
+    pullRequests: prs.map((p) => ({ url: p.url, state: p.state, at: p.at, ...(p.number !== undefined ? { number: p.number } : {}), ...(p.title ? { title: p.title } : {}) })),
+    ...(link.resolved ? { resolvedReason: link.resolved.reason } : {}),
+  };
+  // Keep well under Jira's 32 KB property limit even with long titles.
+  if (JSON.stringify(value).length > 30_000) delete value.finding;
+  return value;
+}

@@ -1,0 +1,288 @@
+/**
+ * Plan, then apply: `planEvent` turns one event about one finding into the
+ * Jira writes it needs, without I/O. It merges writes to the same issue (the
+ * comment and the `backline` property ride inside the transition; the
+ * property rides inside the edit) and drops writes that change nothing (field
+ * fingerprints, PR comments and links already recorded in the link), so the
+ * admin page can show what an event would do and tests need no Jira.
+ */
+import type { LifecycleStage, ProjectConfig, StatusRef } from '../config/model';
+import type { BacklineEvent, Finding, FindingRef, PullRequest, Remediation } from '../events/schema';
+import type { AdfDocument, RemoteLinkInput } from '../jira/client';
+import { valueFingerprint } from '../mapping/fingerprint';
+import type { RenderedFields } from '../mapping/types';
+import { type Link, type PrState, prEntry, propertyValue } from './links';
+
+export const PROPERTY_KEY = 'backline';
+const PROPERTY_FINGERPRINT = 'property:backline';
+
+export type JiraWrite =
+  | { kind: 'create'; fields: Record<string, unknown>; property: Record<string, unknown> }
+  | { kind: 'edit'; fields: Record<string, unknown>; property?: Record<string, unknown> }
+  | {
+      kind: 'transition';
+      stage: LifecycleStage;
+      target: StatusRef;
+      /** Resolution wanted by name (config.resolutions). */
+      resolutionName?: string;
+      comment?: AdfDocument;
+      /** Field values that ride along when the transition screen has them (else a separate edit). */
+      fields?: Record<string, unknown>;
+      property?: Record<string, unknown>;
+      /** Only when the issue is in this status (pr_closed: back only if still in the PR-opened status). */
+      onlyFromStatusId?: string;
+    }
+  | { kind: 'comment'; body: AdfDocument }
+  | { kind: 'property'; value: Record<string, unknown> }
+  | { kind: 'remotelink'; link: RemoteLinkInput };
+
+export interface FindingPlan {
+  findingId: string;
+  writes: JiraWrite[];
+  /** Older than the newest event applied to the finding: no status or field change. */
+  stale: boolean;
+  /** The link as it will be once the writes are applied (issue ids filled in by the applier on create). */
+  next: Link;
+  skipped?: string;
+}
+
+export interface PlanInput {
+  event: Exclude<BacklineEvent, { type: 'ping' } | { type: 'issue.lookup' }>;
+  finding: Finding | FindingRef;
+  /** The finding's link, or a fresh one (issueId '') when the plan creates the issue. */
+  link: Link;
+  creating: boolean;
+  config: ProjectConfig;
+  /** Rendered field values: mode `create` when creating, `update` otherwise; absent when nothing is to be rendered. */
+  rendered?: RenderedFields;
+  now: number;
+}
+
+export function describeWrite(write: JiraWrite): string {
+  switch (write.kind) {
+    case 'transition':
+      return `transition→${write.target.name}${write.comment ? '+comment' : ''}${write.property ? '+property' : ''}`;
+    case 'edit':
+      return `edit(${Object.keys(write.fields).join(',')})${write.property ? '+property' : ''}`;
+    default:
+      return write.kind;
+  }
+}
+
+function isFullFinding(finding: Finding | FindingRef): finding is Finding {
+  return typeof finding.title === 'string' && typeof finding.severity === 'string';
+}
+
+export function planEvent(input: PlanInput): FindingPlan {
+  const { event, config, now } = input;
+  const link: Link = structuredClone(input.link);
+  const occurredAt = Date.parse(event.occurredAt);
+  const stale = !input.creating && occurredAt < link.lastEventAt;
+  const writes: JiraWrite[] = [];
+  let fields: Record<string, unknown> = {};
+  let transition: Extract<JiraWrite, { kind: 'transition' }> | undefined;
+  let comment: AdfDocument | undefined;
+  let remoteLink: RemoteLinkInput | undefined;
+
+  if (!stale) link.lastEventAt = Math.max(link.lastEventAt, occurredAt);
+  link.lastSyncAt = now;
+  link.updatedAt = now;
+  if (isFullFinding(input.finding) && !stale) {
+    link.title = input.finding.title;
+    link.severity = input.finding.severity;
+    if (typeof input.finding.url === 'string') link.findingUrl = input.finding.url;
+  }
+
+  // Field values: on create everything rendered; on update only what changed since the app last wrote it.
+  if (input.rendered && !stale) {
+    if (input.creating) {
+      fields = input.rendered.fields;
+      for (const field of input.rendered.byField) if (field.value !== undefined) link.fieldFingerprints[field.fieldId] = valueFingerprint(field.value);
+    } else {
+      for (const field of input.rendered.byField) {
+        if (field.value === undefined || field.policy === 'create-only') continue;
+        const fingerprint = valueFingerprint(field.value);
+        const previous = link.fieldFingerprints[field.fieldId];
+        if (previous === fingerprint) continue;
+        // fill-if-empty: the app wrote it once (or the human did); never overwrite.
+        if (field.policy === 'fill-if-empty' && previous !== undefined) continue;
+        fields[field.fieldId] = field.value;
+        link.fieldFingerprints[field.fieldId] = fingerprint;
+      }
+    }
+  }
+
+  const stage = (name: LifecycleStage, extra: Partial<Extract<JiraWrite, { kind: 'transition' }>> = {}) => {
+    const target = config.statuses[name];
+    if (!target || stale) return;
+    if (!extra.onlyFromStatusId && link.statusId === target.id) return;
+    transition = { kind: 'transition', stage: name, target, ...extra };
+  };
+  const commentsOn = config.commentOnLifecycle;
+
+  switch (event.type) {
+    case 'finding.created':
+    case 'finding.updated':
+      break;
+    case 'finding.resolved': {
+      if (stale) break;
+      const already = link.resolved?.reason === event.data.reason && link.statusId === config.statuses.resolved?.id;
+      if (already) break;
+      const resolutionName = config.resolutions[event.data.reason];
+      stage('resolved', resolutionName ? { resolutionName } : {});
+      if (commentsOn) comment = resolvedComment(event.data.reason, input.finding);
+      link.resolved = { reason: event.data.reason, at: event.occurredAt };
+      break;
+    }
+    case 'finding.reopened': {
+      if (stale) break;
+      const wasResolved = link.resolved !== undefined;
+      delete link.resolved;
+      if (!input.creating) stage('reopened');
+      if (commentsOn && !input.creating && (wasResolved || transition)) comment = textDoc([{ text: 'Backline detected this finding again, so the issue was reopened.' }]);
+      break;
+    }
+    case 'remediation.pr_opened':
+    case 'remediation.pr_merged':
+    case 'remediation.pr_closed': {
+      const prState: PrState = event.type === 'remediation.pr_opened' ? 'open' : event.type === 'remediation.pr_merged' ? 'merged' : 'closed';
+      const pr = prEntry(link, event.data.remediation, event.data.pullRequest, event.occurredAt);
+      if (!stale) {
+        link.remediationId = event.data.remediation.id;
+        if (pr.at <= event.occurredAt) {
+          pr.state = prState;
+          pr.at = event.occurredAt;
+        }
+      }
+      // A PR comment and link never recorded are added even when the event is stale (§6).
+      if (commentsOn && !pr.commented[prState]) {
+        comment = prComment(prState, event.data.remediation, event.data.pullRequest);
+        pr.commented[prState] = true;
+      }
+      if (!pr.linked) {
+        remoteLink = prRemoteLink(event.data.remediation, event.data.pullRequest, prState);
+        pr.linked = true;
+      }
+      if (prState === 'open') stage('prOpened');
+      else if (prState === 'merged') stage('prMerged');
+      else if (config.statuses.prOpened && link.statusId === config.statuses.prOpened.id) stage('prClosed', { onlyFromStatusId: config.statuses.prOpened.id });
+      break;
+    }
+    case 'remediation.resolved': {
+      const rem = link.remediations.find((r) => r.id === event.data.remediation.id) ?? { id: event.data.remediation.id, prs: [] };
+      if (!link.remediations.includes(rem)) link.remediations.push(rem);
+      if (stale) break;
+      link.remediationId = rem.id;
+      const resolutionName = config.resolutions.fixed;
+      stage('resolved', resolutionName ? { resolutionName } : {});
+      if (commentsOn && !rem.resolvedCommented) {
+        comment = textDoc([{ text: `Backline verified the remediation ${event.data.remediation.title ? `"${event.data.remediation.title}"` : event.data.remediation.id}: the finding is fixed.` }]);
+        rem.resolvedCommented = true;
+      }
+      link.resolved = { reason: 'fixed', at: event.occurredAt };
+      break;
+    }
+  }
+
+  // The `backline` property: rewritten only when its content changed.
+  const property = propertyValue(link, isFullFinding(input.finding) ? input.finding : undefined);
+  const propertyFingerprint = valueFingerprint(property);
+  const propertyChanged = link.fieldFingerprints[PROPERTY_FINGERPRINT] !== propertyFingerprint;
+  link.fieldFingerprints[PROPERTY_FINGERPRINT] = propertyFingerprint;
+
+  if (input.creating) {
+    writes.push({ kind: 'create', fields, property });
+    if (transition) writes.push({ ...transition, ...(comment ? { comment } : {}) });
+    else if (comment) writes.push({ kind: 'comment', body: comment });
+  } else if (transition) {
+    // One request: the transition carries the comment, the property and (screen permitting) the fields.
+    writes.push({
+      ...transition,
+      ...(comment ? { comment } : {}),
+      ...(Object.keys(fields).length > 0 ? { fields } : {}),
+      ...(propertyChanged ? { property } : {}),
+    });
+  } else {
+    if (Object.keys(fields).length > 0) writes.push({ kind: 'edit', fields, ...(propertyChanged ? { property } : {}) });
+    else if (propertyChanged) writes.push({ kind: 'property', value: property });
+    if (comment) writes.push({ kind: 'comment', body: comment });
+  }
+  if (remoteLink) writes.push({ kind: 'remotelink', link: remoteLink });
+  if (transition?.onlyFromStatusId && input.creating) {
+    // A new issue is never "still in the PR-opened status".
+    writes.splice(writes.indexOf(writes.find((w) => w.kind === 'transition') as JiraWrite), 1);
+  }
+  return { findingId: link.findingId, writes, stale, next: link };
+}
+
+// ---------------------------------------------------------------------------
+// Comment and link bodies (ADF). Text only from the event, as text nodes: never markup.
+
+interface Run {
+  text: string;
+  href?: string;
+}
+
+export function textDoc(runs: Run[]): AdfDocument {
+  return {
+    type: 'doc',
+    version: 1,
+    content: [
+      {
+        type: 'paragraph',
+        content: runs.filter((r) => r.text.length > 0).map((r) => (r.href ? { type: 'text', text: r.text, marks: [{ type: 'link', attrs: { href: r.href } }] } : { type: 'text', text: r.text })),
+      },
+    ],
+  };
+}
+
+function prLabel(pr: PullRequest): string {
+  return pr.number !== undefined ? `#${pr.number}${pr.title ? ` ${pr.title}` : ''}` : pr.title ?? pr.url;
+}
+
+export function prComment(state: PrState, remediation: Remediation, pr: PullRequest): AdfDocument {
+  const verb = state === 'open' ? 'opened' : state === 'merged' ? 'merged' : 'closed without merging';
+  const runs: Run[] = [{ text: `Backline ${state === 'open' ? 'opened' : 'reports'} pull request ` }, { text: prLabel(pr), href: pr.url }];
+  runs.push({ text: state === 'open' ? '' : ` was ${verb}` });
+  runs.push({ text: remediation.title ? ` (remediation: ${remediation.title}).` : '.' });
+  return textDoc(runs);
+}
+
+const REASON_TEXT: Record<string, string> = {
+  fixed: 'the finding was fixed',
+  not_detected: 'the finding is no longer detected',
+  false_positive: 'the finding was marked as a false positive',
+  accepted_risk: 'the risk was accepted',
+};
+
+function resolvedComment(reason: string, finding: Finding | FindingRef): AdfDocument {
+  const runs: Run[] = [{ text: `Backline resolved this finding: ${REASON_TEXT[reason] ?? reason}.` }];
+  if (typeof finding.url === 'string') runs.push({ text: ' ' }, { text: 'View in Backline', href: finding.url });
+  return textDoc(runs);
+}
+
+function prRemoteLink(remediation: Remediation, pr: PullRequest, state: PrState): RemoteLinkInput {
+  return {
+    globalId: pr.url,
+    url: pr.url,
+    title: pr.title ? `${pr.number !== undefined ? `#${pr.number} ` : ''}${pr.title}` : `Pull request ${pr.number !== undefined ? `#${pr.number}` : pr.url}`,
+    summary: remediation.title ?? `Backline remediation ${remediation.id}`,
+    relationship: 'Fix pull request',
+    resolved: state === 'merged',
+  };
+}
+
+export function emptyLink(findingId: string, projectKey: string, issueTypeId: string, now: number): Link {
+  return {
+    findingId,
+    issueId: '',
+    issueKey: '',
+    projectKey,
+    issueTypeId,
+    lastEventAt: 0,
+    fieldFingerprints: {},
+    remediations: [],
+    lastSyncAt: now,
+    updatedAt: now,
+  };
+}

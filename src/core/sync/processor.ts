@@ -1,0 +1,474 @@
+/**
+ * The sync engine's entry: applies validated events in order, inline until the
+ * deadline, and hands what does not fit (or what Jira refuses for now) to the
+ * Forge queue. Every event goes through the same idempotent path whether it
+ * arrives from the web trigger or the queue consumer.
+ */
+import { ConfigRepository } from '../config/repository';
+import type { ProjectConfig } from '../config/model';
+import { CodedError, toCodedError } from '../errors';
+import { SEVERITY_RANK, severitySchema, type BacklineEvent, type Finding, type FindingRef } from '../events/schema';
+import { JiraClient, jqlString, type IssueSnapshot } from '../jira/client';
+import { CountingTransport, JiraError } from '../jira/http';
+import { JiraMetadata } from '../jira/metadata';
+import { WorkflowCache } from '../jira/workflow';
+import { renderIssueFields } from '../mapping/render';
+import type { RenderedFields } from '../mapping/types';
+import type { Platform, TransactionOperation } from '../ports';
+import type { EventResult, IssueRef, ResultError, ResultStatus } from '../results';
+import { routeFinding } from '../routing';
+import { entityActivityLog, type ActivityLog } from './activity';
+import { IssueDeletedError, applyPlan } from './apply';
+import { Idempotency, eventClaimKey, findingClaimKey, inProgressError, type Claim } from './idempotency';
+import { LINK_ENTITY, LinkStore, linkSchema, type Link } from './links';
+import { describeWrite, emptyLink, planEvent, PROPERTY_KEY } from './plan';
+import { RetryingTransport } from './retry';
+
+export type SyncMode = 'inline' | 'consumer';
+
+export interface ProcessorOptions {
+  mode?: SyncMode;
+  sleep?: (ms: number) => Promise<void>;
+  /** Jira attempts per request (429/5xx) before giving up inline. */
+  maxAttempts?: number;
+  baseDelayMs?: number;
+  /** Time kept free before the deadline to answer (ms). */
+  reserveMs?: number;
+  /** How long a delivery waits for another one holding the same finding (ms). */
+  claimWaitMs?: number;
+  activity?: ActivityLog;
+  /** Queue delay when Jira gave no Retry-After (s). */
+  defaultQueueDelaySeconds?: number;
+}
+
+export interface EventProcessor {
+  process(events: BacklineEvent[], options: { deadlineAt: number }): Promise<EventResult[]>;
+}
+
+/** What the queue carries: the event itself (re-validated by the consumer). */
+export interface QueuedEvent {
+  kind: 'backline-event';
+  event: BacklineEvent;
+  enqueuedAt: number;
+}
+
+type FindingEventT = Extract<BacklineEvent, { type: `finding.${string}` }>;
+type RemediationEventT = Extract<BacklineEvent, { type: `remediation.${string}` }>;
+type ApplicableEvent = FindingEventT | RemediationEventT;
+
+interface FindingOutcome {
+  findingId: string;
+  status: ResultStatus;
+  reason?: string;
+  error?: ResultError;
+  issue?: IssueRef;
+  link?: Link;
+  projectKey?: string;
+  rule?: string;
+  planned: string[];
+  done: string[];
+}
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function isFull(finding: Finding | FindingRef): finding is Finding {
+  return typeof finding.title === 'string' && typeof finding.severity === 'string';
+}
+
+function errorOf(error: CodedError): ResultError {
+  return { code: error.code, message: error.message, retryable: error.retryable };
+}
+
+/** Jira errors as the contract's failure codes. */
+export function classify(error: unknown): CodedError {
+  if (error instanceof JiraError) {
+    if (error.retryable) {
+      return new CodedError('JIRA_UNAVAILABLE', `Jira is unavailable or rate limited (${error.status}${error.rateLimitReason ? `, ${error.rateLimitReason}` : ''}); the event will be retried`, {
+        retryable: true,
+        ...(error.retryAfterSeconds !== undefined ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
+        cause: error,
+      });
+    }
+    return new CodedError('JIRA_REJECTED', error.message, {
+      details: Object.entries(error.errors).map(([path, message]) => ({ path, message })),
+      cause: error,
+    });
+  }
+  return toCodedError(error);
+}
+
+export function createEventProcessor(platform: Platform, options: ProcessorOptions = {}): EventProcessor {
+  const mode = options.mode ?? 'inline';
+  const sleep = options.sleep ?? realSleep;
+  const reserveMs = options.reserveMs ?? 3_000;
+  const activity = options.activity ?? entityActivityLog;
+  const { store, clock } = platform;
+  const idempotency = new Idempotency(store, clock);
+  const links = new LinkStore(store);
+  const configs = new ConfigRepository(store, clock);
+  const workflows = new WorkflowCache(store, clock);
+  let deadlineAt = Number.POSITIVE_INFINITY;
+  const retrying = new RetryingTransport(platform.jira, {
+    maxAttempts: options.maxAttempts ?? 3,
+    baseDelayMs: options.baseDelayMs ?? 2_000,
+    sleep,
+    clock,
+    deadlineAt: () => deadlineAt - reserveMs,
+  });
+  const counting = new CountingTransport(retrying);
+  const client = new JiraClient(counting);
+  const metadata = new JiraMetadata(counting, store, clock);
+  let siteUrl: string | undefined;
+
+  const issueRef = async (link: Link): Promise<IssueRef> => {
+    siteUrl ??= (await platform.siteUrl()).replace(/\/$/, '');
+    return { findingId: link.findingId, key: link.issueKey, id: link.issueId, url: `${siteUrl}/browse/${link.issueKey}` };
+  };
+
+  // -------------------------------------------------------------------------
+  // Recovery from Jira: the `backline` property is the second copy of the link.
+
+  function linkFromIssue(issue: IssueSnapshot, now: number): Link | undefined {
+    const property = issue.properties[PROPERTY_KEY];
+    const findingId = property && typeof property === 'object' && 'findingId' in property ? (property as { findingId?: unknown }).findingId : undefined;
+    if (typeof findingId !== 'string' || !issue.projectKey || !issue.issueTypeId) return undefined;
+    const base = emptyLink(findingId, issue.projectKey, issue.issueTypeId, now);
+    const parsed = linkSchema.safeParse({ ...base, issueId: issue.id, issueKey: issue.key, ...(issue.statusId ? { statusId: issue.statusId } : {}) });
+    return parsed.success ? parsed.data : undefined;
+  }
+
+  async function findInJira(findingId: string): Promise<Link | undefined> {
+    const page = await client.searchJql(`issue.property[${PROPERTY_KEY}].findingId = ${jqlString(findingId)}`, {
+      fields: ['project', 'issuetype', 'status'],
+      properties: [PROPERTY_KEY],
+      maxResults: 1,
+    });
+    const issue = page.issues[0];
+    return issue ? linkFromIssue(issue, clock.now()) : undefined;
+  }
+
+  /**
+   * A store without the `meta:links` marker may have lost its links: rebuild
+   * them once from Jira (one search page per 100 issues; a fresh site costs one
+   * request), then mark the store complete. Until that finishes, each create
+   * first looks its finding up in Jira.
+   */
+  let storeComplete: boolean | undefined;
+  async function ensureLinksRecovered(): Promise<boolean> {
+    if (storeComplete) return true;
+    if (await links.isComplete()) return (storeComplete = true);
+    let token: string | undefined;
+    for (let page = 0; page < 50; page++) {
+      if (clock.now() > deadlineAt - reserveMs) return false;
+      const result = await client.searchJql(`issue.property[${PROPERTY_KEY}].findingId IS NOT EMPTY ORDER BY created ASC`, {
+        fields: ['project', 'issuetype', 'status'],
+        properties: [PROPERTY_KEY],
+        maxResults: 100,
+        ...(token ? { nextPageToken: token } : {}),
+      });
+      const ops: TransactionOperation[] = [];
+      for (const issue of result.issues) {
+        const link = linkFromIssue(issue, clock.now());
+        if (link && !(await links.get(link.findingId))) ops.push({ kind: 'set', entity: LINK_ENTITY, key: link.findingId, value: link });
+      }
+      for (let i = 0; i < ops.length; i += 25) await store.transact(ops.slice(i, i + 25));
+      token = result.nextPageToken;
+      if (!token) {
+        await links.markComplete(clock.now());
+        return (storeComplete = true);
+      }
+    }
+    return false;
+  }
+
+  // -------------------------------------------------------------------------
+
+  async function projectFor(finding: Finding | FindingRef): Promise<{ config: ProjectConfig; rule?: string } | CodedError> {
+    const projects = await configs.listProjects();
+    if (projects.length === 0) return new CodedError('NOT_CONFIGURED', 'No Jira project is connected to Backline yet: connect one in the Backline admin page');
+    const decision = routeFinding(finding, await configs.getGlobal(), projects);
+    if (!decision.ok) return new CodedError('NO_ROUTE', decision.reason);
+    const config = projects.find((p) => p.projectKey === decision.projectKey);
+    if (!config) return new CodedError('NO_ROUTE', `Project ${decision.projectKey} is not connected`);
+    return { config, rule: decision.rule?.name ?? decision.via };
+  }
+
+  async function render(config: ProjectConfig, context: Parameters<typeof renderIssueFields>[0]['context'], mode: 'create' | 'update'): Promise<RenderedFields> {
+    const meta = await metadata.getCreateMeta(config.projectKey, config.issueTypeId);
+    return renderIssueFields({ config, meta, context, mode });
+  }
+
+  function blockingProblems(rendered: RenderedFields, creating: boolean): CodedError | undefined {
+    if (!creating || rendered.problems.length === 0) return undefined;
+    return new CodedError('MAPPING_INVALID', rendered.problems.map((p) => `${p.fieldName}: ${p.message}`).join('; '), {
+      details: rendered.problems.map((p) => ({ path: p.fieldId, message: p.message })),
+    });
+  }
+
+  /** Applies one event to one finding (the caller holds the finding's claim). */
+  async function applyToFinding(event: ApplicableEvent, finding: Finding | FindingRef, claim: Claim, attempt = 0): Promise<FindingOutcome> {
+    const now = clock.now();
+    const outcome: FindingOutcome = { findingId: finding.id, status: 'unchanged', planned: [], done: [] };
+    let link = await links.get(finding.id);
+    if (!link && (claim.recovered || !(await ensureLinksRecovered()))) link = await findInJira(finding.id);
+
+    let config: ProjectConfig | undefined;
+    let creating = false;
+    if (link) {
+      config = await configs.getProject(link.projectKey);
+      if (!config) return { ...outcome, status: 'skipped', reason: `project ${link.projectKey} is no longer connected`, link };
+      outcome.projectKey = link.projectKey;
+    } else {
+      const createsIssue = event.type === 'finding.created' || event.type === 'finding.updated' || event.type === 'finding.reopened' || event.type.startsWith('remediation.');
+      if (!createsIssue) return { ...outcome, status: 'skipped', reason: 'the finding has no Jira issue' };
+      if (!isFull(finding)) return { ...outcome, status: 'skipped', reason: 'the finding has no Jira issue and the event does not carry its title and severity' };
+      const route = await projectFor(finding);
+      if (route instanceof CodedError) return { ...outcome, status: 'failed', error: errorOf(route), reason: route.message };
+      config = route.config;
+      outcome.projectKey = config.projectKey;
+      if (route.rule) outcome.rule = route.rule;
+      if (SEVERITY_RANK[finding.severity] < SEVERITY_RANK[config.minimumSeverity]) {
+        return { ...outcome, status: 'skipped', reason: `severity ${finding.severity} is below the minimum ${config.minimumSeverity} of ${config.projectKey}` };
+      }
+      creating = true;
+      link = emptyLink(finding.id, config.projectKey, config.issueTypeId, now);
+    }
+
+    const context = {
+      finding,
+      ...('remediation' in event.data ? { remediation: event.data.remediation } : {}),
+      ...('pullRequest' in event.data ? { pullRequest: event.data.pullRequest } : {}),
+    };
+    const rendersFields = creating || (isFull(finding) && event.type.startsWith('finding.'));
+    let rendered: RenderedFields | undefined;
+    if (rendersFields) {
+      rendered = await render(config, context, creating ? 'create' : 'update');
+      const problem = blockingProblems(rendered, creating);
+      if (problem) return { ...outcome, status: 'failed', error: errorOf(problem), reason: problem.message };
+    }
+    const plan = planEvent({ event, finding, link, creating, config, ...(rendered ? { rendered } : {}), now });
+    outcome.planned = plan.writes.map(describeWrite);
+    try {
+      const applied = await applyPlan(
+        { client, workflows, ...(config.resolutions.fixed ? { fallbackResolutionName: config.resolutions.fixed } : {}) },
+        plan,
+      );
+      outcome.done = applied.done;
+      outcome.link = applied.link;
+      delete applied.link.lastError;
+      outcome.issue = await issueRef(applied.link);
+      outcome.status = applied.created ? 'created' : plan.stale ? 'stale' : plan.writes.length > 0 ? 'updated' : 'unchanged';
+      if (plan.stale) outcome.reason = `older than the newest event applied to ${finding.id}${plan.writes.length > 0 ? '; missing PR comment/link added' : ''}`;
+      if (applied.blocked) {
+        outcome.error = errorOf(applied.blocked);
+        outcome.reason = applied.blocked.message;
+        applied.link.lastError = { code: applied.blocked.code, message: applied.blocked.message, at: now };
+      }
+      return outcome;
+    } catch (error) {
+      if (error instanceof IssueDeletedError && attempt === 0) {
+        if (config.recreateDeletedIssues === false) return { ...outcome, status: 'failed', error: errorOf(error), reason: error.message };
+        // Re-create: forget the dead issue but keep nothing that described it (comments/links go on the new one).
+        const severity = severitySchema.safeParse(link.severity);
+        const full: FindingRef = isFull(finding) ? finding : { ...finding, ...(link.title ? { title: link.title } : {}), ...(severity.success ? { severity: severity.data } : {}) };
+        await store.entityDelete(LINK_ENTITY, finding.id);
+        const again = await applyToFinding(event, full, claim, attempt + 1);
+        if (again.status === 'created') again.reason = `the linked issue ${link.issueKey} was deleted in Jira; re-created as ${again.issue?.key ?? 'a new issue'}`;
+        return again;
+      }
+      if (error instanceof JiraError && error.status === 400 && attempt === 0 && Object.values(error.errors).some((m) => /cannot be set|unknown/i.test(m))) {
+        // The cached create metadata may be stale (field removed from the screen): refresh once and retry.
+        await metadata.invalidate(config.projectKey, config.issueTypeId);
+        return applyToFinding(event, finding, claim, attempt + 1);
+      }
+      throw error;
+    }
+  }
+
+  // -------------------------------------------------------------------------
+
+  async function finish(event: ApplicableEvent, claims: Claim[], outcomes: FindingOutcome[], extra: TransactionOperation[] = []): Promise<EventResult> {
+    const result = summarise(event, outcomes);
+    const ops: TransactionOperation[] = [...extra];
+    const final = result.status !== 'failed' || !result.error?.retryable;
+    if (final && result.status !== 'failed') ops.push(idempotency.recordOperation(event.id, { status: result.status, issues: result.issues ?? [], at: clock.now() }));
+    for (const outcome of outcomes) {
+      if (outcome.link?.issueId) ops.push({ kind: 'set', entity: LINK_ENTITY, key: outcome.link.findingId, value: outcome.link });
+    }
+    const first = outcomes[0];
+    ops.push(
+      activity.operation({
+        at: clock.now(),
+        projectKey: first?.projectKey ?? '',
+        status: result.status,
+        findingId: outcomes.length === 1 ? (first?.findingId ?? '') : `${outcomes.length} findings`,
+        details: {
+          type: event.type,
+          eventId: event.id,
+          jiraRequests: counting.count - startCount,
+          ...(first?.issue ? { issueKey: first.issue.key } : {}),
+          ...(first?.rule ? { rule: first.rule } : {}),
+          ...(result.reason ? { reason: result.reason } : {}),
+          ...(result.error ? { error: result.error } : {}),
+          planned: outcomes.flatMap((o) => o.planned),
+          done: outcomes.flatMap((o) => o.done),
+        },
+      }),
+    );
+    for (const claim of claims) ops.push(idempotency.releaseOperation(claim));
+    for (let i = 0; i < ops.length; i += 25) await store.transact(ops.slice(i, i + 25));
+    return result;
+  }
+
+  let startCount = 0;
+
+  function summarise(event: ApplicableEvent, outcomes: FindingOutcome[]): EventResult {
+    const issues = outcomes.flatMap((o) => (o.issue ? [o.issue] : []));
+    const base: EventResult = { eventId: event.id, type: event.type, status: 'unchanged', ...(issues.length > 0 ? { issues } : {}) };
+    const statuses = outcomes.map((o) => o.status);
+    const failed = outcomes.filter((o) => o.status === 'failed');
+    if (failed.length > 0 && failed.length === outcomes.length) base.status = 'failed';
+    else if (failed.some((o) => o.error?.retryable)) base.status = 'failed';
+    else if (statuses.includes('created')) base.status = 'created';
+    else if (statuses.includes('updated')) base.status = 'updated';
+    else if (statuses.includes('stale')) base.status = 'stale';
+    else if (statuses.every((s) => s === 'skipped')) base.status = 'skipped';
+    else base.status = 'unchanged';
+    const firstError = failed[0]?.error ?? outcomes.find((o) => o.error)?.error;
+    if (firstError) base.error = firstError;
+    const reasons = outcomes.filter((o) => o.reason).map((o) => (outcomes.length > 1 ? `${o.findingId}: ${o.reason}` : o.reason ?? ''));
+    if (reasons.length > 0) base.reason = reasons.join('; ');
+    if (event.type.startsWith('remediation.')) {
+      base.findings = outcomes.map((o) => ({ findingId: o.findingId, status: o.status, ...(o.reason ? { reason: o.reason } : {}), ...(o.error ? { error: o.error } : {}) }));
+    }
+    return base;
+  }
+
+  const claimWait = () => ({ maxWaitMs: Math.max(0, Math.min(options.claimWaitMs ?? 5_000, deadlineAt - reserveMs - clock.now())), sleep });
+
+  async function applyEvent(event: ApplicableEvent): Promise<EventResult> {
+    startCount = counting.count;
+    const recorded = await idempotency.lookup(event.id);
+    if (recorded) return { eventId: event.id, type: event.type, status: 'duplicate', ...(recorded.issues.length > 0 ? { issues: recorded.issues } : {}) };
+    const findings: Array<Finding | FindingRef> = 'finding' in event.data ? [event.data.finding] : event.data.findings;
+    const claims: Claim[] = [];
+    const outcomes: FindingOutcome[] = [];
+    const multi = findings.length > 1;
+    try {
+      if (multi) {
+        const claimed = await idempotency.claim(eventClaimKey(event.id), event.id, claimWait());
+        if (claimed.kind === 'duplicate') return { eventId: event.id, type: event.type, status: 'duplicate', ...(claimed.record.issues.length > 0 ? { issues: claimed.record.issues } : {}) };
+        if (claimed.kind === 'busy') throw inProgressError(`Event ${event.id}`);
+        claims.push(claimed.claim);
+      }
+      const extra: TransactionOperation[] = [];
+      for (const finding of findings) {
+        const claimed = await idempotency.claim(findingClaimKey(finding.id), event.id, claimWait());
+        if (claimed.kind === 'duplicate') return { eventId: event.id, type: event.type, status: 'duplicate', ...(claimed.record.issues.length > 0 ? { issues: claimed.record.issues } : {}) };
+        if (claimed.kind === 'busy') throw inProgressError(`An event about finding ${finding.id}`);
+        try {
+          const outcome = await applyToFinding(event, finding, claimed.claim);
+          outcomes.push(outcome);
+          if (multi) {
+            // Each finding's link is saved (and its claim released) as soon as it is done.
+            const ops: TransactionOperation[] = [idempotency.releaseOperation(claimed.claim)];
+            if (outcome.link?.issueId) ops.push({ kind: 'set', entity: LINK_ENTITY, key: outcome.link.findingId, value: outcome.link });
+            await store.transact(ops);
+            delete outcome.link;
+          } else claims.push(claimed.claim);
+        } catch (error) {
+          const coded = classify(error);
+          outcomes.push({ findingId: finding.id, status: 'failed', error: errorOf(coded), reason: coded.message, planned: [], done: [] });
+          if (multi) await idempotency.release(claimed.claim);
+          else claims.push(claimed.claim);
+          if (coded.retryable) throw Object.assign(coded, { outcomes });
+        }
+      }
+      return await finish(event, claims, outcomes, extra);
+    } catch (error) {
+      // Nothing recorded: a later delivery applies the event (links remember what was already done).
+      const coded = classify(error);
+      const partial = (error as { outcomes?: FindingOutcome[] }).outcomes ?? outcomes;
+      try {
+        await finish(event, claims, partial.length > 0 ? partial : [{ findingId: findings[0]?.id ?? '', status: 'failed', error: errorOf(coded), planned: [], done: [] }]);
+      } catch (storeError) {
+        platform.logger.error('could not record a failed event', { eventId: event.id, error: toCodedError(storeError).message });
+        for (const claim of claims) await idempotency.release(claim).catch(() => undefined);
+      }
+      throw coded;
+    }
+  }
+
+  async function lookup(event: Extract<BacklineEvent, { type: 'issue.lookup' }>): Promise<EventResult> {
+    const issues: IssueRef[] = [];
+    for (const findingId of event.data.findingIds) {
+      const link = (await links.get(findingId)) ?? (storeComplete || (await links.isComplete()) ? undefined : await findInJira(findingId));
+      if (link?.issueId) issues.push(await issueRef(link));
+    }
+    return { eventId: event.id, type: event.type, status: 'ok', issues };
+  }
+
+  async function enqueue(events: BacklineEvent[], delaySeconds: number): Promise<void> {
+    for (let i = 0; i < events.length; i += 50) {
+      await platform.queue.push(
+        events.slice(i, i + 50).map((event) => ({
+          body: { kind: 'backline-event', event, enqueuedAt: clock.now() } satisfies QueuedEvent as unknown as Record<string, unknown>,
+          ...(delaySeconds > 0 ? { delayInSeconds: Math.min(900, Math.ceil(delaySeconds)) } : {}),
+        })),
+      );
+    }
+  }
+
+  return {
+    async process(events, processOptions) {
+      deadlineAt = processOptions.deadlineAt;
+      const results: EventResult[] = [];
+      for (let index = 0; index < events.length; index++) {
+        const event = events[index] as BacklineEvent;
+        if (event.type === 'ping') {
+          results.push({ eventId: event.id, type: event.type, status: 'ok' });
+          continue;
+        }
+        if (event.type === 'issue.lookup') {
+          results.push(await lookup(event));
+          continue;
+        }
+        if (mode === 'inline' && clock.now() > deadlineAt - reserveMs) {
+          // Out of time: the rest goes to the queue, in order.
+          const rest = events.slice(index).filter((e) => e.type !== 'ping' && e.type !== 'issue.lookup');
+          try {
+            await enqueue(rest, 0);
+            for (const e of events.slice(index)) results.push({ eventId: e.id, type: e.type, status: e.type === 'ping' || e.type === 'issue.lookup' ? 'ok' : 'queued' });
+          } catch {
+            const error = new CodedError('JIRA_UNAVAILABLE', 'Could not apply or queue the event in time; retry', { retryable: true });
+            for (const e of events.slice(index)) results.push({ eventId: e.id, type: e.type, status: 'failed', error: errorOf(error) });
+          }
+          break;
+        }
+        try {
+          results.push(await applyEvent(event));
+        } catch (error) {
+          const coded = classify(error);
+          if (mode === 'consumer' || !coded.retryable) {
+            results.push({ eventId: event.id, type: event.type, status: 'failed', error: errorOf(coded) });
+            continue;
+          }
+          // Jira slow or rate limited: hand this event and everything after it to the queue.
+          const delay = coded.retryAfterSeconds ?? retrying.lastRetryAfterSeconds ?? options.defaultQueueDelaySeconds ?? 30;
+          const rest = events.slice(index).filter((e) => e.type !== 'ping' && e.type !== 'issue.lookup');
+          try {
+            await enqueue(rest, coded.code === 'IN_PROGRESS' ? 2 : delay);
+            for (const e of events.slice(index)) {
+              results.push(e.type === 'ping' || e.type === 'issue.lookup' ? await this.process([e], processOptions).then((r) => r[0] as EventResult) : { eventId: e.id, type: e.type, status: 'queued', reason: coded.message });
+            }
+          } catch {
+            results.push({ eventId: event.id, type: event.type, status: 'failed', error: errorOf(coded) });
+            for (const e of events.slice(index + 1)) results.push({ eventId: e.id, type: e.type, status: 'failed', error: errorOf(coded) });
+          }
+          break;
+        }
+      }
+      return results;
+    },
+  };
+}
