@@ -28,7 +28,7 @@ export interface FakeHost {
   waitForDoc(predicate: (doc: ForgeDoc) => boolean): Promise<ForgeDoc>;
 }
 
-type Bridged = typeof globalThis & { __bridge?: { callBridge: (cmd: string, data: unknown) => Promise<unknown> }; self?: unknown };
+type Bridged = typeof globalThis & { __bridge?: { callBridge: (cmd: string, data: unknown) => Promise<unknown> } };
 
 export function installFakeHost(onInvoke: (functionKey: string, payload: unknown) => Promise<unknown>): FakeHost {
   const calls: BridgeCall[] = [];
@@ -37,7 +37,7 @@ export function installFakeHost(onInvoke: (functionKey: string, payload: unknown
   const waiters: Array<{ predicate: (doc: ForgeDoc) => boolean; resolve: (doc: ForgeDoc) => void }> = [];
   const g = globalThis as Bridged;
   // The reconciler reaches the bridge through `self` (a browser/worker global).
-  g.self = globalThis;
+  Reflect.set(globalThis, 'self', globalThis);
   g.__bridge = {
     async callBridge(cmd: string, data: unknown) {
       calls.push({ cmd, data });
@@ -75,7 +75,7 @@ export function installFakeHost(onInvoke: (functionKey: string, payload: unknown
 export function uninstallFakeHost(): void {
   const g = globalThis as Bridged;
   delete g.__bridge;
-  delete g.self;
+  Reflect.deleteProperty(globalThis, 'self');
 }
 
 // ---------------------------------------------------------------------------
