@@ -141,6 +141,8 @@ const projectPageSchema = z.looseObject({
 
 const namedListSchema = z.array(z.looseObject({ id: z.union([z.string(), z.number()]).transform(String), name: z.string() }));
 
+const namedPageSchema = z.looseObject({ values: namedListSchema, isLast: z.boolean().optional() });
+
 const projectStatusesSchema = z.array(
   z.looseObject({
     id: z.string(),
@@ -256,12 +258,14 @@ export class JiraMetadata {
     return projectPageSchema.parse(raw).values.map((p) => ({ id: p.id, key: p.key, name: p.name }));
   }
 
+  /** Every priority of the site (`GET /priority/search`, paginated; the unpaginated `GET /priority` is deprecated). */
   async getPriorities(): Promise<NamedRef[]> {
-    return this.cachedGlobal('cache:priorities', '/rest/api/3/priority');
+    return this.cachedGlobal('cache:priorities', '/rest/api/3/priority/search');
   }
 
+  /** Every resolution of the site (`GET /resolution/search`, paginated; `GET /resolution` is deprecated). */
   async getResolutions(): Promise<NamedRef[]> {
-    return this.cachedGlobal('cache:resolutions', '/rest/api/3/resolution');
+    return this.cachedGlobal('cache:resolutions', '/rest/api/3/resolution/search');
   }
 
   /** Statuses the issue type can be in, in this project (one call per project, cached per invocation). */
@@ -325,7 +329,14 @@ export class JiraMetadata {
       this.memory.set(key, items);
       return items;
     }
-    const items = namedListSchema.parse(await callJira<unknown>(this.jira, 'GET', path)).map((i) => ({ id: i.id, name: i.name }));
+    const items: NamedRef[] = [];
+    let startAt = 0;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const parsed = namedPageSchema.parse(await callJira<unknown>(this.jira, 'GET', `${path}${query({ startAt, maxResults: PAGE_SIZE })}`));
+      for (const item of parsed.values) items.push({ id: item.id, name: item.name });
+      startAt += parsed.values.length;
+      if (parsed.values.length === 0 || parsed.isLast !== false) break;
+    }
     this.memory.set(key, items);
     await this.store.set(key, { items, fetchedAt: this.clock.now() }, { ttlSeconds: GLOBAL_META_TTL_SECONDS });
     return items;
