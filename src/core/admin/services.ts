@@ -141,21 +141,34 @@ function textOfAdf(node: unknown): string {
 }
 
 /** A Jira request value as a person reads it (ADF as text, options by name). */
-export function displayValue(value: unknown): string {
+export function displayValue(value: unknown, labels: ReadonlyMap<string, string> = new Map()): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (Array.isArray(value)) return value.map(displayValue).join(', ');
+  if (Array.isArray(value)) return value.map((v) => displayValue(v, labels)).join(', ');
   if (typeof value === 'object') {
     const v = value as Record<string, unknown>;
     if (v.type === 'doc') return textOfAdf(v).trim();
+    const child = v.child ? ` / ${displayValue(v.child, labels)}` : '';
+    // Jira takes options and priorities by id: show the name the admin knows.
+    if (typeof v.id === 'string' && labels.has(v.id)) return `${labels.get(v.id) ?? v.id}${child}`;
     for (const key of ['name', 'value', 'key', 'accountId', 'id']) {
-      if (typeof v[key] === 'string') {
-        const child = v.child ? ` / ${displayValue(v.child)}` : '';
-        return `${v[key] as string}${child}`;
-      }
+      if (typeof v[key] === 'string') return `${v[key] as string}${child}`;
     }
   }
   return JSON.stringify(value);
+}
+
+function labelsOf(field: CreateMeta['fields'][number] | undefined, priorities: Array<{ id: string; name: string }>): Map<string, string> {
+  const labels = new Map<string, string>();
+  const walk = (values: AllowedValue[] | undefined) => {
+    for (const v of values ?? []) {
+      if (v.id !== undefined) labels.set(String(v.id), label(v));
+      walk(v.children);
+    }
+  };
+  walk(field?.allowedValues);
+  if (field?.fieldId === 'priority' && !field.allowedValues) for (const p of priorities) labels.set(p.id, p.name);
+  return labels;
 }
 
 function dedupe(problems: MappingProblem[]): MappingProblem[] {
@@ -319,10 +332,11 @@ export const adminServices: AdminServices = {
     const meta = checked.meta;
     const sample: Finding = finding ?? SAMPLE_FINDING;
     const preview = previewIssue(config, meta, { finding: sample });
-    const names = new Map(meta.fields.map((f) => [f.fieldId, f.name]));
+    const byId = new Map(meta.fields.map((f) => [f.fieldId, f]));
+    const priorities = await ctx.metadata.getPriorities();
     const fields = Object.entries(preview.request.fields)
       .filter(([fieldId]) => fieldId !== 'project' && fieldId !== 'issuetype')
-      .map(([fieldId, value]) => ({ fieldId, name: names.get(fieldId) ?? fieldId, display: displayValue(value), value }));
+      .map(([fieldId, value]) => ({ fieldId, name: byId.get(fieldId)?.name ?? fieldId, display: displayValue(value, labelsOf(byId.get(fieldId), priorities)), value }));
     const renderProblems: MappingProblem[] = preview.problems.map((p) => ({ path: `fields.${p.fieldId}`, message: p.message, severity: 'error' }));
     return { fields, problems: dedupe([...checked.problems, ...renderProblems]) };
   },
