@@ -210,7 +210,12 @@ export function createEventProcessor(platform: Platform, options: ProcessorOptio
     const now = clock.now();
     const outcome: FindingOutcome = { findingId: finding.id, status: 'unchanged', planned: [], done: [] };
     let link = await links.get(finding.id);
-    if (!link && (claim.recovered || !(await ensureLinksRecovered()))) link = await findInJira(finding.id);
+    if (!link) {
+      // After a crash (taken-over claim) the issue may exist without a link; a store without its
+      // marker may have lost links: recover from Jira before creating anything.
+      if (claim.recovered) link = await findInJira(finding.id);
+      else if (!storeComplete) link = (await ensureLinksRecovered()) ? await links.get(finding.id) : await findInJira(finding.id);
+    }
 
     let config: ProjectConfig | undefined;
     let creating = false;

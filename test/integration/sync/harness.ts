@@ -1,0 +1,50 @@
+import { createJiraSimulator } from '../../../dev/jira-sim';
+import { seedDemoConfiguration } from '../../../src/core/config/demo';
+import type { BacklineEvent } from '../../../src/core/events/schema';
+import { eventSchema } from '../../../src/core/events/schema';
+import { CountingTransport } from '../../../src/core/jira/http';
+import { createEventProcessor, type ProcessorOptions } from '../../../src/core/sync/processor';
+import { SIM_BASE_URL, makeTestPlatform, simControl, simTransport, type TestPlatform } from '../../fakes';
+
+export async function setup(options: ProcessorOptions = {}) {
+  const sim = createJiraSimulator({ baseUrl: SIM_BASE_URL });
+  const counting = new CountingTransport(simTransport(sim));
+  const platform: TestPlatform = makeTestPlatform({ jira: counting, siteUrl: 'https://acme.atlassian.net' });
+  await seedDemoConfiguration(platform);
+  const processorOptions: ProcessorOptions = { sleep: async () => undefined, ...options };
+  const processor = () => createEventProcessor(platform, processorOptions);
+  const run = async (...events: BacklineEvent[]) => processor().process(events, { deadlineAt: platform.clock.now() + 25_000 });
+  const control = (method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown) => simControl(sim, method, path, body);
+  const stats = async () => (await control('GET', '/_sim/stats')) as { requests: number; byRoute: Record<string, number>; contractViolations: number };
+  const issues = async () => (await control('GET', '/_sim/issues')) as Array<{ key: string; fields: Record<string, any>; properties?: Record<string, any>; remoteLinks: unknown[] }>;
+  const issue = async (key: string) => {
+    const response = await counting.request({ method: 'GET', path: `/rest/api/3/issue/${key}?fields=status,resolution,comment,priority,summary` });
+    return response.body as { fields: Record<string, any> };
+  };
+  return { sim, platform, processor, run, control, stats, issues, issue, counting };
+}
+
+let n = 0;
+export function event(type: string, data: unknown, occurredAt = '2026-11-28T10:00:00Z', id = `evt_${++n}_${type.replace(/\./g, '_')}`): BacklineEvent {
+  return eventSchema.parse({ id, type, occurredAt, data });
+}
+
+export const finding = (id = 'fnd_lodash_api', extra: Record<string, unknown> = {}) => ({
+  id,
+  title: 'Prototype Pollution in lodash',
+  severity: 'high',
+  category: 'sca',
+  cvssScore: 7.4,
+  cveIds: ['CVE-2020-8203'],
+  scanner: 'snyk',
+  url: `https://app.backline.ai/findings/${id}`,
+  repository: { name: 'acme/payments-api' },
+  slaDueDate: '2026-12-28',
+  description: 'Versions of `lodash` before 4.17.19 are vulnerable to **prototype pollution**.',
+  ...extra,
+});
+
+export const pr = (number = 311) => ({
+  remediation: { id: 'rem_42', title: 'Upgrade lodash to 4.17.21', mode: 'automated' },
+  pullRequest: { url: `https://github.com/acme/payments-api/pull/${number}`, number, title: 'fix: upgrade lodash' },
+});
