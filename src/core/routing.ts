@@ -13,7 +13,7 @@
  */
 import picomatch from 'picomatch';
 import type { GlobalSettings, ProjectConfig, RoutingRule } from './config/model';
-import { SEVERITY_RANK, type Finding, type FindingRef } from './events/schema';
+import { SEVERITY_RANK, severitySchema, type Finding, type FindingRef } from './events/schema';
 import { getPath } from './mapping/paths';
 
 export type RouteDecision =
@@ -55,9 +55,8 @@ export function ruleMatches(rule: RoutingRule, finding: Finding | FindingRef): b
     if (!category || !match.categories.some((c) => c === category)) return false;
   }
   if (match.minimumSeverity) {
-    const severity = text(finding, 'severity');
-    if (!severity || !(severity in SEVERITY_RANK)) return false;
-    if (SEVERITY_RANK[severity as keyof typeof SEVERITY_RANK] < SEVERITY_RANK[match.minimumSeverity]) return false;
+    const severity = severitySchema.safeParse(getPath(finding, 'severity'));
+    if (!severity.success || SEVERITY_RANK[severity.data] < SEVERITY_RANK[match.minimumSeverity]) return false;
   }
   if (match.scanners && match.scanners.length > 0) {
     const scanner = text(finding, 'scanner')?.toLowerCase();

@@ -179,7 +179,11 @@ export function createMetaCacheKey(projectKey: string, issueTypeId: string): str
 }
 
 export class JiraMetadata {
-  private readonly memory = new Map<string, unknown>();
+  // Per-invocation memo, one typed map per kind of answer.
+  private readonly metaMemo = new Map<string, CreateMeta>();
+  private readonly namedMemo = new Map<string, NamedRef[]>();
+  private readonly statusMemo = new Map<string, z.infer<typeof projectStatusesSchema>>();
+  private readonly projectMemo = new Map<string, ProjectSummary>();
 
   constructor(
     private readonly jira: JiraTransport,
@@ -191,7 +195,7 @@ export class JiraMetadata {
   async getCreateMeta(projectKey: string, issueTypeId: string, options: { refresh?: boolean } = {}): Promise<CreateMeta> {
     const key = createMetaCacheKey(projectKey, issueTypeId);
     if (!options.refresh) {
-      const inMemory = this.memory.get(key) as CreateMeta | undefined;
+      const inMemory = this.metaMemo.get(key);
       if (inMemory) return inMemory;
       const stored = cachedCreateMetaSchema.safeParse(await this.store.get(key));
       if (stored.success && this.clock.now() - stored.data.fetchedAt < CREATE_META_TTL_SECONDS * 1000) {
@@ -201,7 +205,7 @@ export class JiraMetadata {
           issueTypeId: stored.data.issueTypeId,
           fields: stored.data.fields.map(parseCreateMetaField).filter((f): f is CreateMetaField => f !== undefined),
         };
-        this.memory.set(key, meta);
+        this.metaMemo.set(key, meta);
         return meta;
       }
     }
@@ -224,8 +228,13 @@ export class JiraMetadata {
     }
     const projectId = await this.projectId(projectKey);
     const meta: CreateMeta = { projectKey, projectId, issueTypeId, fields };
-    this.memory.set(key, meta);
-    await this.store.set(key, { ...meta, fetchedAt: this.clock.now() }, { ttlSeconds: CREATE_META_TTL_SECONDS });
+    this.metaMemo.set(key, meta);
+    try {
+      await this.store.set(key, { ...meta, fetchedAt: this.clock.now() }, { ttlSeconds: CREATE_META_TTL_SECONDS });
+    } catch {
+      // A cache write that fails (a field with thousands of options exceeds the 240 KiB value limit,
+      // or storage is briefly unavailable) only costs a re-read next invocation; the answer is still good.
+    }
     return meta;
   }
 
@@ -270,11 +279,10 @@ export class JiraMetadata {
 
   /** Statuses the issue type can be in, in this project (one call per project, cached per invocation). */
   async getProjectStatuses(projectKey: string, issueTypeId: string): Promise<StatusSummary[]> {
-    const memoryKey = `statuses:${projectKey}`;
-    let parsed = this.memory.get(memoryKey) as z.infer<typeof projectStatusesSchema> | undefined;
+    let parsed = this.statusMemo.get(projectKey);
     if (!parsed) {
       parsed = projectStatusesSchema.parse(await callJira<unknown>(this.jira, 'GET', `/rest/api/3/project/${segment(projectKey)}/statuses`));
-      this.memory.set(memoryKey, parsed);
+      this.statusMemo.set(projectKey, parsed);
     }
     const type = parsed.find((t) => t.id === issueTypeId);
     return (type?.statuses ?? []).map((s) => ({
@@ -288,7 +296,7 @@ export class JiraMetadata {
   async invalidate(projectKey: string, issueTypeId?: string): Promise<void> {
     if (issueTypeId !== undefined) {
       const key = createMetaCacheKey(projectKey, issueTypeId);
-      this.memory.delete(key);
+      this.metaMemo.delete(key);
       await this.store.delete(key);
     } else {
       const prefix = `cache:createmeta:${projectKey}:`;
@@ -298,20 +306,19 @@ export class JiraMetadata {
         for (const entry of page.items) await this.store.delete(entry.key);
         cursor = page.nextCursor;
       } while (cursor);
-      for (const key of [...this.memory.keys()]) if (key.startsWith(prefix)) this.memory.delete(key);
+      for (const key of [...this.metaMemo.keys()]) if (key.startsWith(prefix)) this.metaMemo.delete(key);
     }
-    this.memory.delete(`statuses:${projectKey}`);
+    this.statusMemo.delete(projectKey);
   }
 
   /** One project (id, key, name); read once per invocation. */
   async getProject(projectIdOrKey: string): Promise<ProjectSummary> {
-    const memoryKey = `project:${projectIdOrKey}`;
-    const cached = this.memory.get(memoryKey) as ProjectSummary | undefined;
+    const cached = this.projectMemo.get(projectIdOrKey);
     if (cached) return cached;
     const raw = await callJira<unknown>(this.jira, 'GET', `/rest/api/3/project/${segment(projectIdOrKey)}`);
     const parsed = z.looseObject({ id: z.string(), key: z.string(), name: z.string() }).parse(raw);
     const project = { id: parsed.id, key: parsed.key, name: parsed.name };
-    this.memory.set(memoryKey, project);
+    this.projectMemo.set(projectIdOrKey, project);
     return project;
   }
 
@@ -321,12 +328,12 @@ export class JiraMetadata {
   }
 
   private async cachedGlobal(key: string, path: string): Promise<NamedRef[]> {
-    const inMemory = this.memory.get(key) as NamedRef[] | undefined;
+    const inMemory = this.namedMemo.get(key);
     if (inMemory) return inMemory;
     const stored = z.object({ items: namedListSchema, fetchedAt: z.number() }).safeParse(await this.store.get(key));
     if (stored.success && this.clock.now() - stored.data.fetchedAt < GLOBAL_META_TTL_SECONDS * 1000) {
       const items = stored.data.items.map((i) => ({ id: i.id, name: i.name }));
-      this.memory.set(key, items);
+      this.namedMemo.set(key, items);
       return items;
     }
     const items: NamedRef[] = [];
@@ -337,7 +344,7 @@ export class JiraMetadata {
       startAt += parsed.values.length;
       if (parsed.values.length === 0 || parsed.isLast !== false) break;
     }
-    this.memory.set(key, items);
+    this.namedMemo.set(key, items);
     await this.store.set(key, { items, fetchedAt: this.clock.now() }, { ttlSeconds: GLOBAL_META_TTL_SECONDS });
     return items;
   }
