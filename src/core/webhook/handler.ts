@@ -10,12 +10,13 @@
  * unexpected becomes a retryable 503 (Backline retries, idempotency makes that
  * safe).
  */
+import { ConfigRepository } from '../config/repository';
 import type { ErrorCode, ErrorDetail } from '../errors';
 import { isCodedError } from '../errors';
 import { verifySignature, SIGNATURE_HEADER } from '../events/signature';
 import type { BacklineEvent, EventType } from '../events/schema';
 import { validateRequestBody } from '../events/validate';
-import type { KeyValueStore, Platform } from '../ports';
+import type { Platform } from '../ports';
 import type { EventResult, ResultStatus } from '../results';
 import { acceptedSigningSecrets } from '../secrets/signing-secret';
 import { recordLastEvent, type LastEventOutcome } from './connection-status';
@@ -39,8 +40,6 @@ export const DEFAULT_RETRY_AFTER_SECONDS = 30;
 /** Only these event types may arrive before any Jira project is connected (Verify connection, lookups). */
 const TYPES_WITHOUT_CONFIG: ReadonlySet<EventType> = new Set<EventType>(['ping', 'issue.lookup']);
 
-const PROJECT_CONFIG_PREFIX = 'config:project:';
-
 export interface WebtriggerRequest {
   method: string;
   /** Forge gives every header as an array of values, names in any case. */
@@ -58,7 +57,7 @@ export interface WebtriggerDeps {
   platform: Platform;
   /** The sync processor (`createEventProcessor(platform).process`): one result per event, in order. */
   processEvents(events: BacklineEvent[], options: { deadlineAt: number }): Promise<EventResult[]>;
-  /** Whether any Jira project is connected; default: any key under `config:project:`. */
+  /** Whether any Jira project is connected; default: `ConfigRepository.hasAnyProject()` (one KVS list). */
   hasAnyProject?: () => Promise<boolean>;
 }
 
@@ -106,10 +105,6 @@ function exceedsBodyLimit(body: string): boolean {
   return Buffer.byteLength(body, 'utf8') > MAX_BODY_BYTES;
 }
 
-async function defaultHasAnyProject(store: KeyValueStore): Promise<boolean> {
-  const page = await store.list(PROJECT_CONFIG_PREFIX, { limit: 1 });
-  return page.items.length > 0;
-}
 
 function distinctTypes(events: BacklineEvent[]): EventType[] {
   return [...new Set(events.map((event) => event.type))];
@@ -204,7 +199,7 @@ export async function handleWebtrigger(request: WebtriggerRequest, deps: Webtrig
     };
 
     if (events.some((event) => !TYPES_WITHOUT_CONFIG.has(event.type))) {
-      const configured = await (deps.hasAnyProject ? deps.hasAnyProject() : defaultHasAnyProject(platform.store));
+      const configured = await (deps.hasAnyProject ? deps.hasAnyProject() : new ConfigRepository(platform.store, platform.clock).hasAnyProject());
       if (!configured) {
         await record(422, 'not_configured');
         return errorResponse(422, {

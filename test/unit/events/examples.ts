@@ -34,7 +34,8 @@ const pr = () => ({
 
 const at = '2026-11-28T10:00:00Z';
 
-export const EXAMPLES: Record<EventType, () => Record<string, unknown>> = {
+// `any`: tests mutate these freely to build invalid bodies.
+export const EXAMPLES: Record<EventType, () => Record<string, any>> = {
   ping: () => ({ id: 'evt_ping_1', type: 'ping', occurredAt: at, data: {} }),
   'finding.created': () => ({ id: 'evt_7f3a', type: 'finding.created', occurredAt: at, data: { finding: finding() } }),
   'finding.updated': () => ({ id: 'evt_7f3c', type: 'finding.updated', occurredAt: at, data: { finding: { ...finding(), severity: 'critical' } } }),

@@ -50,7 +50,7 @@ describe('docs/events.schema.json', () => {
   });
 
   it('allows unknown properties (forward compatibility)', () => {
-    const body = { ...EXAMPLES['finding.created'](), extra: true };
+    const body: Record<string, any> = { ...EXAMPLES['finding.created'](), extra: true };
     (body.data as any).finding.businessUnit = 'payments';
     expect(compile()(body)).toBe(true);
   });

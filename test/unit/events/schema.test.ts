@@ -135,7 +135,7 @@ describe('event schema: messages', () => {
 
 describe('event schema: forward compatibility', () => {
   it('accepts and drops unknown envelope and data properties', () => {
-    const body = { ...EXAMPLES['finding.created'](), schemaVersion: 2, trace: { id: 'x' } };
+    const body: Record<string, any> = { ...EXAMPLES['finding.created'](), schemaVersion: 2, trace: { id: 'x' } };
     (body.data as any).actor = 'bot';
     const result = validateRequestBody(body);
     expect(result.ok).toBe(true);
