@@ -13,6 +13,7 @@ import { CountingTransport, JiraError } from '../jira/http';
 import { JiraMetadata } from '../jira/metadata';
 import { WorkflowCache } from '../jira/workflow';
 import { renderIssueFields } from '../mapping/render';
+import { UserDirectory } from '../mapping/users';
 import type { RenderedFields } from '../mapping/types';
 import type { Platform, TransactionOperation } from '../ports';
 import type { EventResult, IssueRef, ResultError, ResultStatus } from '../results';
@@ -118,6 +119,7 @@ export function createEventProcessor(platform: Platform, options: ProcessorOptio
   const counting = new CountingTransport(retrying);
   const client = new JiraClient(counting);
   const metadata = new JiraMetadata(counting, store, clock);
+  const users = new UserDirectory(counting, store, clock);
   let siteUrl: string | undefined;
 
   const issueRef = async (link: Link): Promise<IssueRef> => {
@@ -195,7 +197,9 @@ export function createEventProcessor(platform: Platform, options: ProcessorOptio
 
   async function render(config: ProjectConfig, context: Parameters<typeof renderIssueFields>[0]['context'], mode: 'create' | 'update'): Promise<RenderedFields> {
     const meta = await metadata.getCreateMeta(config.projectKey, config.issueTypeId);
-    return renderIssueFields({ config, meta, context, mode });
+    // User fields mapped from an email need an accountId; the directory answers from
+    // its cache and searches Jira only for an address it has never seen.
+    return renderIssueFields({ config, meta, context, mode, users: await users.resolveFor(config, meta, context) });
   }
 
   function blockingProblems(rendered: RenderedFields, creating: boolean): CodedError | undefined {
