@@ -1,0 +1,217 @@
+/**
+ * The admin page end to end, in headless Chromium against the local runtime
+ * (the app's real resolvers, web trigger and consumer on the Jira simulator):
+ * connect APP from scratch (including its required Team field), route a
+ * finding to it by repository, edit the mapping, disconnect it, rotate the
+ * signing secret. Screenshots of every step go to test-artifacts/admin/.
+ *
+ * Time: the app's Forge platform reads `Date.now()` (systemClock), and the
+ * runtime's `now` option drives KVS TTLs and the simulator; both follow one
+ * offset here so the 24 h rotation window can pass in a second.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startLocalRuntime, type LocalRuntime } from '../../dev/server';
+import { sign, SIGNATURE_HEADER } from '../../dev/sign';
+import { SAMPLE_FINDING } from '../../src/shared/backline-fields';
+
+jest.setTimeout(180_000);
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'admin');
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+const realNow = Date.now.bind(Date);
+let offsetMs = 0;
+let runtime: LocalRuntime;
+let browser: Browser;
+let page: Page;
+let stateDir: string;
+const consoleErrors: string[] = [];
+
+beforeAll(async () => {
+  execFileSync('npx', ['vite', 'build', '--config', 'static/admin/vite.config.ts', '--logLevel', 'error'], { cwd: ROOT, stdio: 'pipe', env: { ...process.env, VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' } });
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  Date.now = () => realNow() + offsetMs;
+  stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'backline-e2e-'));
+  runtime = await startLocalRuntime({ port: 0, reset: true, stateDir, quiet: true, now: () => Date.now(), housekeepingIntervalMs: 0 });
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  page = await browser.newPage({ viewport: { width: 1024, height: 900 } });
+  page.on('console', (message) => {
+    // Only the app's own pages: the simulator's issue page is not under test here.
+    if (message.type() === 'error' && !page.url().includes('/jira/')) consoleErrors.push(`${message.text()} (${page.url()} → ${message.location().url})`);
+  });
+  page.on('pageerror', (error) => consoleErrors.push(error.message));
+  page.on('dialog', (dialog) => void dialog.accept());
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await runtime?.close();
+  Date.now = realNow;
+  if (stateDir) fs.rmSync(stateDir, { recursive: true, force: true });
+});
+
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+let eventCounter = 0;
+async function send(event: Record<string, unknown>, secret: string = runtime.signingSecret): Promise<{ status: number; body: { results?: Array<{ status: string; error?: { code: string }; issues?: Array<{ key: string }> }> } }> {
+  const body = JSON.stringify(event);
+  const response = await fetch(runtime.webtriggerUrl, { method: 'POST', headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: sign(secret, body) }, body });
+  const text = await response.text();
+  await runtime.waitForQueueIdle();
+  return { status: response.status, body: text ? (JSON.parse(text) as never) : {} };
+}
+
+function findingCreated(findingId: string, repository = 'acme/payments-api') {
+  eventCounter += 1;
+  return {
+    id: `evt-e2e-${eventCounter}`,
+    occurredAt: new Date(Date.now()).toISOString(),
+    type: 'finding.created',
+    data: { finding: { ...SAMPLE_FINDING, id: findingId, title: `Finding ${findingId}`, repository: { name: repository } } },
+  };
+}
+
+function ping() {
+  eventCounter += 1;
+  return { id: `evt-e2e-ping-${eventCounter}`, occurredAt: new Date(Date.now()).toISOString(), type: 'ping', data: {} };
+}
+
+async function jiraIssues(jql: string): Promise<Array<{ key: string; fields: Record<string, unknown> }>> {
+  const response = await fetch(`${runtime.url}/jira/rest/api/3/search/jql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jql, fields: ['summary', 'priority', 'customfield_10014', 'labels'], maxResults: 50 }),
+  });
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { issues: Array<{ key: string; fields: Record<string, unknown> }> }).issues;
+}
+
+async function openTab(name: string): Promise<void> {
+  await page.getByRole('tab', { name }).click();
+}
+
+test('an admin connects APP, routes a finding to it, edits the mapping, disconnects it, and rotates the secret', async () => {
+  // 1. The admin page, Connection first.
+  await page.goto(`${runtime.url}/admin?as=admin`);
+  await page.getByRole('heading', { name: 'Connect Backline' }).waitFor();
+  await expect(page.getByLabel('Web trigger URL').inputValue()).resolves.toBe(runtime.webtriggerUrl);
+  await shot('01-connection');
+
+  // 2. Connect APP from scratch: project search, issue type, the required Team field.
+  await openTab('Projects');
+  await page.getByRole('button', { name: 'Add project' }).click();
+  await page.getByLabel('Jira project').fill('Appl');
+  await page.getByRole('option', { name: /Applications/ }).click();
+  await page.getByLabel('Issue type').selectOption({ label: 'Bug' });
+  const team = page.locator('#src-customfield_10014-0-value');
+  await team.waitFor();
+  await team.selectOption({ label: 'Identity' });
+  await page.getByTestId('preview').getByText('Identity').waitFor();
+  await shot('02-editor-app');
+  const connect = page.getByRole('button', { name: 'Connect project' });
+  await expect(connect.isEnabled()).resolves.toBe(true);
+  await connect.click();
+  await page.getByText('Saved. New findings use this mapping.').waitFor();
+  await page.getByRole('button', { name: 'Back to projects' }).click();
+  await page.locator('tr[data-project="APP"]').getByText('Valid').waitFor();
+  await shot('03-projects');
+
+  // SEC (connected by the demo set-up) is paused, so only routing decides where findings go.
+  await page.getByRole('button', { name: 'Edit Security' }).click();
+  await page.getByLabel(/Create and update issues/).uncheck();
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.getByText('Saved. New findings use this mapping.').waitFor();
+  await page.getByRole('button', { name: 'Back to projects' }).click();
+
+  // 3. A routing rule on the repository, checked with "test a finding".
+  await openTab('Routing rules');
+  await page.getByRole('button', { name: 'Add rule' }).click();
+  await page.getByLabel('Name').fill('Payments repositories');
+  await page.getByLabel('Project', { exact: true }).selectOption('APP');
+  await page.getByLabel('Repository (glob)').fill('acme/payments-*');
+  await page.getByRole('button', { name: 'Done' }).click();
+  await page.getByRole('button', { name: 'Save routing' }).click();
+  await page.getByText('Routing saved.').waitFor();
+  await page.getByRole('button', { name: 'Test', exact: true }).click();
+  await expect(page.getByTestId('routing-result').textContent()).resolves.toContain('Goes to APP by rule “Payments repositories”');
+  await shot('04-routing');
+
+  // 4. A signed finding from a payments repository becomes an APP issue with the mapped values.
+  const first = await send(findingCreated('e2e-f1'));
+  expect(first.status).toBeLessThan(300);
+  const [issue1] = await jiraIssues('project = APP ORDER BY created DESC');
+  expect(issue1?.fields).toMatchObject({ summary: '[high] Finding e2e-f1', priority: { name: 'High' }, customfield_10014: { value: 'Identity' } });
+  await page.goto(`${runtime.url}/jira/browse/${issue1!.key}`);
+  await shot('05-issue-created');
+
+  // 5. Edit the mapping: the next issue follows it.
+  await page.goto(`${runtime.url}/admin`);
+  await openTab('Projects');
+  await page.getByRole('button', { name: 'Edit Applications' }).click();
+  await page.locator('#src-customfield_10014-0-value').selectOption({ label: 'Platform' });
+  await page.locator('#src-summary-0-value').fill('Backline: {{finding.title}}');
+  await page.getByTestId('preview').getByText('Backline: Prototype pollution in lodash').waitFor();
+  await shot('06-editor-changed');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.getByText('Saved. New findings use this mapping.').waitFor();
+  await send(findingCreated('e2e-f2'));
+  const issues = await jiraIssues('project = APP ORDER BY created DESC');
+  expect(issues).toHaveLength(2);
+  expect(issues[0]?.fields).toMatchObject({ summary: 'Backline: Finding e2e-f2', customfield_10014: { value: 'Platform' } });
+  expect(issues[1]?.fields).toMatchObject({ summary: '[high] Finding e2e-f1', customfield_10014: { value: 'Identity' } });
+
+  // 6. Disconnect APP: issues stay; findings routed to it fail with NO_ROUTE.
+  await page.getByRole('button', { name: 'Back to projects' }).click();
+  await page.getByRole('button', { name: 'Delete Applications' }).click();
+  await page.getByRole('dialog').getByText('Existing issues and their links to Backline findings are kept').waitFor();
+  await shot('07-delete-confirm');
+  await page.getByRole('button', { name: 'Disconnect' }).click();
+  await page.getByText('APP is disconnected.').waitFor();
+  await shot('08-deleted');
+  const afterDelete = await send(findingCreated('e2e-f3'));
+  expect(afterDelete.body.results?.[0]).toMatchObject({ status: 'failed', error: { code: 'NO_ROUTE' } });
+  expect(await jiraIssues('project = APP')).toHaveLength(2);
+
+  // 7. Rotate the secret: the old one works for 24 hours, then it is refused.
+  const oldSecret = runtime.signingSecret;
+  await openTab('Connection');
+  await page.getByRole('button', { name: 'Rotate secret' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Rotate' }).click();
+  const newSecret = await page.getByLabel('New signing secret').inputValue();
+  expect(newSecret).toMatch(/^whsec_/);
+  expect(newSecret).not.toBe(oldSecret);
+  await page.getByText(/The old secret keeps working until/).waitFor();
+  await shot('09-rotated');
+  expect((await send(ping(), oldSecret)).status).toBe(200);
+  expect((await send(ping(), newSecret)).status).toBe(200);
+  offsetMs += 24 * 60 * 60 * 1000 + 60_000;
+  expect((await send(ping(), oldSecret)).status).toBe(401);
+  expect((await send(ping(), newSecret)).status).toBe(200);
+  await page.getByRole('button', { name: 'I have copied it' }).click();
+  await page.getByRole('button', { name: 'Refresh' }).click();
+  await page.getByTestId('last-event').getByText('ping').waitFor();
+  await shot('10-last-event');
+
+  expect(consoleErrors).toEqual([]);
+});
+
+test('the project settings page edits only its own project, and a plain user is told what to do', async () => {
+  await page.goto(`${runtime.url}/project-settings/SEC?as=sec-admin`);
+  await page.getByRole('heading', { name: /Security \(SEC\)/ }).waitFor();
+  await expect(page.getByRole('tab').count()).resolves.toBe(0);
+  await shot('11-project-settings-sec');
+
+  await page.goto(`${runtime.url}/project-settings/SEC?as=user`);
+  await page.getByRole('alert').getByText(/administrator of project SEC/).waitFor();
+  await shot('12-project-settings-forbidden');
+  await page.goto(`${runtime.url}/admin?as=user`);
+  await page.getByRole('alert').getByText(/Only Jira administrators/).waitFor();
+  consoleErrors.length = 0;
+});
