@@ -99,7 +99,7 @@ export function metaRoutes(env: SimEnv): Route[] {
         body: {
           baseUrl: repr.baseUrl, displayUrl: repr.baseUrl, version: '1001.0.0-SNAPSHOT', versionNumbers: [1001, 0, 0],
           deploymentType: 'Cloud', buildNumber: 100294, buildDate: '2026-11-20T00:00:00.000+0000', serverTime: jiraTime(env.now()),
-          scmInfo: 'jira-sim', serverTitle: 'Jira (simulator)', defaultLocale: { locale: 'en_US' }, serverTimeZone: 'Etc/UTC',
+          scmInfo: 'jira-sim', serverTitle: 'Jira (simulator)', serverTimeZone: 'Etc/UTC',
         },
       }),
     },
@@ -270,7 +270,6 @@ export function metaRoutes(env: SimEnv): Route[] {
         const settable = store.data.fields.map((f) => ({
           id: f.id, key: f.key, name: f.name, custom: f.custom, orderable: true, navigable: true, searchable: true,
           clauseNames: f.clauseNames, schema: f.schema,
-          ...(f.custom ? { untranslatedName: f.name } : {}),
         }));
         const readOnly = READ_ONLY_FIELDS.map((f) => ({
           id: f.id, key: f.id, name: f.name, custom: false, orderable: false, navigable: true, searchable: true, clauseNames: [f.id], ...(f.schema ? { schema: f.schema } : {}),
