@@ -4,8 +4,9 @@
  *
  * Order:
  * 1. the finding's hint `finding.jira.projectKey`, when that project is connected and enabled;
- * 2. the routing rules in order: the first enabled rule whose project is connected
- *    and enabled and whose every given condition matches;
+ * 2. the routing rules in order: the first enabled rule whose every given condition
+ *    matches; when its project is no longer connected (or is paused) the finding gets
+ *    no route rather than falling through to another project;
  * 3. the default project (global settings), when connected and enabled;
  * 4. when exactly one enabled project is connected, that one: a site with one
  *    project needs no routing setup, and sending its findings anywhere else is impossible;
@@ -76,8 +77,15 @@ export function routeFinding(finding: Finding | FindingRef, settings: GlobalSett
   if (hint && enabled.has(hint)) return { ok: true, projectKey: hint, via: 'hint' };
 
   for (const rule of settings.routingRules) {
-    if (!rule.enabled || !enabled.has(rule.projectKey)) continue;
-    if (ruleMatches(rule, finding)) return { ok: true, projectKey: rule.projectKey, via: 'rule', rule: { id: rule.id, name: rule.name } };
+    if (!rule.enabled || !ruleMatches(rule, finding)) continue;
+    if (enabled.has(rule.projectKey)) return { ok: true, projectKey: rule.projectKey, via: 'rule', rule: { id: rule.id, name: rule.name } };
+    // The admin said where findings like this belong; sending them to another project
+    // (the default, say) would put one team's vulnerabilities in another team's backlog.
+    const state = connected.some((p) => p.projectKey === rule.projectKey) ? 'paused' : 'not connected';
+    return {
+      ok: false,
+      reason: `Routing rule "${rule.name}" sends this finding to ${rule.projectKey}, which is ${state}: ${state === 'paused' ? 'enable' : 'reconnect'} ${rule.projectKey}, or change or delete the rule in the app’s admin page`,
+    };
   }
 
   if (settings.defaultProjectKey && enabled.has(settings.defaultProjectKey)) {

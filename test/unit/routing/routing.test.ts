@@ -48,9 +48,16 @@ describe('routeFinding', () => {
     expect(routeFinding({ ...base, tags: ['prod'] }, s, connected)).toMatchObject({ projectKey: 'OPS' });
   });
 
-  it('skips disabled rules and rules whose project is not connected or disabled', () => {
-    const s = settings([rule('off', 'APP', {}, false), rule('gone', 'NOPE', {}), rule('disabled-project', 'OPS', {}), rule('ok', 'SEC', {})]);
-    expect(routeFinding(lodashFinding(), s, [project('SEC'), project('APP'), project('OPS', false)])).toMatchObject({ projectKey: 'SEC', rule: { id: 'ok' } });
+  it('skips disabled rules', () => {
+    const s = settings([rule('off', 'APP', {}, false), rule('ok', 'SEC', {})]);
+    expect(routeFinding(lodashFinding(), s, [project('SEC'), project('APP')])).toMatchObject({ projectKey: 'SEC', rule: { id: 'ok' } });
+  });
+
+  it('a matching rule whose project was deleted or paused gives no route instead of another project', () => {
+    const deleted = settings([rule('gone', 'NOPE', {}), rule('ok', 'SEC', {})], 'SEC');
+    expect(routeFinding(lodashFinding(), deleted, [project('SEC')])).toEqual({ ok: false, reason: expect.stringContaining('sends this finding to NOPE, which is not connected') });
+    const paused = settings([rule('paused', 'OPS', {}), rule('ok', 'SEC', {})]);
+    expect(routeFinding(lodashFinding(), paused, [project('SEC'), project('OPS', false)])).toEqual({ ok: false, reason: expect.stringContaining('OPS, which is paused') });
   });
 
   it('with one connected project and no rules or default, uses it', () => {
