@@ -16,6 +16,7 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { installForgeHost, loadManifest, realJiraBackend, realJiraFromEnv, runInvocation, simulatorBackend, type ForgeHost } from './forge-host';
 import { INTERVAL_MS } from './forge-host/manifest';
+import { installEgress, manifestEgressHosts } from './forge-host/egress';
 import { AppFunctions } from './runtime/functions';
 import { createSimulator, type JiraSimulator } from './runtime/simulator';
 import { contentType, findAsset, renderPage } from './runtime/ui';
@@ -49,6 +50,8 @@ export interface LocalRuntimeOptions {
   housekeepingIntervalMs?: number;
   /** Multiplies queue delays and backoff (tests). Default 1. */
   queueDelayScale?: number;
+  /** App egress redirects, host → base URL (tests: `{ 'hooks.slack.com': 'http://127.0.0.1:<port>' }`); see forge-host/egress.ts. */
+  egressRedirects?: Record<string, string>;
 }
 
 export interface LocalRuntime {
@@ -123,6 +126,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       onError: (event, error) => log(`queue: consumer failed for event ${event.id} (retry ${event.retryContext?.retryCount ?? 0}): ${error instanceof Error ? error.message : String(error)}`),
     },
   });
+  const removeEgress = installEgress({ allowedHosts: manifestEgressHosts(path.join(REPO_ROOT, 'manifest.yml')), ...(options.egressRedirects ? { redirects: options.egressRedirects } : {}) });
   const functions = new AppFunctions(manifest, path.join(REPO_ROOT, 'src'));
   let simulator: JiraSimulator | undefined;
   let baseUrl = '';
@@ -343,6 +347,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       host.close();
+      removeEgress();
     },
   };
 }

@@ -6,6 +6,7 @@
  */
 import type { Platform } from './ports';
 import { pruneExpiredSecret } from './secrets/signing-secret';
+import { FAILURE_HOUSEKEEPING_JOBS } from './failures/jobs';
 
 export interface HousekeepingJob {
   name: string;
@@ -25,6 +26,8 @@ export const HOUSEKEEPING_JOBS: HousekeepingJob[] = [
     name: 'prune-expired-signing-secret',
     run: async (platform) => ((await pruneExpiredSecret(platform.secrets, platform.clock)) ? 'previous secret removed' : 'nothing to prune'),
   },
+  // Activity retention (30 days), mapping drift check, failure digest: src/core/failures/jobs.ts.
+  ...FAILURE_HOUSEKEEPING_JOBS,
 ];
 
 export async function runHousekeeping(platform: Platform, jobs: HousekeepingJob[] = HOUSEKEEPING_JOBS): Promise<HousekeepingReport[]> {

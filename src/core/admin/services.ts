@@ -18,6 +18,7 @@ import { JiraMetadata, type AllowedValue, type CreateMeta } from '../jira/metada
 import { previewIssue } from '../mapping/preview';
 import type { Platform } from '../ports';
 import { routeFinding } from '../routing';
+import { getDriftState } from '../failures/drift';
 import { rotateSigningSecret, signingSecretStatus } from '../secrets/signing-secret';
 import { getLastEvent, type LastEvent } from '../webhook/connection-status';
 import { SAMPLE_FINDING } from '../../shared/backline-fields';
@@ -243,6 +244,11 @@ export const adminServices: AdminServices = {
         // One project Jira cannot describe right now must not hide the others.
         problems = [{ path: 'project', message: `Could not check the mapping against Jira (${error instanceof Error ? error.message : String(error)}); try again later.`, severity: 'warning' }];
       }
+      // What the scheduled drift check found (src/core/failures/drift.ts): Jira changed under the mapping.
+      // A save after the last check supersedes it (the save re-read Jira).
+      const drift = await getDriftState(ctx.platform.store, config.projectKey).catch(() => undefined);
+      const current = drift && (!config.updatedAt || drift.checkedAt >= Date.parse(config.updatedAt));
+      if (current) problems = dedupe([...problems, ...drift.problems.map((p) => ({ ...p, severity: 'error' as const }))]);
       items.push({
         projectKey: config.projectKey,
         projectName: config.projectName,

@@ -10,6 +10,7 @@ import { eventSchema } from '../events/schema';
 import type { Platform } from '../ports';
 import { RetryLaterError } from '../ports';
 import { createEventProcessor, type ProcessorOptions } from './processor';
+import { keepDeadLetter } from '../failures/dead-letters';
 
 export const MAX_QUEUE_RETRIES = 8;
 /** Forge consumers may run up to 900 s; one event is given this long. */
@@ -34,8 +35,8 @@ export function createSyncConsumer(platform: Platform, options: ProcessorOptions
       if (result.error?.retryable && retryCount < MAX_QUEUE_RETRIES) {
         throw new RetryLaterError(result.error.message, Math.min(900, 2 ** (retryCount + 1) * 5), result.error.code === 'JIRA_UNAVAILABLE' ? 'rate-limited' : 'retry-requested');
       }
-      await platform.store.set(deadLetterKey(event.id), { event, error: result.error, at: platform.clock.now(), retries: retryCount });
-      platform.logger.warn('event kept as a dead letter', { eventId: event.id, code: result.error?.code });
+      // Same key (`deadletter:<eventId>`), plus the project and a Slack notification (src/core/failures/dead-letters.ts).
+      await keepDeadLetter(platform, { event, ...(result.error ? { error: result.error } : {}), retries: retryCount, source: 'consumer' });
     },
   };
 }

@@ -18,6 +18,7 @@ import type { RenderedFields } from '../mapping/types';
 import type { Platform, TransactionOperation } from '../ports';
 import type { EventResult, IssueRef, ResultError, ResultStatus } from '../results';
 import { routeFinding } from '../routing';
+import { recordEventOutcome } from '../failures/hooks';
 import { entityActivityLog, type ActivityLog } from './activity';
 import { IssueDeletedError, applyPlan } from './apply';
 import { Idempotency, eventClaimKey, findingClaimKey, inProgressError, type Claim } from './idempotency';
@@ -122,9 +123,10 @@ export function createEventProcessor(platform: Platform, options: ProcessorOptio
   const users = new UserDirectory(counting, store, clock);
   let siteUrl: string | undefined;
 
+  const siteBase = async (): Promise<string> => (siteUrl ??= (await platform.siteUrl()).replace(/\/$/, ''));
   const issueRef = async (link: Link): Promise<IssueRef> => {
-    siteUrl ??= (await platform.siteUrl()).replace(/\/$/, '');
-    return { findingId: link.findingId, key: link.issueKey, id: link.issueId, url: `${siteUrl}/browse/${link.issueKey}` };
+    const base = await siteBase();
+    return { findingId: link.findingId, key: link.issueKey, id: link.issueId, url: `${base}/browse/${link.issueKey}` };
   };
 
   // -------------------------------------------------------------------------
@@ -257,6 +259,9 @@ export function createEventProcessor(platform: Platform, options: ProcessorOptio
     }
     const plan = planEvent({ event, finding, link, creating, config, ...(rendered ? { rendered } : {}), now });
     outcome.planned = plan.writes.map(describeWrite);
+    // The site URL (a Jira read that can fail) is needed for the result: read it before writing, so a
+    // failure cannot fall between a create and the link that records it (that orphan got a second issue).
+    await siteBase();
     try {
       const applied = await applyPlan(
         { client, workflows, ...(config.resolutions.fixed ? { fallbackResolutionName: config.resolutions.fixed } : {}) },
@@ -326,6 +331,8 @@ export function createEventProcessor(platform: Platform, options: ProcessorOptio
     );
     for (const claim of claims) ops.push(idempotency.releaseOperation(claim));
     for (let i = 0; i < ops.length; i += 25) await store.transact(ops.slice(i, i + 25));
+    // Dead letter for a final inline failure, Slack start/recovery (src/core/failures); never throws.
+    await recordEventOutcome(platform, { event, result, projectKey: first?.projectKey ?? '', mode });
     return result;
   }
 

@@ -15,6 +15,7 @@ import { dispatchAdminCall } from '../../core/admin/dispatch';
 import { RESOLVER_KEYS, type ResolverKey } from '../../shared/resolver-contract';
 import { forgeUserJira } from '../adapters/jira';
 import { forgePlatform } from '../adapters/platform';
+import { defineFailureResolvers } from './failures-resolvers';
 
 /** The manifest's web trigger module key (manifest.yml `webtrigger[0].key`). */
 export const WEBTRIGGER_MODULE_KEY = 'backline-events';
@@ -31,5 +32,6 @@ function define<K extends ResolverKey>(key: K): void {
 }
 
 for (const key of RESOLVER_KEYS) define(key);
+defineFailureResolvers(r); // Notifications, Activity, Dead letters (src/shared/failures-contract.ts)
 
 export const resolver = r.getDefinitions();

@@ -1,0 +1,60 @@
+/**
+ * Forge's egress, locally: inside an app invocation, `fetch` to a host the
+ * manifest declares (`permissions.external.fetch.backend`) may be redirected
+ * to a local receiver. Tests fake Slack with an HTTP server on 127.0.0.1 this
+ * way, while the app and its Forge adapter still see and check
+ * `https://hooks.slack.com/...`. Undeclared hosts are not redirected (and
+ * Forge itself would refuse them). Calls outside an app invocation (the tests'
+ * own requests, the real-Jira backend) pass untouched.
+ */
+import * as fs from 'node:fs';
+import { parse } from 'yaml';
+import { currentInvocation } from './invocation';
+
+/** `permissions.external.fetch.backend` hosts of manifest.yml (strings or `{ address }`). */
+export function manifestEgressHosts(manifestPath: string): string[] {
+  const raw: unknown = parse(fs.readFileSync(manifestPath, 'utf8'));
+  const get = (v: unknown, k: string): unknown => (v && typeof v === 'object' && k in v ? (v as Record<string, unknown>)[k] : undefined);
+  const backend = get(get(get(get(raw, 'permissions'), 'external'), 'fetch'), 'backend');
+  if (!Array.isArray(backend)) return [];
+  return backend.flatMap((entry: unknown) => {
+    const address = typeof entry === 'string' ? entry : get(entry, 'address');
+    return typeof address === 'string' ? [address.replace(/^https?:\/\//, '').replace(/\/.*$/, '')] : [];
+  });
+}
+
+export interface EgressOptions {
+  /** Hosts the manifest allows (`permissions.external.fetch.backend`). */
+  allowedHosts: string[];
+  /** Host → base URL, e.g. `{ 'hooks.slack.com': 'http://127.0.0.1:4567' }`. */
+  redirects?: Record<string, string>;
+}
+
+function urlOf(input: Parameters<typeof fetch>[0]): URL | undefined {
+  try {
+    if (typeof input === 'string') return new URL(input);
+    if (input instanceof URL) return input;
+    return new URL(input.url);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Installs the stand-in; answers the function that removes it. */
+export function installEgress(options: EgressOptions): () => void {
+  const original = globalThis.fetch;
+  const allowed = new Set(options.allowedHosts.map((h) => h.toLowerCase()));
+  const wrapped: typeof fetch = async (input, init) => {
+    const url = urlOf(input);
+    if (!url || !currentInvocation()) return original(input, init);
+    const host = url.hostname.toLowerCase();
+    const target = allowed.has(host) ? options.redirects?.[host] : undefined;
+    if (!target) return original(input, init);
+    const redirected = new URL(`${url.pathname}${url.search}`, target);
+    return original(redirected, init);
+  };
+  globalThis.fetch = wrapped;
+  return () => {
+    if (globalThis.fetch === wrapped) globalThis.fetch = original;
+  };
+}

@@ -1,0 +1,144 @@
+/**
+ * The failures feature's resolver operations (Notifications, Activity, Dead
+ * letters, drift check), behind the same gate as every admin resolver: the
+ * caller must be a Jira administrator, checked as the user (admin engineer's
+ * `assertAccess`) before anything runs as the app; then the payload is
+ * validated against src/shared/failures-contract.ts, and every outcome is the
+ * contract's envelope.
+ */
+import { assertAccess, type AdminCaller } from '../admin/access';
+import { toErrorResult } from '../admin/dispatch';
+import { CodedError } from '../errors';
+import type { Platform } from '../ports';
+import {
+  failurePayloadSchemas,
+  type ActivityItemView,
+  type DeadLetterView,
+  type FailureResolverKey,
+  type FailureResolverResult,
+  type FailureResultOf,
+  type ParsedFailurePayloadOf,
+} from '../../shared/failures-contract';
+import { queryActivity } from './activity';
+import { deadLetterIdsOfProject, discardDeadLetters, listDeadLetters, retryDeadLetters, type DeadLetter } from './dead-letters';
+import { checkDrift } from './drift';
+import { Notifier } from './notifications';
+
+/** Resolvers have 25 s (FORGE-FACTS.md "Invocation limits"); retries stop early enough to answer. */
+const RETRY_BUDGET_MS = 18_000;
+
+type Service<K extends FailureResolverKey> = (platform: Platform, payload: ParsedFailurePayloadOf<K>) => Promise<FailureResultOf<K>>;
+
+function deadLetterView(l: DeadLetter): DeadLetterView {
+  return {
+    eventId: l.eventId,
+    projectKey: l.projectKey,
+    at: new Date(l.at).toISOString(),
+    type: l.type,
+    findingIds: l.findingIds,
+    ...(l.error ? { error: l.error } : {}),
+    retries: l.retries,
+    replays: l.replays,
+    source: l.source,
+    event: l.event,
+  };
+}
+
+async function selectionIds(platform: Platform, selection: { eventIds: string[] } | { projectKey: string }): Promise<string[]> {
+  if ('eventIds' in selection) return selection.eventIds;
+  return deadLetterIdsOfProject(platform, selection.projectKey);
+}
+
+export const failureServices: { [K in FailureResolverKey]: Service<K> } = {
+  'notifications/get': (platform) => new Notifier(platform).settings(),
+  'notifications/set': (platform, { url }) => new Notifier(platform).setWebhookUrl(url),
+  'notifications/clear': (platform) => new Notifier(platform).clearWebhookUrl(),
+  'notifications/test': (platform) => new Notifier(platform).sendTest(),
+
+  async 'activity/list'(platform, payload) {
+    const page = await queryActivity(
+      platform.store,
+      {
+        ...(payload.projectKey ? { projectKey: payload.projectKey } : {}),
+        ...(payload.status ? { status: payload.status } : {}),
+        ...(payload.findingId ? { findingId: payload.findingId } : {}),
+        ...(payload.from ? { from: Date.parse(payload.from) } : {}),
+        ...(payload.to ? { to: Date.parse(payload.to) } : {}),
+      },
+      { ...(payload.cursor ? { cursor: payload.cursor } : {}), ...(payload.limit ? { limit: payload.limit } : {}) },
+    );
+    // Issue links are a convenience: a site URL that cannot be read must not hide the activity.
+    const site = page.items.some((i) => i.issueKey) ? await platform.siteUrl().catch(() => undefined) : undefined;
+    const items: ActivityItemView[] = page.items.map((i) => ({
+      ...i,
+      at: new Date(i.at).toISOString(),
+      ...(i.issueKey && site ? { issueUrl: `${site.replace(/\/$/, '')}/browse/${i.issueKey}` } : {}),
+    }));
+    return { items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+  },
+
+  async 'deadletters/list'(platform, payload) {
+    const result = await listDeadLetters(platform, {
+      ...(payload.projectKey ? { projectKey: payload.projectKey } : {}),
+      ...(payload.offset !== undefined ? { offset: payload.offset } : {}),
+      ...(payload.limit !== undefined ? { limit: payload.limit } : {}),
+    });
+    return { items: result.items.map(deadLetterView), total: result.total, byProject: result.byProject };
+  },
+
+  async 'deadletters/retry'(platform, payload) {
+    const ids = await selectionIds(platform, payload);
+    if (ids.length === 0) throw new CodedError('NOT_FOUND', 'There are no dead letters to retry for this selection.');
+    const outcomes = await retryDeadLetters(platform, ids, { deadlineAt: platform.clock.now() + RETRY_BUDGET_MS });
+    const count = (pred: (s: string) => boolean) => outcomes.filter((o) => pred(o.status)).length;
+    const failed = count((s) => s === 'failed' || s === 'missing' || s === 'unreadable');
+    const queued = count((s) => s === 'queued');
+    const applied = outcomes.length - failed - queued;
+    const message = [
+      `${applied} of ${outcomes.length} applied`,
+      queued ? `${queued} handed to the queue (they come back here if they fail again)` : '',
+      failed ? `${failed} failed again: see the error on each` : '',
+    ]
+      .filter(Boolean)
+      .join('; ');
+    platform.logger.info('dead letters retried', { count: outcomes.length, applied, queued, failed });
+    return { outcomes, message: `${message}.` };
+  },
+
+  async 'deadletters/discard'(platform, payload) {
+    const ids = await selectionIds(platform, payload);
+    const discarded = await discardDeadLetters(platform, ids);
+    platform.logger.info('dead letters discarded', { count: discarded });
+    return { discarded };
+  },
+
+  async 'drift/check'(platform) {
+    const reports = await checkDrift(platform);
+    return { projects: reports.map((r) => ({ projectKey: r.projectKey, problems: r.problems, isNew: r.isNew, ...(r.error ? { error: r.error } : {}) })) };
+  },
+};
+
+export async function dispatchFailureCall<K extends FailureResolverKey>(
+  key: K,
+  rawPayload: unknown,
+  platform: Platform,
+  caller: AdminCaller,
+  services: { [J in FailureResolverKey]: Service<J> } = failureServices,
+): Promise<FailureResolverResult<K>> {
+  try {
+    // 1. Jira administrators only, checked as the user before anything runs as the app.
+    await assertAccess(caller, { scope: 'global' });
+    // 2. The payload against the contract (a browser can send anything).
+    const parsed = failurePayloadSchemas[key].safeParse(rawPayload ?? {});
+    if (!parsed.success) {
+      throw new CodedError('INVALID_INPUT', `The request for ${key} is not valid; reload the page and try again.`, {
+        details: parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
+      });
+    }
+    const service = services[key];
+    const data = await service(platform, parsed.data as ParsedFailurePayloadOf<K>);
+    return { ok: true, data };
+  } catch (error) {
+    return toErrorResult(error, platform, key);
+  }
+}
