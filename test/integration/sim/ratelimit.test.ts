@@ -1,0 +1,113 @@
+/** Jira Cloud's three rate limits for apps, with their headers, on the simulator's clock. */
+import { call, control, makeSim, vulnerability } from './helpers';
+
+const R = '/rest/api/3';
+// A frozen clock (10:00:00 UTC) makes every window deterministic; `_sim/clock` moves it.
+const START = Date.UTC(2026, 10, 28, 10, 0, 0);
+const sim = makeSim({ now: () => START, pointsPerHour: 1000 });
+
+async function advance(ms: number): Promise<void> {
+  expect((await control(sim, 'POST', 'clock', { advanceMs: ms })).status).toBe(200);
+}
+
+beforeEach(async () => {
+  await control(sim, 'POST', 'reset');
+  sim.setQuota(1000);
+});
+
+it('charges points and reports X-RateLimit-Limit / Remaining on every response', async () => {
+  const first = await call(sim, 'GET', `${R}/serverInfo`);
+  expect(first.headers.get('x-ratelimit-limit')).toBe('1000');
+  expect(first.headers.get('x-ratelimit-remaining')).toBe('999');
+  expect(first.headers.get('x-ratelimit-nearlimit')).toBeNull();
+  // A read adds 1 per project returned; a write costs 1 in total; identities cost 2 each.
+  await call(sim, 'GET', `${R}/project/search`); // 1 + 2 projects
+  await call(sim, 'POST', `${R}/issue`, vulnerability()); // 1
+  await call(sim, 'GET', `${R}/myself`); // 1 + 2
+  const stats = (await control(sim, 'GET', 'stats')).body;
+  expect(stats.points).toBe(1 + 3 + 1 + 3);
+  expect(stats.requests).toBe(4);
+});
+
+it('hourly quota: 429 jira-quota-global-based until the next UTC hour, or until the budget is raised', async () => {
+  expect((await control(sim, 'POST', 'quota', { pointsPerHour: 10 })).body).toMatchObject({ pointsPerHour: 10 });
+  let last;
+  for (let i = 0; i < 8; i++) last = await call(sim, 'GET', `${R}/serverInfo`);
+  expect(last?.headers.get('x-ratelimit-nearlimit')).toBeNull(); // 2 of 10 left: not yet < 20 %
+  last = await call(sim, 'GET', `${R}/serverInfo`);
+  expect(last.headers.get('x-ratelimit-nearlimit')).toBe('true');
+  await call(sim, 'GET', `${R}/serverInfo`);
+  const refused = await call(sim, 'GET', `${R}/serverInfo`);
+  expect(refused.status).toBe(429);
+  expect(refused.headers.get('ratelimit-reason')).toBe('jira-quota-global-based');
+  expect(refused.headers.get('retry-after')).toBe('3600');
+  expect(refused.headers.get('x-ratelimit-reset')).toBe('2026-11-28T11:00:00.000Z');
+  expect(refused.headers.get('x-ratelimit-remaining')).toBe('0');
+  // Every endpoint is refused, writes too.
+  expect((await call(sim, 'POST', `${R}/issue`, vulnerability())).status).toBe(429);
+  await advance(30 * 60_000);
+  const later = await call(sim, 'GET', `${R}/serverInfo`);
+  expect(later.headers.get('retry-after')).toBe('1800');
+  await advance(30 * 60_000);
+  expect((await call(sim, 'GET', `${R}/serverInfo`)).status).toBe(200);
+  const stats = (await control(sim, 'GET', 'stats')).body;
+  expect(stats.rateLimited).toBe(3);
+  // Raising the budget lifts the limit at once.
+  await control(sim, 'POST', 'quota', { pointsPerHour: 0 });
+  expect((await call(sim, 'GET', `${R}/serverInfo`)).status).toBe(429);
+  await control(sim, 'POST', 'quota', { pointsPerHour: 100 });
+  expect((await call(sim, 'GET', `${R}/serverInfo`)).status).toBe(200);
+});
+
+it('burst: ~100/s per endpoint for GET, ~50/s for PUT, with Retry-After', async () => {
+  sim.setQuota(100000);
+  for (let i = 0; i < 100; i++) expect((await call(sim, 'GET', `${R}/serverInfo`)).status).toBe(200);
+  const refused = await call(sim, 'GET', `${R}/serverInfo`);
+  expect(refused.status).toBe(429);
+  expect(refused.headers.get('ratelimit-reason')).toBe('jira-burst-based');
+  expect(refused.headers.get('retry-after')).toBe('1');
+  // Another endpoint has its own budget.
+  expect((await call(sim, 'GET', `${R}/priority`)).status).toBe(200);
+  await advance(1001);
+  expect((await call(sim, 'GET', `${R}/serverInfo`)).status).toBe(200);
+
+  // PUT: 50/s per endpoint (spread over issues so the per-issue limit is not the one hit).
+  const keys: string[] = [];
+  for (let i = 0; i < 3; i++) keys.push((await call(sim, 'POST', `${R}/issue`, vulnerability())).body.key);
+  let n = 0;
+  let status = 204;
+  while (status === 204 && n < 60) {
+    status = (await call(sim, 'PUT', `${R}/issue/${keys[n % 3]}`, { fields: { summary: `s${n}` } })).status;
+    n++;
+  }
+  expect(n).toBe(51);
+  expect(status).toBe(429);
+});
+
+it('per-issue writes: 20 per 2 s, then 100 per 30 s', async () => {
+  sim.setQuota(100000);
+  const key = (await call(sim, 'POST', `${R}/issue`, vulnerability())).body.key;
+  const other = (await call(sim, 'POST', `${R}/issue`, vulnerability())).body.key;
+  const write = (k: string, i: number): Promise<{ status: number; headers: Headers }> => call(sim, 'PUT', `${R}/issue/${k}/properties/p${i % 3}`, { i });
+  for (let i = 0; i < 20; i++) expect((await write(key, i)).status).toBeLessThan(300);
+  const refused = await write(key, 20);
+  expect(refused.status).toBe(429);
+  expect(refused.headers.get('ratelimit-reason')).toBe('jira-per-issue-on-write');
+  expect(refused.headers.get('retry-after')).toBe('2');
+  expect(refused.headers.get('x-ratelimit-reset')).toEqual(expect.any(String));
+  // Other issues and reads of the same issue are not affected.
+  expect((await write(other, 0)).status).toBeLessThan(300);
+  expect((await call(sim, 'GET', `${R}/issue/${key}`)).status).toBe(200);
+  // 4 more rounds of 20, 2 s apart, reach 100 in 30 s.
+  for (let round = 0; round < 4; round++) {
+    await advance(2001);
+    for (let i = 0; i < 20; i++) expect((await write(key, i)).status).toBeLessThan(300);
+  }
+  await advance(2001);
+  const thirty = await write(key, 0);
+  expect(thirty.status).toBe(429);
+  expect(thirty.headers.get('ratelimit-reason')).toBe('jira-per-issue-on-write');
+  expect(Number(thirty.headers.get('retry-after'))).toBeGreaterThan(2);
+  await advance(30_000);
+  expect((await write(key, 0)).status).toBeLessThan(300);
+});
