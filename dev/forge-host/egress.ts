@@ -40,21 +40,32 @@ function urlOf(input: Parameters<typeof fetch>[0]): URL | undefined {
   }
 }
 
-/** Installs the stand-in; answers the function that removes it. */
+/**
+ * @forge/api captures `globalThis.fetch` when it is first loaded (its `fetch`
+ * export wraps the value, not the name), so a wrapper installed later would be
+ * bypassed. The wrapper is therefore installed once, when this module loads
+ * (dev/forge-host/index.ts imports it before anything loads @forge/api), and
+ * `installEgress` only swaps the rules it consults.
+ */
+const original = globalThis.fetch;
+let active: { allowed: Set<string>; redirects: Record<string, string> } | undefined;
+const wrapped: typeof fetch = async (input, init) => {
+  const rules = active;
+  const url = rules ? urlOf(input) : undefined;
+  if (!rules || !url || !currentInvocation()) return original(input, init);
+  const host = url.hostname.toLowerCase();
+  const target = rules.allowed.has(host) ? rules.redirects[host] : undefined;
+  if (!target) return original(input, init);
+  const redirected = new URL(`${url.pathname}${url.search}`, target);
+  return original(redirected, init);
+};
+globalThis.fetch = wrapped;
+
+/** Installs the stand-in's rules; answers the function that removes them. */
 export function installEgress(options: EgressOptions): () => void {
-  const original = globalThis.fetch;
-  const allowed = new Set(options.allowedHosts.map((h) => h.toLowerCase()));
-  const wrapped: typeof fetch = async (input, init) => {
-    const url = urlOf(input);
-    if (!url || !currentInvocation()) return original(input, init);
-    const host = url.hostname.toLowerCase();
-    const target = allowed.has(host) ? options.redirects?.[host] : undefined;
-    if (!target) return original(input, init);
-    const redirected = new URL(`${url.pathname}${url.search}`, target);
-    return original(redirected, init);
-  };
-  globalThis.fetch = wrapped;
+  const rules = { allowed: new Set(options.allowedHosts.map((h) => h.toLowerCase())), redirects: options.redirects ?? {} };
+  active = rules;
   return () => {
-    if (globalThis.fetch === wrapped) globalThis.fetch = original;
+    if (active === rules) active = undefined;
   };
 }

@@ -8,6 +8,8 @@
  */
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
+// First: installs the egress fetch wrapper before anything loads @forge/api (see egress.ts).
+import './egress';
 import { KvsError, KvsStore } from './kvs-store';
 import { LocalQueue, type LocalQueueOptions } from './queue';
 import { currentInvocation } from './invocation';
@@ -18,6 +20,7 @@ export { runInvocation, currentInvocation, type Invocation } from './invocation'
 export { loadManifest, type AppManifest } from './manifest';
 export { simulatorBackend, realJiraBackend, realJiraFromEnv, SIM_ACCOUNT_HEADER, type JiraBackend } from './jira';
 export type { AsyncEvent } from './queue';
+export { installEgress, manifestEgressHosts } from './egress';
 
 export const LOCAL_CLOUD_ID = '00000000-0000-4000-8000-0000000c10d0';
 export const LOCAL_ENVIRONMENT_ID = 'local';
