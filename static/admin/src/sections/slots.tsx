@@ -1,22 +1,30 @@
 /**
- * Slots for sections another engineer adds later (Notifications, Activity).
- * They say plainly that the section is not available yet; no fake content.
- * To fill a slot, replace the component body and keep its export name.
+ * The Notifications and Activity tabs (the slots the admin page left), filled
+ * by the failures feature: sections in ./failures/, lazy-loaded so the first
+ * screen stays small. The Activity tab also holds Dead letters.
  */
+import { Suspense, lazy } from 'react';
+import { Spinner } from '../ui';
+
+const NotificationsSection = lazy(() => import('./failures/NotificationsSection'));
+const ActivitySection = lazy(() => import('./failures/ActivitySection'));
+const DeadLettersSection = lazy(() => import('./failures/DeadLettersSection'));
+
 export function NotificationsSlot() {
   return (
-    <section className="card slot" aria-labelledby="notifications-title" data-slot="notifications">
-      <h2 id="notifications-title">Notifications</h2>
-      <p className="subtle">Notifications are not available in this version yet.</p>
-    </section>
+    <Suspense fallback={<Spinner label="Loading notifications…" />}>
+      <NotificationsSection />
+    </Suspense>
   );
 }
 
 export function ActivitySlot() {
   return (
-    <section className="card slot" aria-labelledby="activity-title" data-slot="activity">
-      <h2 id="activity-title">Activity</h2>
-      <p className="subtle">The activity log is not available in this version yet. The Connection tab shows the last event received.</p>
-    </section>
+    <Suspense fallback={<Spinner label="Loading activity…" />}>
+      <div className="stack">
+        <DeadLettersSection />
+        <ActivitySection />
+      </div>
+    </Suspense>
   );
 }
