@@ -145,8 +145,38 @@ function matchesFilters(value: unknown, filters: Filters | undefined): boolean {
   return true;
 }
 
+/**
+ * Storage operations as Forge meters them (one REST call each): a transaction
+ * or a batch call counts once, however many keys it touches. Read by the
+ * benchmark (bench/) to report KVS reads and writes per event.
+ */
+export interface KvsCounters {
+  reads: number;
+  writes: number;
+}
+
+const READ_PATHS = new Set(['/api/v1/get', '/api/v1/secret/get', '/api/v1/entity/get', '/api/v1/query', '/api/v1/entity/query', '/api/v1/batch/get']);
+
 export class KvsStore {
   private readonly doc: JsonFile<KvsDocument>;
+  /** Calls answered since start or the last `resetCounters()` (failed calls included, as Forge meters them). */
+  readonly counters: KvsCounters = { reads: 0, writes: 0 };
+
+  resetCounters(): void {
+    this.counters.reads = 0;
+    this.counters.writes = 0;
+  }
+
+  /** Injected storage failures (tests): `skip` calls still succeed, then `remaining` calls answer 500. */
+  private fault: { skip: number; remaining: number; kind: 'any' | 'read' | 'write' } | undefined;
+
+  /**
+   * Makes the next `count` KVS calls (of `kind`, after `skip` successful ones) fail
+   * with Forge's 500 answer, so tests can prove the app survives an unavailable store.
+   */
+  failNext(count: number, options: { skip?: number; kind?: 'any' | 'read' | 'write' } = {}): void {
+    this.fault = count > 0 ? { skip: options.skip ?? 0, remaining: count, kind: options.kind ?? 'any' } : undefined;
+  }
 
   constructor(
     file: string,
@@ -164,6 +194,17 @@ export class KvsStore {
 
   /** Answers a KVS REST call: `{ status, body }` (body undefined = empty). */
   handle(path: string, body: Json): { status: number; body?: unknown } {
+    if (READ_PATHS.has(path)) this.counters.reads += 1;
+    else this.counters.writes += 1;
+    const fault = this.fault;
+    if (fault && (fault.kind === 'any' || (fault.kind === 'read') === READ_PATHS.has(path))) {
+      if (fault.skip > 0) fault.skip -= 1;
+      else {
+        fault.remaining -= 1;
+        if (fault.remaining <= 0) this.fault = undefined;
+        throw new KvsError(500, 'INTERNAL_SERVER_ERROR', 'injected storage failure (local runtime)');
+      }
+    }
     switch (path) {
       case '/api/v1/get':
         return this.get(this.bucket('kv'), body);

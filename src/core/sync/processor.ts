@@ -415,6 +415,121 @@ export function createEventProcessor(platform: Platform, options: ProcessorOptio
     }
   }
 
+  /**
+   * Bulk create (FORGE-FACTS.md: `POST /issue/bulk`, ≤ 50 issues a request):
+   * a run of `finding.created` events about distinct new findings costs one
+   * Jira request per 50 issues instead of one per issue (a 1,000-finding
+   * backfill: 20 requests). Only the plain case goes in bulk: a new finding,
+   * routed, rendered without problems, whose plan is exactly one create.
+   * Anything else (already linked, busy, recovered claim, an element Jira
+   * refuses, a whole request that fails) is left to the one-event path, which
+   * owns every error rule; so bulk changes the cost, never the outcome.
+   */
+  async function applyCreatesInBulk(run: Array<Extract<BacklineEvent, { type: 'finding.created' }>>): Promise<Map<string, EventResult>> {
+    const done = new Map<string, EventResult>();
+    if (!storeComplete && !(await ensureLinksRecovered())) return done;
+    interface Ready {
+      event: (typeof run)[number];
+      claim: Claim;
+      outcome: FindingOutcome;
+      plan: ReturnType<typeof planEvent>;
+      create: { fields: Record<string, unknown>; property: Record<string, unknown> };
+    }
+    const ready: Ready[] = [];
+    const releaseAll = async (items: Ready[]) => {
+      for (const item of items) await idempotency.release(item.claim).catch(() => undefined);
+    };
+    try {
+      for (const event of run) {
+        if (clock.now() > deadlineAt - reserveMs) break;
+        const finding = event.data.finding;
+        if (await idempotency.lookup(event.id)) continue; // the one-event path answers duplicate
+        if (await links.get(finding.id)) continue;
+        const claimed = await idempotency.claim(findingClaimKey(finding.id), event.id, { maxWaitMs: 0, sleep });
+        if (claimed.kind !== 'claimed') continue;
+        const release = () => idempotency.release(claimed.claim);
+        if (claimed.claim.recovered || (await links.get(finding.id))) {
+          await release();
+          continue;
+        }
+        const route = await projectFor(finding);
+        if (route instanceof CodedError || SEVERITY_RANK[finding.severity] < SEVERITY_RANK[route.config.minimumSeverity]) {
+          await release();
+          continue;
+        }
+        const config = route.config;
+        const rendered = await render(config, { finding }, 'create');
+        const now = clock.now();
+        const plan = planEvent({ event, finding, link: emptyLink(finding.id, config.projectKey, config.issueTypeId, now), creating: true, config, rendered, now });
+        const [write] = plan.writes;
+        if (blockingProblems(rendered, true) || plan.writes.length !== 1 || write?.kind !== 'create') {
+          await release();
+          continue;
+        }
+        const outcome: FindingOutcome = { findingId: finding.id, status: 'created', projectKey: config.projectKey, planned: plan.writes.map(describeWrite), done: [] };
+        if (route.rule) outcome.rule = route.rule;
+        ready.push({ event, claim: claimed.claim, outcome, plan, create: write });
+      }
+      if (ready.length > 0) await siteBase();
+    } catch (error) {
+      await releaseAll(ready);
+      platform.logger.warn('bulk create skipped', { error: toCodedError(error).message });
+      return done;
+    }
+
+    for (let start = 0; start < ready.length; start += 50) {
+      const chunk = ready.slice(start, start + 50);
+      if (clock.now() > deadlineAt - reserveMs) {
+        await releaseAll(ready.slice(start));
+        break;
+      }
+      const before = counting.count;
+      let answer: Awaited<ReturnType<JiraClient['bulkCreate']>>;
+      try {
+        answer = await client.bulkCreate(chunk.map((item) => ({ fields: item.create.fields, properties: [{ key: PROPERTY_KEY, value: { ...item.create.property } }] })));
+      } catch (error) {
+        // Refused as a whole (rate limit, outage, …): the one-event path retries or queues each event.
+        await releaseAll(ready.slice(start));
+        platform.logger.warn('bulk create refused; falling back to single creates', { error: classify(error).message });
+        break;
+      }
+      for (const [index, item] of chunk.entries()) {
+        const created = answer.results[index];
+        if (!created?.ok) {
+          await idempotency.release(item.claim).catch(() => undefined);
+          continue;
+        }
+        const link = item.plan.next;
+        link.issueId = created.issue.id;
+        link.issueKey = created.issue.key;
+        const graph = await workflows.get(link.projectKey, link.issueTypeId);
+        if (graph.initialStatusId) link.statusId = graph.initialStatusId;
+        item.outcome.link = link;
+        item.outcome.issue = await issueRef(link);
+        item.outcome.done = [`create(bulk of ${chunk.length})`];
+        // The bulk request is counted on the first event of its chunk.
+        startCount = index === 0 ? before : counting.count;
+        done.set(item.event.id, await finish(item.event, [item.claim], [item.outcome]));
+      }
+    }
+    return done;
+  }
+
+  /** The run of `finding.created` events about distinct findings starting at `index` (bulk candidates). */
+  function createRun(events: BacklineEvent[], index: number): Array<Extract<BacklineEvent, { type: 'finding.created' }>> {
+    const run: Array<Extract<BacklineEvent, { type: 'finding.created' }>> = [];
+    const findings = new Set<string>();
+    const ids = new Set<string>();
+    for (let i = index; i < events.length; i++) {
+      const event = events[i] as BacklineEvent;
+      if (event.type !== 'finding.created' || findings.has(event.data.finding.id) || ids.has(event.id)) break;
+      findings.add(event.data.finding.id);
+      ids.add(event.id);
+      run.push(event);
+    }
+    return run;
+  }
+
   async function lookup(event: Extract<BacklineEvent, { type: 'issue.lookup' }>): Promise<EventResult> {
     const issues: IssueRef[] = [];
     for (const findingId of event.data.findingIds) {
@@ -439,8 +554,25 @@ export function createEventProcessor(platform: Platform, options: ProcessorOptio
     async process(events, processOptions) {
       deadlineAt = processOptions.deadlineAt;
       const results: EventResult[] = [];
+      // Results of events already applied by a bulk create (see applyCreatesInBulk).
+      const preApplied = new Map<string, EventResult>();
+      const resultOrQueued = (e: BacklineEvent, queued: EventResult): EventResult => preApplied.get(e.id) ?? queued;
       for (let index = 0; index < events.length; index++) {
         const event = events[index] as BacklineEvent;
+        const pre = preApplied.get(event.id);
+        if (pre) {
+          results.push(pre);
+          continue;
+        }
+        if (event.type === 'finding.created' && clock.now() <= deadlineAt - reserveMs) {
+          const run = createRun(events, index);
+          if (run.length >= 2) for (const [id, result] of await applyCreatesInBulk(run)) preApplied.set(id, result);
+          const bulk = preApplied.get(event.id);
+          if (bulk) {
+            results.push(bulk);
+            continue;
+          }
+        }
         if (event.type === 'ping') {
           results.push({ eventId: event.id, type: event.type, status: 'ok' });
           continue;
@@ -451,13 +583,13 @@ export function createEventProcessor(platform: Platform, options: ProcessorOptio
         }
         if (mode === 'inline' && clock.now() > deadlineAt - reserveMs) {
           // Out of time: the rest goes to the queue, in order.
-          const rest = events.slice(index).filter((e) => e.type !== 'ping' && e.type !== 'issue.lookup');
+          const rest = events.slice(index).filter((e) => e.type !== 'ping' && e.type !== 'issue.lookup' && !preApplied.has(e.id));
           try {
             await enqueue(rest, 0);
-            for (const e of events.slice(index)) results.push({ eventId: e.id, type: e.type, status: e.type === 'ping' || e.type === 'issue.lookup' ? 'ok' : 'queued' });
+            for (const e of events.slice(index)) results.push(resultOrQueued(e, { eventId: e.id, type: e.type, status: e.type === 'ping' || e.type === 'issue.lookup' ? 'ok' : 'queued' }));
           } catch {
             const error = new CodedError('JIRA_UNAVAILABLE', 'Could not apply or queue the event in time; retry', { retryable: true });
-            for (const e of events.slice(index)) results.push({ eventId: e.id, type: e.type, status: 'failed', error: errorOf(error) });
+            for (const e of events.slice(index)) results.push(resultOrQueued(e, { eventId: e.id, type: e.type, status: 'failed', error: errorOf(error) }));
           }
           break;
         }
@@ -471,15 +603,15 @@ export function createEventProcessor(platform: Platform, options: ProcessorOptio
           }
           // Jira slow or rate limited: hand this event and everything after it to the queue.
           const delay = coded.retryAfterSeconds ?? retrying.lastRetryAfterSeconds ?? options.defaultQueueDelaySeconds ?? 30;
-          const rest = events.slice(index).filter((e) => e.type !== 'ping' && e.type !== 'issue.lookup');
+          const rest = events.slice(index).filter((e) => e.type !== 'ping' && e.type !== 'issue.lookup' && !preApplied.has(e.id));
           try {
             await enqueue(rest, coded.code === 'IN_PROGRESS' ? 2 : delay);
             for (const e of events.slice(index)) {
-              results.push(e.type === 'ping' || e.type === 'issue.lookup' ? await this.process([e], processOptions).then((r) => r[0] as EventResult) : { eventId: e.id, type: e.type, status: 'queued', reason: coded.message });
+              results.push(e.type === 'ping' || e.type === 'issue.lookup' ? await this.process([e], processOptions).then((r) => r[0] as EventResult) : resultOrQueued(e, { eventId: e.id, type: e.type, status: 'queued', reason: coded.message }));
             }
           } catch {
             results.push({ eventId: event.id, type: event.type, status: 'failed', error: errorOf(coded) });
-            for (const e of events.slice(index + 1)) results.push({ eventId: e.id, type: e.type, status: 'failed', error: errorOf(coded) });
+            for (const e of events.slice(index + 1)) results.push(resultOrQueued(e, { eventId: e.id, type: e.type, status: 'failed', error: errorOf(coded) }));
           }
           break;
         }

@@ -1,7 +1,7 @@
 /**
  * Wires the Forge adapters into the core's `Platform`, once per invocation
- * (entry points call `forgePlatform()` at the start of each handler), so the
- * per-invocation cache of the site URL never outlives the invocation.
+ * (entry points call `forgePlatform()` at the start of each handler). The site
+ * URL is remembered for the invocation and, across invocations, in KVS.
  */
 import { consoleLogger, systemClock, type Platform } from '../../core/ports';
 import { forgeHttpPoster } from './http';
@@ -10,25 +10,40 @@ import { forgeKeyValueStore } from './kvs';
 import { forgeQueue } from './queue';
 import { forgeSecretStore } from './secrets';
 
+/**
+ * The site URL, cached in the installation's KVS: asking Jira's serverInfo on
+ * every invocation cost one Jira request (one point) per event, as much as the
+ * create itself. A site can be renamed, so the copy expires after a day.
+ */
+export const SITE_URL_CACHE_KEY = 'cache:site-url';
+const SITE_URL_TTL_SECONDS = 24 * 60 * 60;
+
 export function forgePlatform(): Platform {
   const jira = forgeAppJira();
+  const store = forgeKeyValueStore();
   let siteUrl: Promise<string> | undefined;
+  const lookup = async (): Promise<string> => {
+    const cached = await store.get<unknown>(SITE_URL_CACHE_KEY);
+    if (typeof cached === 'string' && cached) return cached;
+    const response = await jira.request({ method: 'GET', path: '/rest/api/3/serverInfo' });
+    const baseUrl = (response.body as { baseUrl?: unknown } | undefined)?.baseUrl;
+    if (response.status !== 200 || typeof baseUrl !== 'string') {
+      throw new Error(`Jira serverInfo answered ${response.status} without a baseUrl`);
+    }
+    const url = baseUrl.replace(/\/$/, '');
+    await store.set(SITE_URL_CACHE_KEY, url, { ttlSeconds: SITE_URL_TTL_SECONDS });
+    return url;
+  };
   return {
     jira,
-    store: forgeKeyValueStore(),
+    store,
     secrets: forgeSecretStore(),
     queue: forgeQueue(),
     clock: systemClock,
     logger: consoleLogger,
     http: forgeHttpPoster(),
     siteUrl() {
-      siteUrl ??= jira.request({ method: 'GET', path: '/rest/api/3/serverInfo' }).then((response) => {
-        const baseUrl = (response.body as { baseUrl?: unknown } | undefined)?.baseUrl;
-        if (response.status !== 200 || typeof baseUrl !== 'string') {
-          throw new Error(`Jira serverInfo answered ${response.status} without a baseUrl`);
-        }
-        return baseUrl.replace(/\/$/, '');
-      });
+      siteUrl ??= lookup();
       // A failed lookup is not cached: the next call asks Jira again.
       siteUrl.catch(() => {
         siteUrl = undefined;

@@ -1,0 +1,180 @@
+/**
+ * `npm run bench [-- --latency 150] [--quick] [--json <file>] [--no-build]`
+ *
+ * Runs the app in this process on the local runtime (Forge stand-ins + the
+ * Jira simulator, with `latencyMs` injected on every Jira call), sends signed
+ * events over HTTP to the web trigger, reads the simulator's counters between
+ * steps, and prints one table. `--json` writes the same figures with fixed
+ * keys (see `BenchFigures`). docs/performance.md explains each figure.
+ *
+ * Tests never assert timings (test/integration/perf asserts request counts);
+ * this prints numbers and marks the ones above target.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Bench, percentile } from './harness';
+import { runScenarios, type ScenarioOptions } from './scenarios';
+import { adminFirstLoad, backendBundleBytes, buildAdminUi } from './sizes';
+
+/** The JSON report: exactly these keys. */
+export interface BenchFigures {
+  createRequests: number;
+  lifecycleRequests: number;
+  lifecyclePoints: number;
+  redeliveryRequests: number;
+  noChangeUpdateRequests: number;
+  backfill1000Requests: number;
+  backfill1000Seconds: number;
+  prEvents200Requests: number;
+  webtriggerP50Ms: number;
+  webtriggerP95Ms: number;
+  kvsReadsPerEvent: number;
+  kvsWritesPerEvent: number;
+  peakRssMb: number;
+  backendBundleBytes: number;
+  adminFirstLoadGzipBytes: number | null;
+}
+
+type Target = { op: '=' | '≤'; value: number };
+const TARGETS: Partial<Record<keyof BenchFigures, Target>> = {
+  createRequests: { op: '=', value: 1 },
+  lifecycleRequests: { op: '≤', value: 5 },
+  redeliveryRequests: { op: '=', value: 0 },
+  noChangeUpdateRequests: { op: '=', value: 0 },
+  backfill1000Requests: { op: '≤', value: 25 },
+  webtriggerP95Ms: { op: '≤', value: 1000 },
+  kvsWritesPerEvent: { op: '≤', value: 2 },
+  backendBundleBytes: { op: '≤', value: 1024 * 1024 },
+  adminFirstLoadGzipBytes: { op: '≤', value: 300 * 1024 },
+};
+
+interface Args {
+  latencyMs: number;
+  quick: boolean;
+  json?: string;
+  build: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { latencyMs: 150, quick: false, build: true };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--quick') args.quick = true;
+    else if (arg === '--no-build') args.build = false;
+    else if (arg === '--latency') args.latencyMs = Number(argv[++i]);
+    else if (arg === '--json') args.json = argv[++i];
+    else if (arg === '--help' || arg === '-h') {
+      console.log('npm run bench [-- --latency <ms per Jira call, default 150>] [--quick] [--json <file>] [--no-build]');
+      process.exit(0);
+    } else throw new Error(`unknown argument ${arg}`);
+  }
+  if (!Number.isFinite(args.latencyMs) || args.latencyMs < 0) throw new Error('--latency needs a number of milliseconds ≥ 0');
+  if (args.json === undefined && argv.includes('--json')) throw new Error('--json needs a file name');
+  return args;
+}
+
+const FULL: ScenarioOptions = { createSamples: 20, lifecycles: 10, backfillFindings: 1000, prEvents: 200, prConcurrency: 4 };
+// CI-sized: fewer latency samples; the backfill and PR counts stay, since their totals are the figures.
+const QUICK: ScenarioOptions = { createSamples: 5, lifecycles: 3, backfillFindings: 1000, prEvents: 200, prConcurrency: 8 };
+
+function met(value: number | null, target: Target | undefined): string {
+  if (!target || value === null) return '';
+  const ok = target.op === '=' ? value === target.value : value <= target.value;
+  return `${ok ? 'ok ' : 'OVER'} (${target.op} ${target.value.toLocaleString('en-US')})`;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  }, 50);
+  sampler.unref();
+
+  log(`Jira latency ${args.latencyMs} ms per call${args.quick ? ', quick' : ''}`);
+  // The app logs one JSON line per request (consoleLogger); keep them out of the table, count the errors.
+  const original = { log: console.log, info: console.info, warn: console.warn, error: console.error };
+  let appErrors = 0;
+  console.log = console.info = console.warn = () => undefined;
+  console.error = () => {
+    appErrors += 1;
+  };
+  const bench = await Bench.start(args.latencyMs);
+  let scenarios;
+  try {
+    scenarios = await runScenarios(bench, args.quick ? QUICK : FULL, log);
+  } finally {
+    await bench.close();
+    Object.assign(console, original);
+  }
+  if (appErrors > 0) log(`the app logged ${appErrors} errors during the run`);
+  clearInterval(sampler);
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+
+  log('bundling src/index.ts');
+  const bundleBytes = await backendBundleBytes();
+  if (args.build) {
+    log('npm run build:ui');
+    buildAdminUi();
+  }
+  const admin = adminFirstLoad();
+
+  const steady = scenarios.singles.filter((s) => !s.type.includes('('));
+  const sum = (key: 'kvsReads' | 'kvsWrites') => steady.reduce((n, s) => n + s[key], 0);
+  const round = (n: number, digits = 0) => Math.round(n * 10 ** digits) / 10 ** digits;
+  const figures: BenchFigures = {
+    createRequests: scenarios.createRequests,
+    lifecycleRequests: scenarios.lifecycleRequests,
+    lifecyclePoints: scenarios.lifecyclePoints,
+    redeliveryRequests: scenarios.redeliveryRequests,
+    noChangeUpdateRequests: scenarios.noChangeUpdateRequests,
+    backfill1000Requests: scenarios.backfillRequests,
+    backfill1000Seconds: scenarios.backfillSeconds,
+    prEvents200Requests: scenarios.prEventsRequests,
+    webtriggerP50Ms: round(percentile(scenarios.singles.map((s) => s.ms), 50)),
+    webtriggerP95Ms: round(percentile(scenarios.singles.map((s) => s.ms), 95)),
+    kvsReadsPerEvent: round(sum('kvsReads') / Math.max(1, steady.length), 1),
+    kvsWritesPerEvent: round(sum('kvsWrites') / Math.max(1, steady.length), 1),
+    peakRssMb: round(peakRss / (1024 * 1024)),
+    backendBundleBytes: bundleBytes,
+    adminFirstLoadGzipBytes: admin ? admin.gzipBytes : null,
+  };
+
+  const rows = (Object.keys(figures) as Array<keyof BenchFigures>).map((key) => [key, figures[key] === null ? 'n/a' : String(figures[key]), met(figures[key], TARGETS[key])]);
+  const width = [Math.max(...rows.map((r) => r[0]!.length)), Math.max(...rows.map((r) => r[1]!.length))];
+  console.log(`\nBackline for Jira benchmark — Jira latency ${args.latencyMs} ms/call${args.quick ? ' (quick)' : ''}\n`);
+  console.log(`${'figure'.padEnd(width[0]!)}  ${'value'.padStart(width[1]!)}  target`);
+  console.log(`${'-'.repeat(width[0]!)}  ${'-'.repeat(width[1]!)}  ------`);
+  for (const [key, value, target] of rows) console.log(`${key!.padEnd(width[0]!)}  ${value!.padStart(width[1]!)}  ${target}`);
+
+  console.log('\nPer single event (steady state, mean):');
+  const types = [...new Set(scenarios.singles.map((s) => s.type))];
+  for (const type of types) {
+    const of = scenarios.singles.filter((s) => s.type === type);
+    const mean = (key: 'requests' | 'kvsReads' | 'kvsWrites' | 'ms') => round(of.reduce((n, s) => n + s[key], 0) / of.length, 1);
+    console.log(`  ${type.padEnd(40)} Jira ${String(mean('requests')).padStart(4)}  KVS r/w ${mean('kvsReads')}/${mean('kvsWrites')}  ${mean('ms')} ms  (n=${of.length})`);
+  }
+  console.log(`\nBackfill Jira requests by route: ${JSON.stringify(scenarios.backfillByRoute)}`);
+  console.log(`PR events Jira requests by route: ${JSON.stringify(scenarios.prEventsByRoute)}`);
+  console.log(`Rate limited (429) over the run: ${scenarios.rateLimited}; contract violations: ${scenarios.contractViolations}`);
+  if (admin) console.log(`Admin first load: ${admin.files.map((f) => `${f.file} ${f.gzipBytes} B gzip`).join(', ')}`);
+  if (scenarios.failures.length > 0) {
+    console.log(`\n${scenarios.failures.length} failures:`);
+    for (const failure of scenarios.failures.slice(0, 20)) console.log(`  ${failure}`);
+  }
+
+  if (args.json) {
+    const file = path.resolve(args.json);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, `${JSON.stringify(figures, null, 2)}\n`);
+    log(`wrote ${file}`);
+  }
+  if (scenarios.failures.length > 0 || scenarios.contractViolations > 0) process.exitCode = 1;
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  process.exit(1);
+});
