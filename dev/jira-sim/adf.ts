@@ -5,6 +5,7 @@
  * (developer.atlassian.com/cloud/jira/platform/apis/document/structure).
  */
 import type { AdfDoc, AdfNode } from './types';
+import { isObject, str } from './util';
 
 const BLOCK_NODES = new Set([
   'paragraph', 'heading', 'bulletList', 'orderedList', 'listItem', 'codeBlock', 'blockquote', 'rule', 'panel',
@@ -17,10 +18,6 @@ const SAFE_LINK = /^(https?:|mailto:)/i;
 
 /** Jira's answer when a v3 rich-text field gets something that is not an ADF document. */
 export const NOT_ADF_MESSAGE = 'Operation value must be an Atlassian Document (see the Atlassian Document Format)';
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /**
  * Checks an ADF document; answers a problem description or null. Jira's own
@@ -137,17 +134,17 @@ function renderNode(node: AdfNode): string {
     case 'codeBlock':
       return `<pre><code>${inner}</code></pre>`;
     case 'mention':
-      return `<span class="mention">@${escapeHtml(String(attr(node, 'text') ?? attr(node, 'id') ?? ''))}</span>`;
+      return `<span class="mention">@${escapeHtml(str(attr(node, 'text') ?? attr(node, 'id')))}</span>`;
     case 'emoji':
-      return escapeHtml(String(attr(node, 'text') ?? attr(node, 'shortName') ?? ''));
+      return escapeHtml(str(attr(node, 'text') ?? attr(node, 'shortName')));
     case 'status':
-      return `<span class="lozenge">${escapeHtml(String(attr(node, 'text') ?? ''))}</span>`;
+      return `<span class="lozenge">${escapeHtml(str(attr(node, 'text')))}</span>`;
     case 'date':
       return escapeHtml(new Date(Number(attr(node, 'timestamp'))).toISOString().slice(0, 10));
     case 'inlineCard':
     case 'blockCard':
     case 'embedCard': {
-      const url = String(attr(node, 'url') ?? '');
+      const url = str(attr(node, 'url'));
       return SAFE_LINK.test(url) ? `<a href="${escapeHtml(url)}" rel="noopener noreferrer">${escapeHtml(url)}</a>` : escapeHtml(url);
     }
     default: {
@@ -167,7 +164,7 @@ function renderMarks(html: string, marks: NonNullable<AdfNode['marks']>): string
       case 'strike': out = `<s>${out}</s>`; break;
       case 'underline': out = `<u>${out}</u>`; break;
       case 'link': {
-        const href = String(mark.attrs?.href ?? '');
+        const href = str(mark.attrs?.href);
         if (SAFE_LINK.test(href)) out = `<a href="${escapeHtml(href)}" rel="noopener noreferrer">${out}</a>`;
         break;
       }

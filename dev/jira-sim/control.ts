@@ -7,6 +7,7 @@ import { badRequest, JiraError, notFound, type SimResult } from './http';
 import type { IssueService } from './issues';
 import type { SimStore } from './store';
 import type { ScreenField, SimField, SimProject, SimWorkflow } from './types';
+import { isObject, str } from './util';
 import { bumpWorkflow } from './workflows';
 
 export interface FaultMatch {
@@ -65,17 +66,13 @@ export interface ControlTarget {
   resetAll(): void;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 const ok = (body: unknown = { ok: true }): SimResult => ({ status: 200, body });
 
 export function handleControl(t: ControlTarget, method: string, path: string, body: unknown): SimResult {
   const route = `${method} ${path.replace(/\/+$/, '')}`;
   const issueDelete = /^POST \/_sim\/issues\/([^/]+)\/delete$/.exec(route);
   if (issueDelete) {
-    const issue = t.store.issue(decodeURIComponent(issueDelete[1] as string));
+    const issue = t.store.issue(decodeURIComponent(issueDelete[1]));
     if (!issue) throw notFound(`No issue ${issueDelete[1]}.`);
     t.store.data.issues.delete(issue.id);
     return ok({ deleted: issue.key });
@@ -158,12 +155,12 @@ function addFault(t: ControlTarget, body: unknown): { faults: Fault[]; latencyMs
 }
 
 function projectAndType(t: ControlTarget, body: Record<string, unknown>): { project: SimProject; issueTypeId: string } {
-  const project = t.store.project(String(body.project ?? ''));
+  const project = t.store.project(str(body.project));
   if (!project) throw badRequest(`Unknown project ${JSON.stringify(body.project)}.`);
-  const typeRef = body.issueType === undefined ? undefined : String(body.issueType);
+  const typeRef = body.issueType === undefined ? undefined : str(body.issueType);
   const type = typeRef === undefined ? undefined : t.store.data.issueTypes.find((x) => x.id === typeRef || x.name === typeRef);
   if (typeRef !== undefined && (!type || !project.issueTypeIds.includes(type.id))) throw badRequest(`Issue type ${typeRef} is not in ${project.key}.`);
-  return { project, issueTypeId: type?.id ?? (project.issueTypeIds[0] as string) };
+  return { project, issueTypeId: type?.id ?? (project.issueTypeIds[0]) };
 }
 
 function statusRef(t: ControlTarget, ref: unknown): string {
@@ -188,13 +185,13 @@ function changeWorkflow(t: ControlTarget, raw: unknown): SimWorkflow {
   }
   if (isObject(raw.addTransition)) {
     const a = raw.addTransition;
-    const id = a.id !== undefined ? String(a.id) : String(Math.max(0, ...wf.transitions.map((x) => Number(x.id))) + 10);
+    const id = a.id !== undefined ? str(a.id) : String(Math.max(0, ...wf.transitions.map((x) => Number(x.id))) + 10);
     if (wf.transitions.some((x) => x.id === id)) throw badRequest(`Transition id ${id} exists.`);
     const to = statusRef(t, a.to);
     if (!wf.statuses.includes(to)) wf.statuses.push(to);
     wf.transitions.push({
       id,
-      name: String(a.name ?? `To ${t.store.status(to).name}`),
+      name: a.name !== undefined ? str(a.name) : `To ${t.store.status(to).name}`,
       from: Array.isArray(a.from) ? a.from.map((f) => statusRef(t, f)) : [],
       to,
       ...(a.global === true ? { global: true } : {}),
@@ -234,7 +231,7 @@ function changeFields(t: ControlTarget, raw: unknown): unknown {
     }
     if (raw.addOption !== undefined) {
       t.store.data.counters.optionId += 1;
-      f.options.push({ id: String(t.store.data.counters.optionId), value: String(raw.addOption) });
+      f.options.push({ id: String(t.store.data.counters.optionId), value: str(raw.addOption) });
     }
     return { id: f.id, options: f.options };
   }

@@ -8,6 +8,7 @@ import type { Repr } from './repr';
 import type { SimStore } from './store';
 import { jiraTime } from './store';
 import type { AdfDoc, ScreenField, SimField, SimOption, SimProject } from './types';
+import { isObject, str } from './util';
 
 export const NOT_ON_SCREEN = (fieldId: string): string => `Field '${fieldId}' cannot be set. It is not on the appropriate screen, or unknown.`;
 
@@ -26,15 +27,11 @@ export type Normalized = { ok: true; value: unknown } | { ok: false; error: stri
 const ok = (value: unknown): Normalized => ({ ok: true, value });
 const fail = (error: string): Normalized => ({ ok: false, error });
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /** `{id}` or `{name}` / `{value}` reference to a named thing; ids may come as numbers. */
 function refOf(v: unknown, nameKey: 'name' | 'value'): { id?: string; name?: string } | null {
   if (!isObject(v)) return null;
   if (typeof v.id === 'string' || typeof v.id === 'number') return { id: String(v.id) };
-  if (typeof v[nameKey] === 'string') return { name: v[nameKey] as string };
+  if (typeof v[nameKey] === 'string') return { name: v[nameKey] };
   return null;
 }
 
@@ -93,10 +90,10 @@ export function normalizeValue(field: SimField, value: unknown, ctx: FieldContex
     case 'number':
       return typeof value === 'number' && Number.isFinite(value) ? ok(value) : fail('Operation value must be a number');
     case 'date':
-      return typeof value === 'string' && validDate(value) ? ok(value) : fail(`Error parsing date string: ${String(value)}`);
+      return typeof value === 'string' && validDate(value) ? ok(value) : fail(`Error parsing date string: ${str(value)}`);
     case 'datetime': {
       const t = typeof value === 'string' ? parseDateTime(value) : null;
-      return t === null ? fail(`Error parsing time: ${String(value)}`) : ok(t);
+      return t === null ? fail(`Error parsing time: ${str(value)}`) : ok(t);
     }
     case 'priority': {
       const ref = refOf(value, 'name');
@@ -219,7 +216,7 @@ export function applyOperation(field: SimField, current: unknown, op: string, ar
   if (!one.ok) return one;
   const [item] = one.value as string[];
   const list = Array.isArray(current) ? (current as string[]) : [];
-  return ok(op === 'add' ? [...new Set([...list, item as string])] : list.filter((x) => x !== item));
+  return ok(op === 'add' ? [...new Set([...list, item])] : list.filter((x) => x !== item));
 }
 
 /** The REST form of a stored value. */

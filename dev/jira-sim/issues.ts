@@ -10,14 +10,11 @@ import { JiraError, badRequest, fieldErrors } from './http';
 import type { Repr } from './repr';
 import { jiraTime, type SimStore } from './store';
 import type { AdfDoc, ScreenField, SimComment, SimIssue, SimProject, SimTransition, SimUser } from './types';
+import { isObject, str } from './util';
 import { availableTransitions, findTransition } from './workflows';
 
 /** Jira's limit for one entity property value (FORGE-FACTS.md: ≤ 32 KB JSON). */
 export const MAX_PROPERTY_BYTES = 32768;
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** System fields every issue carries in its REST representation, besides its screen fields. */
 const ALWAYS_FIELDS = ['summary', 'issuetype', 'project', 'status', 'priority', 'labels', 'assignee', 'reporter', 'creator', 'resolution', 'resolutiondate', 'created', 'updated', 'statuscategorychangedate', 'description', 'duedate', 'components', 'fixVersions', 'comment'];
@@ -128,7 +125,7 @@ export class IssueService {
     if (!isObject(t) || (t.id === undefined && t.name === undefined)) {
       errors.issuetype = 'Specify an issue type';
     } else if (project) {
-      const type = this.store.data.issueTypes.find((x) => (t.id !== undefined ? x.id === String(t.id) : x.name === t.name));
+      const type = this.store.data.issueTypes.find((x) => (t.id !== undefined ? x.id === str(t.id) : x.name === t.name));
       if (type && project.issueTypeIds.includes(type.id)) issueTypeId = type.id;
       else errors.issuetype = 'Specify a valid issue type';
     }
@@ -143,7 +140,7 @@ export class IssueService {
     let value = current;
     for (const op of ops) {
       if (!isObject(op) || Object.keys(op).length !== 1) return { ok: false, error: 'Each operation must have exactly one of add, set, remove, edit, copy.' };
-      const [name, arg] = Object.entries(op)[0] as [string, unknown];
+      const [name, arg] = Object.entries(op)[0];
       const r = applyOperation(field, value, name, arg, ctx);
       if (!r.ok) return r;
       value = r.value;
@@ -224,7 +221,7 @@ export class IssueService {
     const project = this.store.projectById(issue.projectId);
     if (!this.store.hasProjectPermission(caller, project, 'TRANSITION_ISSUES')) throw new JiraError(403, ['You do not have permission to transition this issue.']);
     const t = isObject(body.transition) ? body.transition : undefined;
-    const id = t && (typeof t.id === 'string' || typeof t.id === 'number') ? String(t.id) : undefined;
+    const id = t && (typeof t.id === 'string' || typeof t.id === 'number') ? str(t.id) : undefined;
     if (!id) throw badRequest("'transition' identifier must be specified.");
     const workflow = this.store.workflowFor(project, issue.issueTypeId);
     const transition = findTransition(workflow, issue.statusId, id);

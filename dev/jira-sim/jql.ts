@@ -14,6 +14,7 @@ import { adfToText } from './adf';
 import { badRequest } from './http';
 import type { SimStore } from './store';
 import type { SimIssue } from './types';
+import { str } from './util';
 
 type Token = { kind: 'word' | 'string' | 'op' | 'punct'; value: string; pos: number };
 
@@ -35,7 +36,7 @@ export function tokenize(jql: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < jql.length) {
-    const c = jql[i] as string;
+    const c = jql[i];
     if (/\s/.test(c)) { i++; continue; }
     if (c === '"' || c === "'") {
       let j = i + 1;
@@ -100,13 +101,13 @@ class Parser {
   private or(): Clause {
     const parts = [this.and()];
     while (this.isWord('OR')) { this.next(); parts.push(this.and()); }
-    return parts.length === 1 ? (parts[0] as Clause) : { kind: 'or', parts };
+    return parts.length === 1 ? (parts[0]) : { kind: 'or', parts };
   }
 
   private and(): Clause {
     const parts = [this.not()];
     while (this.isWord('AND')) { this.next(); parts.push(this.not()); }
-    return parts.length === 1 ? (parts[0] as Clause) : { kind: 'and', parts };
+    return parts.length === 1 ? (parts[0]) : { kind: 'and', parts };
   }
 
   private not(): Clause {
@@ -265,7 +266,7 @@ export class JqlEngine {
     const store = this.store;
     const prop = PROPERTY.exec(field);
     if (prop) {
-      const key = prop[1] as string;
+      const key = prop[1];
       const path = (prop[2] ?? '').split('.').filter(Boolean);
       if (!Object.prototype.hasOwnProperty.call(issue.properties, key)) return { values: [] };
       return { values: leafValues(issue.properties[key], path), exact: true };
@@ -291,8 +292,8 @@ export class JqlEngine {
       case 'priority': return { values: named(store.data.priorities, issue.fields.priority as string) };
       case 'resolution': return { values: issue.resolutionId ? named(store.data.resolutions, issue.resolutionId) : ['Unresolved'] };
       case 'labels': return { values: (issue.fields.labels as string[] | undefined) ?? [], exact: false };
-      case 'summary': return { values: [String(issue.fields.summary ?? '')] };
-      case 'text': return { values: [String(issue.fields.summary ?? ''), adfToText(issue.fields.description as never)] };
+      case 'summary': return { values: [str(issue.fields.summary)] };
+      case 'text': return { values: [str(issue.fields.summary), adfToText(issue.fields.description as never)] };
       case 'assignee':
       case 'reporter': return { values: issue.fields[field.toLowerCase()] ? [issue.fields[field.toLowerCase()] as string] : [] };
       case 'creator': return { values: [issue.creatorId] };
@@ -310,7 +311,7 @@ export class JqlEngine {
         if (f.kind === 'options') return { values: (v as string[]).flatMap(optionValues) };
         if (f.kind === 'cascading') return { values: optionValues((v as { parent: string }).parent) };
         if (f.kind === 'adf') return { values: [adfToText(v as never)] };
-        return { values: [String(v)] };
+        return { values: [str(v)] };
       }
     }
   }
@@ -321,9 +322,9 @@ function leafValues(value: unknown, path: string[]): string[] {
   if (Array.isArray(value)) return value.flatMap((v) => leafValues(v, path));
   if (path.length === 0) {
     if (typeof value === 'object') return [];
-    return [String(value)];
+    return [str(value)];
   }
   if (typeof value !== 'object') return [];
   const [head, ...rest] = path;
-  return leafValues((value as Record<string, unknown>)[head as string], rest);
+  return leafValues((value as Record<string, unknown>)[head], rest);
 }

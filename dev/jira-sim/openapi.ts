@@ -70,7 +70,7 @@ export class TemplateMatcher<T> {
       let ok = true;
       for (let i = 0; i < parts.length && ok; i++) {
         const seg = t.segments[i];
-        const part = parts[i] as string;
+        const part = parts[i];
         if (!seg) { ok = false; break; }
         if ('literal' in seg) {
           ok = seg.literal === part;
@@ -146,7 +146,7 @@ export class OpenApiContract {
       const op = c.value[method.toUpperCase()];
       if (op) return { kind: 'ok', template: c.template, params: c.params, operation: op };
     }
-    const first = candidates[0] as (typeof candidates)[number];
+    const first = candidates[0];
     return { kind: 'no-method', template: first.template, allowed: Object.keys(first.value) };
   }
 
@@ -235,7 +235,7 @@ function coerceParam(schema: Json, raw: string[]): unknown {
     // Jira takes list parameters both repeated and comma-separated.
     return raw.flatMap((r) => r.split(',')).filter((s) => s !== '').map((s) => coerceOne(s, itemType));
   }
-  return coerceOne(raw[raw.length - 1] as string, schema.type);
+  return coerceOne(raw[raw.length - 1], schema.type);
 }
 
 function formatErrors(errors: ErrorObject[] | null | undefined, what: string): string[] {

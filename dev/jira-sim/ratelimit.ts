@@ -53,15 +53,15 @@ export class RateLimiter {
     const limit = method === 'PUT' || method === 'DELETE' ? BURST_LIMIT.write : BURST_LIMIT.read;
     const hits = prune(this.burst.get(route), now - BURST_WINDOW);
     if (hits.length >= limit) {
-      const resetAt = (hits[0] as number) + BURST_WINDOW;
+      const resetAt = (hits[0]) + BURST_WINDOW;
       return { reason: 'jira-burst-based', retryAfter: Math.max(1, Math.ceil((resetAt - now) / 1000)), resetAt };
     }
     if (issueId !== undefined) {
-      const writes = prune(this.issueWrites.get(issueId), now - PER_ISSUE[1]!.windowMs);
+      const writes = prune(this.issueWrites.get(issueId), now - PER_ISSUE[1].windowMs);
       for (const w of PER_ISSUE) {
         const inWindow = writes.filter((t) => t > now - w.windowMs);
         if (inWindow.length >= w.limit) {
-          const resetAt = (inWindow[0] as number) + w.windowMs;
+          const resetAt = (inWindow[0]) + w.windowMs;
           return { reason: 'jira-per-issue-on-write', retryAfter: Math.max(1, Math.ceil((resetAt - now) / 1000)), resetAt };
         }
       }

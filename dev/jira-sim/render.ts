@@ -8,6 +8,7 @@ import { renderValue } from './fields';
 import type { Repr } from './repr';
 import { jiraTime, type SimStore } from './store';
 import type { AdfDoc, SimIssue } from './types';
+import { str } from './util';
 
 const STYLE = `body{font:14px/1.5 -apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:60rem;color:#172b4d}
 h1{font-size:1.5rem}table{border-collapse:collapse}td,th{padding:.25rem .75rem;text-align:left;vertical-align:top;border-bottom:1px solid #dfe1e6}
@@ -22,10 +23,10 @@ function display(value: unknown): string {
   if (Array.isArray(value)) return value.map(display).filter(Boolean).join(', ');
   if (typeof value === 'object') {
     const o = value as Record<string, unknown>;
-    const base = String(o.displayName ?? o.name ?? o.value ?? o.key ?? JSON.stringify(o));
+    const base = str(o.displayName ?? o.name ?? o.value ?? o.key ?? o);
     return o.child ? `${base} › ${display(o.child)}` : base;
   }
-  return String(value);
+  return str(value);
 }
 
 export function renderIssuePage(store: SimStore, repr: Repr, issue: SimIssue, extrasHtml: string): string {
@@ -55,20 +56,20 @@ export function renderIssuePage(store: SimStore, repr: Repr, issue: SimIssue, ex
   }).join('') || '<p class="muted">No comments.</p>';
 
   const links = issue.remoteLinks.map((l) => {
-    const url = String(l.object.url ?? '');
-    const title = escapeHtml(String(l.object.title ?? url));
+    const url = str(l.object.url);
+    const title = escapeHtml(str(l.object.title ?? url));
     const safe = /^https?:/i.test(url) ? `<a href="${escapeHtml(url)}" rel="noopener noreferrer">${title}</a>` : title;
-    const summary = l.object.summary ? ` <span class="muted">${escapeHtml(String(l.object.summary))}</span>` : '';
+    const summary = l.object.summary ? ` <span class="muted">${escapeHtml(str(l.object.summary))}</span>` : '';
     return `<li>${safe}${summary}${l.globalId ? ` <code>${escapeHtml(l.globalId)}</code>` : ''}</li>`;
   }).join('');
 
   const props = Object.entries(issue.properties).map(([k, v]) =>
     `<h3><code>${escapeHtml(k)}</code></h3><pre>${escapeHtml(JSON.stringify(v, null, 2))}</pre>`).join('');
 
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>[${escapeHtml(issue.key)}] ${escapeHtml(String(issue.fields.summary ?? ''))}</title>
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>[${escapeHtml(issue.key)}] ${escapeHtml(str(issue.fields.summary))}</title>
 <style>${STYLE}</style></head><body>
 <p class="muted">${escapeHtml(project.name)} / ${escapeHtml(issue.key)} · Jira simulator</p>
-<h1>${escapeHtml(String(issue.fields.summary ?? ''))}</h1>
+<h1>${escapeHtml(str(issue.fields.summary))}</h1>
 <table>${rows.join('')}</table>
 <h2>Description</h2>${adfToHtml(issue.fields.description as AdfDoc | null) || '<p class="muted">No description.</p>'}
 <h2>Comments</h2>${comments}

@@ -39,12 +39,13 @@ export async function writeFetchResponse(res: ServerResponse, response: Response
  */
 export async function startJiraSimulatorServer(port: number, options: Partial<JiraSimulatorOptions> = {}): Promise<JiraSimulatorServer> {
   const basePath = options.baseUrl ? new URL(options.baseUrl).pathname.replace(/\/+$/, '') : '/jira';
-  let simulator: JiraSimulator | undefined;
+  // Assigned once the port is known (the base URL contains it).
+  const holder: { simulator?: JiraSimulator } = {};
   const server = createServer((req, res) => {
     void (async () => {
       try {
         const host = req.headers.host ?? `127.0.0.1:${port}`;
-        const response = await (simulator as JiraSimulator).handle(await toFetchRequest(req, `http://${host}`));
+        const response = await (holder.simulator as JiraSimulator).handle(await toFetchRequest(req, `http://${host}`));
         await writeFetchResponse(res, response);
       } catch {
         res.destroy();
@@ -54,7 +55,8 @@ export async function startJiraSimulatorServer(port: number, options: Partial<Ji
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const actual = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${actual}${basePath}`;
-  simulator = new JiraSimulator({ ...options, baseUrl: options.baseUrl ?? url });
+  const simulator = new JiraSimulator({ ...options, baseUrl: options.baseUrl ?? url });
+  holder.simulator = simulator;
   return {
     url,
     simulator,

@@ -17,7 +17,7 @@ export function findTransition(workflow: SimWorkflow, statusId: string, id: stri
 
 /** One entry of `GET /workflowscheme/project` (ContainerOfWorkflowSchemeAssociations.values[]). */
 export function schemeAssociation(store: SimStore, repr: Repr, projects: SimProject[]): Record<string, unknown> {
-  const p = projects[0] as SimProject;
+  const p = projects[0];
   const scheme = p.workflowScheme;
   const mappings: Record<string, string> = {};
   for (const [issueTypeId, wfId] of Object.entries(scheme.mappings)) mappings[issueTypeId] = store.workflow(wfId).name;

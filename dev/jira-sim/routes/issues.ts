@@ -2,12 +2,9 @@
 import { boolParam, fieldErrors, intParam, ISSUE_NOT_FOUND, JiraError, listParam, notFound, type RequestContext, type SimResult } from '../http';
 import type { SimIssue, SimRemoteLink } from '../types';
 import type { Route, SimEnv } from './route';
+import { isObject } from '../util';
 
 const MAX_BULK = 50;
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 export function issueRoutes(env: SimEnv): Route[] {
   const { store, repr, issues } = env;
@@ -16,7 +13,7 @@ export function issueRoutes(env: SimEnv): Route[] {
 
   /** The issue of the path, if the caller may see it (Jira answers 404 either way). */
   const issueOf = (ctx: RequestContext): SimIssue => {
-    const issue = store.issue(ctx.params.issueIdOrKey as string);
+    const issue = store.issue(ctx.params.issueIdOrKey);
     if (!issue || !store.hasProjectPermission(ctx.caller, store.projectById(issue.projectId), 'BROWSE_PROJECTS')) throw notFound(ISSUE_NOT_FOUND);
     return issue;
   };
@@ -101,7 +98,7 @@ export function issueRoutes(env: SimEnv): Route[] {
         if (expand.includes('names') && isObject(body.fields)) {
           body.names = Object.fromEntries(Object.keys(body.fields).map((id) => [id, store.field(id)?.name ?? id]));
         }
-        if (expand.includes('transitions')) body.transitions = (issues.transitionsJson(issue, { expandFields: false }).transitions as unknown[]);
+        if (expand.includes('transitions')) body.transitions = (issues.transitionsJson(issue, { expandFields: false }).transitions);
         return { status: 200, body, cost: { core: 1 } };
       },
     },
@@ -226,7 +223,7 @@ export function issueRoutes(env: SimEnv): Route[] {
       method: 'GET', template: `${I}/properties/{propertyKey}`, kind: 'read',
       handler: (ctx) => {
         const issue = issueOf(ctx);
-        const key = ctx.params.propertyKey as string;
+        const key = ctx.params.propertyKey;
         if (!Object.prototype.hasOwnProperty.call(issue.properties, key)) throw notFound(`The property with key '${key}' does not exist.`);
         return { status: 200, body: { key, value: issue.properties[key] } };
       },
@@ -236,7 +233,7 @@ export function issueRoutes(env: SimEnv): Route[] {
       handler: (ctx) => {
         const issue = issueOf(ctx);
         if (!store.hasProjectPermission(ctx.caller, store.projectById(issue.projectId), 'EDIT_ISSUES')) throw new JiraError(403, ['You do not have permission to edit this issue.']);
-        const isNew = issues.setProperty(issue, ctx.params.propertyKey as string, ctx.body);
+        const isNew = issues.setProperty(issue, ctx.params.propertyKey, ctx.body);
         return { status: isNew ? 201 : 200, issueId: issue.id };
       },
     },
@@ -244,7 +241,7 @@ export function issueRoutes(env: SimEnv): Route[] {
       method: 'DELETE', template: `${I}/properties/{propertyKey}`, kind: 'write',
       handler: (ctx) => {
         const issue = issueOf(ctx);
-        const key = ctx.params.propertyKey as string;
+        const key = ctx.params.propertyKey;
         if (!Object.prototype.hasOwnProperty.call(issue.properties, key)) throw notFound(`The property with key '${key}' does not exist.`);
         delete issue.properties[key];
         return { status: 204, issueId: issue.id };

@@ -82,7 +82,7 @@ export function metaRoutes(env: SimEnv): Route[] {
   };
 
   const permissionJson = (key: string, have: boolean): Record<string, unknown> => {
-    const p = PERMISSIONS[key] as (typeof PERMISSIONS)[string];
+    const p = PERMISSIONS[key];
     return { id: p.id, key, name: p.name, type: p.type, description: p.description, havePermission: have };
   };
 
@@ -150,7 +150,7 @@ export function metaRoutes(env: SimEnv): Route[] {
         }
         const permissions: Record<string, unknown> = {};
         for (const key of keys) {
-          const def = PERMISSIONS[key] as (typeof PERMISSIONS)[string];
+          const def = PERMISSIONS[key];
           // Without a project, a project permission is "held" if held in any project (Jira's rule).
           const have = def.type === 'GLOBAL'
             ? store.hasGlobalPermission(ctx.caller, key)
@@ -213,12 +213,12 @@ export function metaRoutes(env: SimEnv): Route[] {
     },
     {
       method: 'GET', template: `${R}/project/{projectIdOrKey}`, kind: 'read',
-      handler: (ctx) => ({ status: 200, body: projectJson(projectFor(ctx, ctx.params.projectIdOrKey as string), true, []), cost: { core: 1 } }),
+      handler: (ctx) => ({ status: 200, body: projectJson(projectFor(ctx, ctx.params.projectIdOrKey), true, []), cost: { core: 1 } }),
     },
     {
       method: 'GET', template: `${R}/project/{projectIdOrKey}/statuses`, kind: 'read',
       handler: (ctx) => {
-        const p = projectFor(ctx, ctx.params.projectIdOrKey as string);
+        const p = projectFor(ctx, ctx.params.projectIdOrKey);
         const body = p.issueTypeIds.map((id) => {
           const t = store.issueType(id);
           const wf = store.workflowFor(p, id);
@@ -239,7 +239,7 @@ export function metaRoutes(env: SimEnv): Route[] {
     {
       method: 'GET', template: `${R}/issue/createmeta/{projectIdOrKey}/issuetypes`, kind: 'read',
       handler: (ctx) => {
-        const p = projectFor(ctx, ctx.params.projectIdOrKey as string);
+        const p = projectFor(ctx, ctx.params.projectIdOrKey);
         if (!store.hasProjectPermission(ctx.caller, p, 'CREATE_ISSUES')) throw new JiraError(400, ['You do not have permission to create issues in this project.']);
         const all = p.issueTypeIds.map((id) => repr.issueType(store.issueType(id) as never));
         const startAt = intParam(ctx.query, 'startAt', 0);
@@ -250,8 +250,8 @@ export function metaRoutes(env: SimEnv): Route[] {
     {
       method: 'GET', template: `${R}/issue/createmeta/{projectIdOrKey}/issuetypes/{issueTypeId}`, kind: 'read',
       handler: (ctx) => {
-        const p = projectFor(ctx, ctx.params.projectIdOrKey as string);
-        const typeId = ctx.params.issueTypeId as string;
+        const p = projectFor(ctx, ctx.params.projectIdOrKey);
+        const typeId = ctx.params.issueTypeId;
         if (!p.issueTypeIds.includes(typeId)) throw badRequest(`The issue type with id '${typeId}' does not exist or is not valid for the project.`);
         if (!store.hasProjectPermission(ctx.caller, p, 'CREATE_ISSUES')) throw new JiraError(400, ['You do not have permission to create issues in this project.']);
         const fctx = { store, repr, project: p, issueTypeId: typeId };

@@ -31,7 +31,7 @@ function responseContract(): OpenApiContract | undefined {
 export interface CallResult {
   status: number;
   headers: Headers;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test assertions walk arbitrary JSON
+   
   body: any;
   /** Problems of the response against the documented response schema (empty = valid). */
   responseProblems: string[];
@@ -60,7 +60,7 @@ export async function call(sim: JiraSimulator, method: string, path: string, bod
   const responseProblems: string[] = [];
   const c = responseContract();
   if (c && path.startsWith('/rest/') && res.status !== 429 && res.status < 500) {
-    const m = c.match(path.split('?')[0] as string, method);
+    const m = c.match(path.split('?')[0], method);
     if (m.kind === 'ok') responseProblems.push(...c.validateResponse(m.template, method, res.status, parsed).filter((p) => res.status < 400 || !p.startsWith('status ')));
   }
   return { status: res.status, headers: res.headers, body: parsed, responseProblems };
