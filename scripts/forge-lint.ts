@@ -22,20 +22,24 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { lint, problemCount, reportLintResults, type LintResult } from '@forge/lint';
 import { validate } from '@forge/manifest';
-import { StatsigReader, type DynamicConfig, type DynamicConfigKey } from '@forge/cli-shared';
 import { parse, stringify } from 'yaml';
 
 const root = path.resolve(__dirname, '..');
 
-/** Feature flags off, dynamic configs absent: the linters then use their built-in defaults. */
-class OfflineFlags extends StatsigReader {
-  async checkGate(): Promise<boolean | null> {
-    return false;
-  }
-  async getDynamicConfig<F extends DynamicConfigKey>(): Promise<DynamicConfig[F] | null> {
-    return null;
-  }
-}
+/**
+ * The feature-flag client `lint()` wants is the CLI's Statsig service (network,
+ * login). The client-side linters only ask it for the list of deprecated
+ * runtimes (a dynamic config); offline, every flag is off and every dynamic
+ * config absent, so the linters use their built-in defaults. `lint()` types
+ * the parameter with the concrete service class of its own nested copy of
+ * @forge/cli-shared, hence the one cast of this stub.
+ */
+type LintFlags = Parameters<typeof lint>[4];
+const offlineFlags = {
+  checkGate: async () => false,
+  getDynamicConfig: async () => null,
+  getDeprecatedRuntimes: async (): Promise<string[]> => [],
+} as unknown as LintFlags;
 
 const logger = { info: (message: string) => console.log(message) };
 
@@ -69,7 +73,7 @@ async function lintIn(cwd: string, manifestFile: string): Promise<LintResult[]> 
     if (!manifest) throw new Error(`cannot read ${manifestFile}`);
     const files = sourceFiles(path.join(cwd, 'src'), cwd);
     if (files.length === 0) throw new Error(`no source files under ${cwd}/src`);
-    return await lint(files, manifest, 'development', logger, new OfflineFlags(), { linter: { mode: 'client-side' } });
+    return await lint(files, manifest, 'development', logger, offlineFlags, { linter: { mode: 'client-side' } });
   } finally {
     process.chdir(previous);
   }

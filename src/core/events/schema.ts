@@ -207,7 +207,7 @@ export const eventSchema = z
   .meta({ id: 'Event', title: 'Event', description: 'One Backline event; `type` selects the shape of `data`.' });
 export type BacklineEvent = z.infer<typeof eventSchema>;
 export type EventType = BacklineEvent['type'];
-export const EVENT_TYPES = eventSchema.options.map((option) => option.shape.type.value) as EventType[];
+export const EVENT_TYPES: EventType[] = eventSchema.options.map((option) => option.shape.type.value);
 
 export type FindingEvent = Extract<BacklineEvent, { type: `finding.${string}` }>;
 export type RemediationEvent = Extract<BacklineEvent, { type: `remediation.${string}` }>;

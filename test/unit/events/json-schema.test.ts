@@ -51,7 +51,7 @@ describe('docs/events.schema.json', () => {
 
   it('allows unknown properties (forward compatibility)', () => {
     const body: Record<string, any> = { ...EXAMPLES['finding.created'](), extra: true };
-    (body.data as any).finding.businessUnit = 'payments';
+    (body.data).finding.businessUnit = 'payments';
     expect(compile()(body)).toBe(true);
   });
 });

@@ -65,9 +65,9 @@ describe('event schema: required fields are reported by path', () => {
 
   it('lists every problem of every event in a batch, with the batch index in the path', () => {
     const first = EXAMPLES['finding.created']();
-    (first.data as any).finding.severity = 'urgent';
+    (first.data).finding.severity = 'urgent';
     const second = EXAMPLES['remediation.pr_opened']();
-    (second.data as any).pullRequest.url = 'http://github.com/acme/x/pull/1';
+    (second.data).pullRequest.url = 'http://github.com/acme/x/pull/1';
     second.occurredAt = 'yesterday';
     const details = problems({ events: [EXAMPLES.ping(), first, second] });
     expect(details).toEqual([
@@ -111,7 +111,7 @@ describe('event schema: messages', () => {
     let deep: unknown = 'x';
     for (let i = 0; i < MAX_BODY_DEPTH + 5; i++) deep = { nested: deep };
     const body = EXAMPLES['finding.created']();
-    (body.data as any).finding.businessUnit = deep;
+    (body.data).finding.businessUnit = deep;
     expect(problems(body)).toEqual([{ path: '(root)', message: `nested deeper than ${MAX_BODY_DEPTH} levels` }]);
   });
 
@@ -136,7 +136,7 @@ describe('event schema: messages', () => {
 describe('event schema: forward compatibility', () => {
   it('accepts and drops unknown envelope and data properties', () => {
     const body: Record<string, any> = { ...EXAMPLES['finding.created'](), schemaVersion: 2, trace: { id: 'x' } };
-    (body.data as any).actor = 'bot';
+    (body.data).actor = 'bot';
     const result = validateRequestBody(body);
     expect(result.ok).toBe(true);
     if (result.ok) {
@@ -147,8 +147,8 @@ describe('event schema: forward compatibility', () => {
 
   it('keeps unknown finding properties (addressable by field mappings)', () => {
     const body = EXAMPLES['finding.created']();
-    Object.assign((body.data as any).finding, { businessUnit: 'payments', exploitability: { epss: 0.97 } });
-    (body.data as any).finding.package.license = 'MIT';
+    Object.assign((body.data).finding, { businessUnit: 'payments', exploitability: { epss: 0.97 } });
+    (body.data).finding.package.license = 'MIT';
     const result = validateRequestBody(body);
     expect(result.ok).toBe(true);
     if (result.ok && result.events[0]?.type === 'finding.created') {
@@ -161,7 +161,7 @@ describe('event schema: forward compatibility', () => {
 
   it('keeps unknown properties of finding references in remediation events', () => {
     const body = EXAMPLES['remediation.pr_opened']();
-    (body.data as any).findings[0].businessUnit = 'payments';
+    (body.data).findings[0].businessUnit = 'payments';
     const result = validateRequestBody(body);
     expect(result.ok && result.events[0]?.type === 'remediation.pr_opened' && result.events[0].data.findings[0]?.businessUnit).toBe('payments');
   });
@@ -170,7 +170,7 @@ describe('event schema: forward compatibility', () => {
 describe('finding references', () => {
   it('need only an id, but present properties are checked', () => {
     const body = EXAMPLES['remediation.pr_opened']();
-    (body.data as any).findings = [{ id: 'fnd_1', title: 'x' }, { id: 'fnd_2', severity: 'urgent' }];
+    (body.data).findings = [{ id: 'fnd_1', title: 'x' }, { id: 'fnd_2', severity: 'urgent' }];
     expect(problems(body)).toEqual([{ path: 'data.findings[1].severity', message: 'expected one of critical, high, medium, low, info' }]);
   });
 

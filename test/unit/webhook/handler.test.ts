@@ -169,8 +169,8 @@ describe('web trigger: body', () => {
   it('answers 400 INVALID_EVENT listing every problem, and applies nothing', async () => {
     const h = await harness();
     const bad = EXAMPLES['finding.created']();
-    (bad.data as any).finding.severity = 'urgent';
-    delete (bad.data as any).finding.title;
+    (bad.data).finding.severity = 'urgent';
+    delete (bad.data).finding.title;
     const response = await send(h, { events: [EXAMPLES['finding.created'](), bad] });
     expect(response.statusCode).toBe(400);
     expect(parse(response)).toEqual({
