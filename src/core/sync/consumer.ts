@@ -9,6 +9,7 @@
 import { eventSchema } from '../events/schema';
 import type { Platform } from '../ports';
 import { RetryLaterError } from '../ports';
+import { retryDelaySeconds } from './pacing';
 import { createEventProcessor, type ProcessorOptions } from './processor';
 import { keepDeadLetter } from '../failures/dead-letters';
 
@@ -33,7 +34,10 @@ export function createSyncConsumer(platform: Platform, options: ProcessorOptions
       if (!result || result.status !== 'failed') return;
       const retryCount = context.retryCount ?? 0;
       if (result.error?.retryable && retryCount < MAX_QUEUE_RETRIES) {
-        throw new RetryLaterError(result.error.message, Math.min(900, 2 ** (retryCount + 1) * 5), result.error.code === 'JIRA_UNAVAILABLE' ? 'rate-limited' : 'retry-requested');
+        // Jira refused: wait what it asked for (the hourly quota: until the reset), not a blind backoff.
+        const refusal = result.error.code === 'JIRA_UNAVAILABLE' ? processor.lastRefusal?.() : undefined;
+        const delay = refusal ? retryDelaySeconds(refusal, retryCount, platform.clock.now()) : Math.min(900, 2 ** (retryCount + 1) * 5);
+        throw new RetryLaterError(result.error.message, delay, result.error.code === 'JIRA_UNAVAILABLE' ? 'rate-limited' : 'retry-requested');
       }
       // Same key (`deadletter:<eventId>`), plus the project and a Slack notification (src/core/failures/dead-letters.ts).
       await keepDeadLetter(platform, { event, ...(result.error ? { error: result.error } : {}), retries: retryCount, source: 'consumer' });

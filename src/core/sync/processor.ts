@@ -24,6 +24,7 @@ import { IssueDeletedError, applyPlan } from './apply';
 import { Idempotency, eventClaimKey, findingClaimKey, inProgressError, type Claim } from './idempotency';
 import { LINK_ENTITY, LinkStore, linkSchema, type Link } from './links';
 import { describeWrite, emptyLink, planEvent, PROPERTY_KEY } from './plan';
+import { RefusalRecorder, paceDelaySeconds, retryDelaySeconds, type Refusal } from './pacing';
 import { RetryingTransport } from './retry';
 
 export type SyncMode = 'inline' | 'consumer';
@@ -45,6 +46,8 @@ export interface ProcessorOptions {
 
 export interface EventProcessor {
   process(events: BacklineEvent[], options: { deadlineAt: number }): Promise<EventResult[]>;
+  /** The last 429/5xx Jira answered during `process` (for the consumer's retry delay: src/core/sync/pacing.ts). */
+  lastRefusal?(): Refusal | undefined;
 }
 
 /** What the queue carries: the event itself (re-validated by the consumer). */
@@ -110,7 +113,8 @@ export function createEventProcessor(platform: Platform, options: ProcessorOptio
   const configs = new ConfigRepository(store, clock);
   const workflows = new WorkflowCache(store, clock);
   let deadlineAt = Number.POSITIVE_INFINITY;
-  const retrying = new RetryingTransport(platform.jira, {
+  const refusals = new RefusalRecorder(platform.jira);
+  const retrying = new RetryingTransport(refusals, {
     maxAttempts: options.maxAttempts ?? 3,
     baseDelayMs: options.baseDelayMs ?? 2_000,
     sleep,
@@ -479,7 +483,8 @@ export function createEventProcessor(platform: Platform, options: ProcessorOptio
 
     for (let start = 0; start < ready.length; start += 50) {
       const chunk = ready.slice(start, start + 50);
-      if (clock.now() > deadlineAt - reserveMs) {
+      // Out of time, or Jira says the hour's points are nearly spent: the rest is deferred by the main loop.
+      if (clock.now() > deadlineAt - reserveMs || paceDelaySeconds(counting.lastRateLimit, ready.length - start, clock.now()) > 0) {
         await releaseAll(ready.slice(start));
         break;
       }
@@ -581,12 +586,15 @@ export function createEventProcessor(platform: Platform, options: ProcessorOptio
           results.push(await lookup(event));
           continue;
         }
-        if (mode === 'inline' && clock.now() > deadlineAt - reserveMs) {
-          // Out of time: the rest goes to the queue, in order.
+        // Jira marks the last 20 % of the hour's points (X-RateLimit-NearLimit): slow down before it refuses.
+        const pace = mode === 'inline' ? paceDelaySeconds(counting.lastRateLimit, events.length - index, clock.now()) : 0;
+        if (mode === 'inline' && (clock.now() > deadlineAt - reserveMs || pace > 0)) {
+          // Out of time, or pacing: the rest goes to the queue, in order.
           const rest = events.slice(index).filter((e) => e.type !== 'ping' && e.type !== 'issue.lookup' && !preApplied.has(e.id));
+          const why = pace > 0 ? { reason: `Jira's hourly rate limit is nearly used up: applied in ${pace} s` } : {};
           try {
-            await enqueue(rest, 0);
-            for (const e of events.slice(index)) results.push(resultOrQueued(e, { eventId: e.id, type: e.type, status: e.type === 'ping' || e.type === 'issue.lookup' ? 'ok' : 'queued' }));
+            await enqueue(rest, pace);
+            for (const e of events.slice(index)) results.push(resultOrQueued(e, { eventId: e.id, type: e.type, status: e.type === 'ping' || e.type === 'issue.lookup' ? 'ok' : 'queued', ...(e.type === 'ping' || e.type === 'issue.lookup' ? {} : why) }));
           } catch {
             const error = new CodedError('JIRA_UNAVAILABLE', 'Could not apply or queue the event in time; retry', { retryable: true });
             for (const e of events.slice(index)) results.push(resultOrQueued(e, { eventId: e.id, type: e.type, status: 'failed', error: errorOf(error) }));
@@ -602,7 +610,9 @@ export function createEventProcessor(platform: Platform, options: ProcessorOptio
             continue;
           }
           // Jira slow or rate limited: hand this event and everything after it to the queue.
-          const delay = coded.retryAfterSeconds ?? retrying.lastRetryAfterSeconds ?? options.defaultQueueDelaySeconds ?? 30;
+          // What Jira asked for (Retry-After; the hourly quota: until its reset), else Atlassian's backoff.
+          const refusal = refusals.lastRefusal;
+          const delay = refusal ? retryDelaySeconds(refusal, 0, clock.now()) : (coded.retryAfterSeconds ?? retrying.lastRetryAfterSeconds ?? options.defaultQueueDelaySeconds ?? 30);
           const rest = events.slice(index).filter((e) => e.type !== 'ping' && e.type !== 'issue.lookup' && !preApplied.has(e.id));
           try {
             await enqueue(rest, coded.code === 'IN_PROGRESS' ? 2 : delay);
@@ -618,5 +628,6 @@ export function createEventProcessor(platform: Platform, options: ProcessorOptio
       }
       return results;
     },
+    lastRefusal: () => refusals.lastRefusal,
   };
 }
