@@ -24,7 +24,7 @@ interface Args {
 function parseArgs(argv: string[]): Args {
   const args: Args = {};
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
+    const arg = argv[i];
     if (arg === '--url') args.url = argv[++i];
     else if (arg === '--secret') args.secret = argv[++i];
     else if (arg === '-h' || arg === '--help') {

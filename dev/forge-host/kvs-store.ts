@@ -84,11 +84,18 @@ function checkLimit(limit: unknown): number {
   return limit;
 }
 
+/** Text of a stored or requested value: primitives as themselves, anything else as JSON (never "[object Object]"). */
+function text(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  return JSON.stringify(value) ?? '';
+}
+
 const encodeCursor = (position: unknown): string => Buffer.from(JSON.stringify(position)).toString('base64url');
 function decodeCursor<T>(cursor: unknown): T | undefined {
   if (cursor === undefined || cursor === null || cursor === '') return undefined;
   try {
-    return JSON.parse(Buffer.from(String(cursor), 'base64url').toString('utf8')) as T;
+    return JSON.parse(Buffer.from(text(cursor), 'base64url').toString('utf8')) as T;
   } catch {
     throw badRequest('Invalid cursor');
   }
@@ -97,8 +104,8 @@ function decodeCursor<T>(cursor: unknown): T | undefined {
 /** Orders strings and numbers the way an index does (numbers numerically, strings by code unit). */
 function compare(a: unknown, b: unknown): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
-  const sa = String(a);
-  const sb = String(b);
+  const sa = text(a);
+  const sb = text(b);
   return sa < sb ? -1 : sa > sb ? 1 : 0;
 }
 
@@ -117,7 +124,7 @@ function matches(value: unknown, condition: string, values: unknown[]): boolean 
     case 'NOT_EQUAL_TO':
       return value !== v0;
     case 'BEGINS_WITH':
-      return String(value).startsWith(String(v0));
+      return text(value).startsWith(text(v0));
     case 'BETWEEN':
       return compare(value, v0) >= 0 && compare(value, v1) <= 0;
     case 'GREATER_THAN':
@@ -129,9 +136,9 @@ function matches(value: unknown, condition: string, values: unknown[]): boolean 
     case 'LESS_THAN_EQUAL_TO':
       return compare(value, v0) <= 0;
     case 'CONTAINS':
-      return Array.isArray(value) ? value.includes(v0) : String(value).includes(String(v0));
+      return Array.isArray(value) ? value.includes(v0) : text(value).includes(text(v0));
     case 'NOT_CONTAINS':
-      return Array.isArray(value) ? !value.includes(v0) : !String(value).includes(String(v0));
+      return Array.isArray(value) ? !value.includes(v0) : !text(value).includes(text(v0));
     default:
       throw badRequest(`Unknown condition ${condition}`);
   }
@@ -317,7 +324,7 @@ export class KvsStore {
     let expireAt: number | undefined;
     if (options.ttl !== undefined) {
       const ttl = options.ttl as { value?: unknown; unit?: unknown };
-      const unit = TTL_UNIT_SECONDS[String(ttl.unit ?? 'SECONDS')];
+      const unit = TTL_UNIT_SECONDS[text(ttl.unit ?? 'SECONDS')];
       if (typeof ttl.value !== 'number' || ttl.value <= 0 || !unit) throw badRequest('ttl must be { value > 0, unit: SECONDS|MINUTES|HOURS|DAYS }');
       const seconds = ttl.value * unit;
       if (seconds > MAX_TTL_SECONDS) throw badRequest('ttl must not exceed 1 year');
@@ -365,14 +372,14 @@ export class KvsStore {
     if (condition && (condition.property !== 'key' || condition.condition !== 'BEGINS_WITH')) {
       throw badRequest('Queries support only where("key", beginsWith(prefix))');
     }
-    const prefix = condition ? String(condition.values[0] ?? '') : '';
+    const prefix = condition ? text(condition.values[0] ?? '') : '';
     const after = decodeCursor<string>(body.after);
     const bucket = this.doc.data.kv;
     const keys = Object.keys(bucket)
       .filter((k) => k.startsWith(prefix) && (after === undefined || k > after) && this.live(bucket, k))
       .sort();
     const page = keys.slice(0, limit);
-    const data = page.map((k) => this.describe(k, bucket[k]!));
+    const data = page.map((k) => this.describe(k, bucket[k]));
     const last = page[page.length - 1];
     return { status: 200, body: { data, ...(keys.length > limit && last !== undefined ? { cursor: encodeCursor(last) } : {}) } };
   }
@@ -435,7 +442,7 @@ export class KvsStore {
     if (total > MAX_TRANSACTION_OPS) throw badRequest(`A transaction holds at most ${MAX_TRANSACTION_OPS} operations, got ${total}`);
     const seen = new Set<string>();
     for (const op of [...sets, ...deletes, ...checks]) {
-      const id = `${String(op.entityName ?? '')}\u0000${String(op.key)}`;
+      const id = `${text(op.entityName ?? '')}\u0000${text(op.key)}`;
       if (seen.has(id)) throw badRequest(`Key ${String(op.key)} appears more than once in the transaction`);
       seen.add(id);
     }
@@ -444,7 +451,7 @@ export class KvsStore {
       if (!op.conditions) return true;
       if (op.entityName === undefined) throw badRequest('Conditions apply to custom entities only');
       const item = this.live(bucketOf(op), checkKey(op.key));
-      return matchesFilters(item?.value, op.conditions as Filters);
+      return matchesFilters(item?.value, op.conditions);
     };
     for (const op of [...sets, ...deletes, ...checks]) {
       if (!conditionHolds(op)) {

@@ -75,7 +75,7 @@ const MAX_RETRY_AFTER_SECONDS = 900;
 /** `new InvocationError(...)` returns a plain `{ _retry: true, retryOptions }` object; it may be returned or thrown. */
 function asRetryRequest(value: unknown): { retryAfter?: number; retryReason?: string; retryData?: unknown } | undefined {
   if (value && typeof value === 'object' && (value as { _retry?: unknown })._retry === true) {
-    return ((value as { retryOptions?: object }).retryOptions ?? {}) as { retryAfter?: number; retryReason?: string; retryData?: unknown };
+    return ((value as { retryOptions?: object }).retryOptions ?? {});
   }
   return undefined;
 }

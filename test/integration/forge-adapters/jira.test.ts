@@ -21,7 +21,7 @@ it('sends the path, method and JSON body as the app, without a user', async () =
   expect(response.status).toBe(200);
   expect(response.headers['x-ratelimit-remaining']).toBe('99');
   expect(response.body).toEqual({ method: 'POST', path: '/jira/rest/api/3/issue?updateHistory=false', asUser: null, body: { fields: { summary: 'x' } } });
-  expect(jira.requests[0]!.headers.get('content-type')).toBe('application/json');
+  expect(jira.requests[0].headers.get('content-type')).toBe('application/json');
 });
 
 it('acts as the invoking user with asUser()', async () => {

@@ -17,7 +17,7 @@ it('answers the site URL from serverInfo, asking Jira once per platform', async 
   expect(await platform.siteUrl()).toBe('https://acme.atlassian.net');
   expect(await platform.siteUrl()).toBe('https://acme.atlassian.net');
   expect(jira.requests.filter((r) => r.url.endsWith('/rest/api/3/serverInfo'))).toHaveLength(1);
-  expect(jira.requests[0]!.headers.get('x-sim-account-id')).toBeNull();
+  expect(jira.requests[0].headers.get('x-sim-account-id')).toBeNull();
 });
 
 it('wires storage, secrets and the queue to Forge', async () => {

@@ -37,7 +37,7 @@ it('holds an event for delayInSeconds before its first delivery', async () => {
     deliveredAt = Date.now();
   });
   await queue().push({ body: { n: 1 }, delayInSeconds: 300 });
-  expect(host.queue.pending[0]!.dueAt).toBeGreaterThanOrEqual(pushedAt + 300_000 * SCALE);
+  expect(host.queue.pending[0].dueAt).toBeGreaterThanOrEqual(pushedAt + 300_000 * SCALE);
   await host.waitForQueueIdle();
   expect(deliveredAt).toBeGreaterThanOrEqual(pushedAt + 300_000 * SCALE);
 });
@@ -68,7 +68,7 @@ it('honours an InvocationError: retryAfter, retryReason and retryData reach the 
   await queue().push({ body: { n: 1 } });
   await host.waitForQueueIdle();
   expect(attempts).toHaveLength(2);
-  expect(attempts[1]!.retryContext).toEqual({ retryCount: 1, retryReason: 'FUNCTION_UPSTREAM_RATE_LIMITED', retryData: { cursor: 7 } });
+  expect(attempts[1].retryContext).toEqual({ retryCount: 1, retryReason: 'FUNCTION_UPSTREAM_RATE_LIMITED', retryData: { cursor: 7 } });
   expect(Date.now()).toBeGreaterThanOrEqual(firstFailedAt + 120_000 * SCALE);
 });
 
