@@ -20,7 +20,8 @@ import { installEgress, manifestEgressHosts } from './forge-host/egress';
 import { AppFunctions } from './runtime/functions';
 import { createSimulator, type JiraSimulator } from './runtime/simulator';
 import { contentType, findAsset, renderPage } from './runtime/ui';
-import { ACT_AS_COOKIE, requestAccountId, resolveAccountId } from './runtime/users';
+import { ACT_AS_COOKIE, DEFAULT_ACCOUNT_ID, requestAccountId, resolveAccountId } from './runtime/users';
+import { localIssuePanelExtras } from './issue-panel-html';
 import { forgePlatform } from '../src/forge/adapters/platform';
 import { forgeSecretStore } from '../src/forge/adapters/secrets';
 import { ensureSigningSecret } from '../src/core/secrets/signing-secret';
@@ -91,8 +92,8 @@ const sendJson = (res: http.ServerResponse, status: number, body: unknown) =>
 function multiValueHeaders(req: http.IncomingMessage): Record<string, string[]> {
   const headers: Record<string, string[]> = {};
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
-    const name = req.rawHeaders[i]!.toLowerCase();
-    (headers[name] ??= []).push(req.rawHeaders[i + 1]!);
+    const name = req.rawHeaders[i].toLowerCase();
+    (headers[name] ??= []).push(req.rawHeaders[i + 1]);
   }
   return headers;
 }
@@ -128,7 +129,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   });
   const removeEgress = installEgress({ allowedHosts: manifestEgressHosts(path.join(REPO_ROOT, 'manifest.yml')), ...(options.egressRedirects ? { redirects: options.egressRedirects } : {}) });
   const functions = new AppFunctions(manifest, path.join(REPO_ROOT, 'src'));
-  let simulator: JiraSimulator | undefined;
+  // Created once the port is known (its base URL needs it); requests before that get a 503.
+  const simulatorRef: { current?: JiraSimulator } = {};
   let baseUrl = '';
 
   const server = http.createServer((req, res) => {
@@ -150,7 +152,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       if (!body) return sendJson(res, 413, { message: 'Payload exceeds the 5 MB web trigger limit' });
       const queryParameters: Record<string, string[]> = {};
       for (const [k, v] of url.searchParams) (queryParameters[k] ??= []).push(v);
-      const result = await functions.webtrigger(trigger[1]!, {
+      const result = await functions.webtrigger(trigger[1], {
         method,
         path: url.pathname,
         userPath: trigger[2] ?? '',
@@ -235,7 +237,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     let moduleKey: string;
     let extension: Record<string, unknown>;
     if (settings) {
-      const key = settings[1]!.toUpperCase();
+      const key = settings[1].toUpperCase();
       const project = await lookupProject(key);
       if (!project) return send(res, 404, `No Jira project ${key} on the local site`, { 'content-type': 'text/plain' });
       moduleKey = manifest.uiModules.find((m) => m.type === 'jira:projectSettingsPage')?.key ?? 'project-settings';
@@ -261,7 +263,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : await readBody(req, 20 * 1024 * 1024);
     const headers = new Headers();
     for (const [name, values] of Object.entries(multiValueHeaders(req))) for (const v of values) headers.append(name, v);
-    const response = await simulator!.handle(new Request(url, { method: req.method ?? 'GET', headers, ...(body ? { body: new Uint8Array(body) } : {}) }));
+    const simulator = simulatorRef.current;
+    if (!simulator) return sendJson(res, 503, { errorMessages: ['The Jira simulator is starting'] });
+    const response = await simulator.handle(new Request(url, { method: req.method ?? 'GET', headers, ...(body ? { body: new Uint8Array(body) } : {}) }));
     const out: Record<string, string> = {};
     response.headers.forEach((value, name) => {
       if (name !== 'content-length' && name !== 'content-encoding' && name !== 'transfer-encoding') out[name] = value;
@@ -278,8 +282,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   baseUrl = `http://localhost:${port}`;
   host.setBaseUrl(baseUrl);
 
-  const sim = createSimulator({ baseUrl: simulatorBase(), ...(options.jiraOpenapiPath ? { openapiPath: options.jiraOpenapiPath } : {}), ...(options.now ? { now: options.now } : {}) });
-  simulator = sim.simulator;
+  const sim = createSimulator({
+    baseUrl: simulatorBase(),
+    ...(options.jiraOpenapiPath ? { openapiPath: options.jiraOpenapiPath } : {}),
+    ...(options.now ? { now: options.now } : {}),
+    // The issue page shows the app's issue panel (same view model as the UI Kit panel), as the site admin.
+    renderIssueExtras: localIssuePanelExtras(functions, DEFAULT_ACCOUNT_ID),
+  });
+  const simulator = sim.simulator;
+  simulatorRef.current = simulator;
   const real = realJiraFromEnv(process.env);
   host.setJira(real ? realJiraBackend(real) : simulatorBackend(simulator, simulatorBase()));
 
@@ -308,7 +319,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
   const timers: NodeJS.Timeout[] = [];
   for (const trigger of manifest.scheduledTriggers) {
-    const period = options.housekeepingIntervalMs ?? INTERVAL_MS[trigger.interval] ?? INTERVAL_MS.hour!;
+    const period = options.housekeepingIntervalMs ?? INTERVAL_MS[trigger.interval] ?? INTERVAL_MS.hour;
     if (period <= 0) continue;
     const timer = setInterval(() => {
       functions.scheduled(trigger.key).catch((error: unknown) => log(`scheduled trigger ${trigger.key} failed: ${error instanceof Error ? error.message : String(error)}`));

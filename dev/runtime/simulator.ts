@@ -16,6 +16,8 @@ export interface SimulatorOptions {
   baseUrl: string;
   openapiPath?: string;
   now?: () => number;
+  /** Extra HTML on the simulator's issue page (the app's issue panel, dev/issue-panel-html.ts). */
+  renderIssueExtras?: (issueKey: string) => Promise<string>;
 }
 
 type Factory = (options: SimulatorOptions) => JiraSimulator;
