@@ -62,6 +62,12 @@ export const linkSchema = z.looseObject({
   title: z.string().optional(),
   severity: z.string().optional(),
   findingUrl: z.string().optional(),
+  /**
+   * The finding part of the `backline` property as last written from a full finding, so events
+   * that carry only the finding's id (PR events) rewrite the property without shrinking it, and
+   * the next unchanged `finding.updated` finds the property unchanged (no Jira request).
+   */
+  findingSnapshot: z.record(z.string(), z.unknown()).optional(),
 });
 export type Link = z.infer<typeof linkSchema>;
 
@@ -135,6 +141,8 @@ export function propertyValue(link: Link, finding?: Record<string, unknown>): Re
     for (const key of ['title', 'severity', 'status', 'cvssScore', 'cvssVector', 'cveIds', 'cweIds', 'package', 'repository', 'location', 'slaDueDate', 'url'] as const) {
       if (finding[key] !== undefined) snapshot[key] = finding[key];
     }
+  } else if (link.findingSnapshot) {
+    Object.assign(snapshot, link.findingSnapshot, { id: link.findingId });
   } else {
     if (link.title) snapshot.title = link.title;
     if (link.severity) snapshot.severity = link.severity;

@@ -186,6 +186,9 @@ export function planEvent(input: PlanInput): FindingPlan {
 
   // The `backline` property: rewritten only when its content changed.
   const property = propertyValue(link, isFullFinding(input.finding) ? input.finding : undefined);
+  if (isFullFinding(input.finding) && typeof property.finding === 'object' && property.finding !== null) {
+    link.findingSnapshot = { ...(property.finding as Record<string, unknown>) };
+  }
   const propertyFingerprint = valueFingerprint(property);
   const propertyChanged = link.fieldFingerprints[PROPERTY_FINGERPRINT] !== propertyFingerprint;
   link.fieldFingerprints[PROPERTY_FINGERPRINT] = propertyFingerprint;
