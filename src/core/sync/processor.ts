@@ -219,6 +219,7 @@ export function createEventProcessor(platform: Platform, options: ProcessorOptio
   async function applyToFinding(event: ApplicableEvent, finding: Finding | FindingRef, claim: Claim, attempt = 0): Promise<FindingOutcome> {
     const now = clock.now();
     const outcome: FindingOutcome = { findingId: finding.id, status: 'unchanged', planned: [], done: [] };
+    inFlight = outcome;
     let link = await links.get(finding.id);
     if (!link) {
       // After a crash (taken-over claim) the issue may exist without a link; a store without its
@@ -341,6 +342,8 @@ export function createEventProcessor(platform: Platform, options: ProcessorOptio
   }
 
   let startCount = 0;
+  /** The outcome being built by applyToFinding, so a thrown failure still reports its project and plan. */
+  let inFlight: FindingOutcome | undefined;
 
   function summarise(event: ApplicableEvent, outcomes: FindingOutcome[]): EventResult {
     const issues = outcomes.flatMap((o) => (o.issue ? [o.issue] : []));
@@ -398,7 +401,12 @@ export function createEventProcessor(platform: Platform, options: ProcessorOptio
           } else claims.push(claimed.claim);
         } catch (error) {
           const coded = classify(error);
-          outcomes.push({ findingId: finding.id, status: 'failed', error: errorOf(coded), reason: coded.message, planned: [], done: [] });
+          // Keep what was known before the throw (project, rule, planned writes) for the activity log.
+          const known = inFlight?.findingId === finding.id ? inFlight : undefined;
+          outcomes.push({
+            findingId: finding.id, status: 'failed', error: errorOf(coded), reason: coded.message, planned: known?.planned ?? [], done: known?.done ?? [],
+            ...(known?.projectKey ? { projectKey: known.projectKey } : {}), ...(known?.rule ? { rule: known.rule } : {}),
+          });
           if (multi) await idempotency.release(claimed.claim);
           else claims.push(claimed.claim);
           if (coded.retryable) throw Object.assign(coded, { outcomes });
