@@ -60,8 +60,6 @@ export interface LocalRuntime {
   webtriggerUrl: string;
   signingSecret: string;
   simulator: JiraSimulator;
-  /** True when dev/jira-sim was not available and a placeholder answers /jira. */
-  simulatorIsPlaceholder: boolean;
   host: ForgeHost;
   stateDir: string;
   /** Runs `fn` inside an app invocation with the Forge platform, as a consumer would. */
@@ -282,14 +280,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   baseUrl = `http://localhost:${port}`;
   host.setBaseUrl(baseUrl);
 
-  const sim = createSimulator({
+  const simulator = createSimulator({
     baseUrl: simulatorBase(),
+    ...(options.quiet ? { log: () => undefined } : {}),
     ...(options.jiraOpenapiPath ? { openapiPath: options.jiraOpenapiPath } : {}),
     ...(options.now ? { now: options.now } : {}),
     // The issue page shows the app's issue panel (same view model as the UI Kit panel), as the site admin.
     renderIssueExtras: localIssuePanelExtras(functions, DEFAULT_ACCOUNT_ID),
   });
-  const simulator = sim.simulator;
   simulatorRef.current = simulator;
   const real = realJiraFromEnv(process.env);
   host.setJira(real ? realJiraBackend(real) : simulatorBackend(simulator, simulatorBase()));
@@ -336,7 +334,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   log(`  Signing secret:    ${signingSecret}`);
   log(`  Admin page:        ${baseUrl}/admin   (act as someone: ?as=admin|sec-admin|app-admin|user)`);
   log(`  Project settings:  ${baseUrl}/project-settings/${firstProject}`);
-  log(`  Jira simulator:    ${simulatorBase()}${real ? `   (the app talks to ${real.baseUrl})` : ''}${sim.isPlaceholder ? '   (placeholder: dev/jira-sim not available)' : ''}`);
+  log(`  Jira simulator:    ${simulatorBase()}${real ? `   (the app talks to ${real.baseUrl})` : ''}`);
   log(`  State:             ${stateDir}`);
   if (demo === 'seeded') log('  Demo:              SEC connected with the default configuration');
   if (demo === 'unavailable') log('  Demo:              not seeded (src/core/config/demo.ts seedDemoConfiguration not available)');
@@ -348,7 +346,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     webtriggerUrl,
     signingSecret,
     simulator,
-    simulatorIsPlaceholder: sim.isPlaceholder,
     host,
     stateDir,
     withPlatform,
