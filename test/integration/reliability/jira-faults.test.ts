@@ -97,3 +97,15 @@ test('timeouts (no answer at all) are retried like 503s', async () => {
   await deliver(env, body);
   await checkInvariants({ env, accepted: idsOf(body), findings: ids });
 });
+
+test('a PR event whose remote link fails after the transition+comment succeeded does not comment twice when retried', async () => {
+  const id = uid('fnd_partial');
+  const first = created(id);
+  await deliver(env, first);
+  const issue = [...env.sim.state.issues.values()].find((i) => (i.properties.backline as { findingId?: string } | undefined)?.findingId === id)!;
+  // The transition (with the PR comment inside) goes through; the remote link then fails past the retry budget.
+  await control(env.sim, 'POST', '/_sim/faults', { status: 503, count: 3, match: { method: 'POST', path: `/rest/api/3/issue/${issue.id}/remotelink` } });
+  const opened = prEvent('remediation.pr_opened', [id], 7001);
+  await deliver(env, opened);
+  await checkInvariants({ env, accepted: [...idsOf(first), ...idsOf(opened)], findings: [id] });
+});
