@@ -210,7 +210,9 @@ export function planEvent(input: PlanInput): FindingPlan {
     else if (propertyChanged) writes.push({ kind: 'property', value: property });
     if (comment) writes.push({ kind: 'comment', body: comment });
   }
-  if (remoteLink) writes.push({ kind: 'remotelink', link: remoteLink });
+  // The remote link (an idempotent upsert by globalId) goes before the write carrying the comment (not
+  // idempotent in Jira): if a later write failed after the comment was posted, the retry would post it twice.
+  if (remoteLink) writes.splice(input.creating ? 1 : 0, 0, { kind: 'remotelink', link: remoteLink });
   if (transition?.onlyFromStatusId && input.creating) {
     // A new issue is never "still in the PR-opened status".
     writes.splice(writes.indexOf(writes.find((w) => w.kind === 'transition') as JiraWrite), 1);

@@ -9,6 +9,8 @@ import { signPayload } from '../../../src/core/events/signature';
 import { handleWebtrigger } from '../../../src/core/webhook/handler';
 import { validateRequestBody } from '../../../src/core/events/validate';
 import { ensureSigningSecret } from '../../../src/core/secrets/signing-secret';
+import type { BacklineEvent } from '../../../src/core/events/schema';
+import type { EventResult } from '../../../src/core/results';
 import { makeTestPlatform } from '../../fakes';
 
 const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : undefined;
@@ -23,10 +25,10 @@ async function setup(accept = false) {
   const deps = {
     platform,
     hasAnyProject: async () => true,
-    processEvents: async (events: Array<{ id: string; type: string }>) => {
+    processEvents: async (events: BacklineEvent[]): Promise<EventResult[]> => {
       processed++;
       if (!accept) throw new Error('the processor must not be reached with an invalid body');
-      return events.map((e) => ({ eventId: e.id, type: e.type, status: 'unchanged' as const }));
+      return events.map((e) => ({ eventId: e.id, type: e.type, status: 'unchanged' }));
     },
   };
   const call = (raw: string) =>
