@@ -143,11 +143,11 @@ async function main(): Promise<void> {
   };
 
   const rows = (Object.keys(figures) as Array<keyof BenchFigures>).map((key) => [key, figures[key] === null ? 'n/a' : String(figures[key]), met(figures[key], TARGETS[key])]);
-  const width = [Math.max(...rows.map((r) => r[0]!.length)), Math.max(...rows.map((r) => r[1]!.length))];
+  const width = [Math.max(...rows.map((r) => r[0].length)), Math.max(...rows.map((r) => r[1].length))];
   console.log(`\nBackline for Jira benchmark — Jira latency ${args.latencyMs} ms/call${args.quick ? ' (quick)' : ''}\n`);
-  console.log(`${'figure'.padEnd(width[0]!)}  ${'value'.padStart(width[1]!)}  target`);
-  console.log(`${'-'.repeat(width[0]!)}  ${'-'.repeat(width[1]!)}  ------`);
-  for (const [key, value, target] of rows) console.log(`${key!.padEnd(width[0]!)}  ${value!.padStart(width[1]!)}  ${target}`);
+  console.log(`${'figure'.padEnd(width[0])}  ${'value'.padStart(width[1])}  target`);
+  console.log(`${'-'.repeat(width[0])}  ${'-'.repeat(width[1])}  ------`);
+  for (const [key, value, target] of rows) console.log(`${key.padEnd(width[0])}  ${value.padStart(width[1])}  ${target}`);
 
   console.log('\nPer single event (steady state, mean):');
   const types = [...new Set(scenarios.singles.map((s) => s.type))];

@@ -4,7 +4,7 @@
  * what really crossed the wire (Jira requests and points, KVS calls) or a
  * wall-clock time measured by the client, as Backline would see it.
  */
-import { Bench, event, finding, newFindingId, pullRequest, type Delta, type Sent } from './harness';
+import { type Bench, event, finding, newFindingId, pullRequest, type Delta, type Sent } from './harness';
 
 export interface ScenarioOptions {
   /** Single finding.created events measured for createRequests. */
@@ -160,7 +160,7 @@ export async function runScenarios(bench: Bench, options: ScenarioOptions, log: 
       const worker = async () => {
         while (next < targets.length) {
           const index = next++;
-          const id = targets[index] as string;
+          const id = targets[index];
           const sent = await bench.send(event('remediation.pr_opened', { ...pullRequest(id, 5000 + index), findings: [{ id }] }));
           expectOk(sent, 'PR event', failures);
         }

@@ -50,7 +50,7 @@ export function adminFirstLoad(buildDir = path.join(REPO_ROOT, 'static', 'admin'
   if (!fs.existsSync(indexFile)) return undefined;
   const html = fs.readFileSync(indexFile, 'utf8');
   const refs = new Set<string>();
-  for (const match of html.matchAll(/<script\b[^>]*\bsrc="([^"]+)"/g)) refs.add(match[1] as string);
+  for (const match of html.matchAll(/<script\b[^>]*\bsrc="([^"]+)"/g)) refs.add(match[1]);
   for (const match of html.matchAll(/<link\b[^>]*>/g)) {
     const tag = match[0];
     const rel = /\brel="([^"]+)"/.exec(tag)?.[1];
