@@ -1,26 +1,28 @@
 /**
- * Forge queue consumer `backline-sync-consumer` (manifest: resolver method
- * `sync-event`) → core sync consumer. Only translates: a RetryLaterError from
- * the core becomes Forge's InvocationError with `retryAfter` (≤ 900 s).
+ * Forge queue consumer `backline-sync-consumer` → core sync consumer. Uses the
+ * current `function:` consumer form of @forge/events ≥ 2: the function gets an
+ * AsyncEvent (`body`, `jobId`, `retryContext`), not a resolver call. Only
+ * translates: a RetryLaterError from the core becomes Forge's InvocationError
+ * with `retryAfter` (≤ 900 s, the platform's ceiling).
  */
 import { InvocationError, InvocationErrorCode } from '@forge/events';
-import Resolver from '@forge/resolver';
 import { RetryLaterError } from '../../core/ports';
 import { createSyncConsumer } from '../../core/sync/consumer';
 import { forgePlatform } from '../adapters/platform';
 
-const resolver = new Resolver();
-
-function retryCountOf(context: unknown): number {
-  if (!context || typeof context !== 'object' || !('retryContext' in context)) return 0;
-  const retry = (context as { retryContext?: { retryCount?: unknown } }).retryContext;
-  return typeof retry?.retryCount === 'number' ? retry.retryCount : 0;
+interface AsyncEventLike {
+  body?: unknown;
+  retryContext?: { retryCount?: unknown };
 }
 
-resolver.define('sync-event', async ({ payload, context }) => {
-  const body = payload && typeof payload === 'object' && !Array.isArray(payload) ? (payload as Record<string, unknown>) : {};
+function asRecord(value: unknown): Record<string, unknown> {
+  return value && typeof value === 'object' && !Array.isArray(value) ? Object.fromEntries(Object.entries(value)) : {};
+}
+
+export const consumer = async (event: AsyncEventLike): Promise<InvocationError | undefined> => {
+  const retryCount = typeof event?.retryContext?.retryCount === 'number' ? event.retryContext.retryCount : 0;
   try {
-    await createSyncConsumer(forgePlatform()).handle(body, { retryCount: retryCountOf(context) });
+    await createSyncConsumer(forgePlatform()).handle(asRecord(event?.body), { retryCount });
     return undefined;
   } catch (error) {
     if (error instanceof RetryLaterError) {
@@ -31,6 +33,4 @@ resolver.define('sync-event', async ({ payload, context }) => {
     }
     throw error;
   }
-});
-
-export const consumer = resolver.getDefinitions();
+};
