@@ -3,7 +3,7 @@
  * (src/core/panel/view-model.ts), which decides every label, colour and link.
  * No data loading, no clock here.
  */
-import React from 'react';
+import type React from 'react';
 import { Badge, Code, Heading, Inline, Link, Lozenge, SectionMessage, Spinner, Stack, Text } from '@forge/react';
 import type { FindingView, LabelView, LinkView, PanelViewModel } from '../core/panel/view-model';
 

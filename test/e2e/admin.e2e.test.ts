@@ -148,7 +148,7 @@ test('an admin connects APP, routes a finding to it, edits the mapping, disconne
   expect(first.status).toBeLessThan(300);
   const [issue1] = await jiraIssues('project = APP ORDER BY created DESC');
   expect(issue1?.fields).toMatchObject({ summary: '[high] Finding e2e-f1', priority: { name: 'High' }, customfield_10014: { value: 'Identity' } });
-  await page.goto(`${runtime.url}/jira/browse/${issue1!.key}`);
+  await page.goto(`${runtime.url}/jira/browse/${issue1.key}`);
   await shot('05-issue-created');
 
   // 5. Edit the mapping: the next issue follows it.

@@ -103,7 +103,7 @@ function matchesRange(value: unknown, condition: EntityRangeCondition | undefine
   if (value === undefined || value === null) return false;
   switch (condition.op) {
     case 'beginsWith':
-      return String(value).startsWith(String(condition.value));
+      return typeof value === 'string' || typeof value === 'number' ? String(value).startsWith(String(condition.value)) : false;
     case 'between':
       return compare(value, condition.from) >= 0 && compare(value, condition.to) <= 0;
     case 'equalTo':

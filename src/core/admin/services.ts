@@ -153,7 +153,7 @@ export function displayValue(value: unknown, labels: ReadonlyMap<string, string>
     // Jira takes options and priorities by id: show the name the admin knows.
     if (typeof v.id === 'string' && labels.has(v.id)) return `${labels.get(v.id) ?? v.id}${child}`;
     for (const key of ['name', 'value', 'key', 'accountId', 'id']) {
-      if (typeof v[key] === 'string') return `${v[key] as string}${child}`;
+      if (typeof v[key] === 'string') return `${v[key]}${child}`;
     }
   }
   return JSON.stringify(value);

@@ -5,7 +5,7 @@
  * either migrated or refused with a clear message, never half-understood.
  */
 import { z } from 'zod';
-import { RESOLVE_REASONS, SEVERITIES, categorySchema, resolveReasonSchema, severitySchema } from '../events/schema';
+import { type RESOLVE_REASONS, type SEVERITIES, categorySchema, resolveReasonSchema, severitySchema } from '../events/schema';
 
 export const CONFIG_VERSION = 1;
 

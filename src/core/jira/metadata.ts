@@ -32,7 +32,7 @@ const allowedValueSchema: z.ZodType<AllowedValue> = z.lazy(() =>
     children: z.array(allowedValueSchema).optional().catch(undefined),
     disabled: z.boolean().optional().catch(undefined),
   }),
-) as z.ZodType<AllowedValue>;
+);
 
 export const fieldSchemaSchema = z.looseObject({
   type: z.string(),

@@ -157,7 +157,7 @@ export function markdownToSafeAdf(markdown: string): AdfDoc {
 
 /** Measured size of a node (text length plus markup overhead), see BLOCK_OVERHEAD. */
 export function adfSize(node: AdfNode | AdfDoc): number {
-  if (node.type === 'text') return (node.text?.length ?? 0) + ((node as AdfNode).marks?.length ?? 0) * MARK_OVERHEAD;
+  if (node.type === 'text') return (node.text?.length ?? 0) + ((node).marks?.length ?? 0) * MARK_OVERHEAD;
   if (node.type === 'hardBreak') return 1;
   let size = node.type === 'doc' ? 0 : BLOCK_OVERHEAD;
   for (const child of node.content ?? []) size += adfSize(child);

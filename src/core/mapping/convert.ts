@@ -231,8 +231,6 @@ export function convertValues(field: CreateMetaField, kind: FieldKind, input: So
 function convertCascading(field: CreateMetaField, values: SourceValue[]): Conversion {
   const parents = field.allowedValues ?? [];
   const jiraValues = values.filter((v): v is Extract<SourceValue, { from: 'jira' }> => v.from === 'jira');
-  let parentName: string;
-  let childName: string | undefined;
   if (jiraValues.length > 0) {
     const parent = parents.find((p) => p.id === jiraValues[0]!.id);
     if (!parent?.id) return fail(`"${jiraValues[0]!.label}" is no longer an option of ${field.name} in Jira: choose another value${listAllowed(parents)}`);
@@ -244,8 +242,8 @@ function convertCascading(field: CreateMetaField, values: SourceValue[]): Conver
   }
   const text = rawText(values[0]!);
   const parts = text.includes(' > ') ? text.split(' > ') : text.split('/');
-  parentName = (parts[0] ?? '').trim();
-  childName = parts[1]?.trim() || undefined;
+  const parentName = (parts[0] ?? '').trim();
+  const childName = parts[1]?.trim() || undefined;
   const parent = matchAllowed(parents, parentName);
   if (!parent?.id) return fail(`"${parentName}" is not an option of ${field.name}: map it with a value map to one of${listAllowed(parents) || ' the field’s options'}`);
   if (!childName) return ok({ id: parent.id });

@@ -4,9 +4,9 @@
  * solver (workflow.ts); Jira errors become the contract's failure codes.
  */
 import { CodedError } from '../errors';
-import { JiraClient, type AdfDocument, type EntityPropertyInput } from '../jira/client';
+import { type JiraClient, type AdfDocument, type EntityPropertyInput } from '../jira/client';
 import { JiraError } from '../jira/http';
-import { MAX_HOPS, WorkflowCache, explorationStep, fillRequired, findPath, toKnownTransitions, type FieldFill } from '../jira/workflow';
+import { MAX_HOPS, type WorkflowCache, explorationStep, fillRequired, findPath, toKnownTransitions, type FieldFill } from '../jira/workflow';
 import type { Link } from './links';
 import { PROPERTY_KEY, describeWrite, textDoc, type FindingPlan, type JiraWrite } from './plan';
 

@@ -41,7 +41,7 @@ export interface EventRecord {
   at: number;
 }
 
-const claimSchema = z.object({ token: z.string(), at: z.number(), eventId: z.string().optional() });
+const claimSchema = z.object({ token: z.string(), at: z.number(), eventId: z.string().optional(), recover: z.boolean().optional() });
 
 export const eventRecordKey = (eventId: string): string => `evt:${eventId}`;
 export const findingClaimKey = (findingId: string): string => `claim:finding:${findingId}`;
@@ -97,8 +97,9 @@ export class Idempotency {
       const record = await this.lookup(eventId);
       if (record) return { kind: 'duplicate', record };
       const holder = claimSchema.safeParse(await this.store.get<unknown>(key));
-      if (holder.success && this.clock.now() - holder.data.at > CLAIM_STALE_MS) {
-        // Left behind by a crash: exactly one taker wins the takeover marker.
+      if (holder.success && (holder.data.recover === true || this.clock.now() - holder.data.at > CLAIM_STALE_MS)) {
+        // Left behind by a crash, or handed over after a failure that may have created an issue
+        // in Jira without recording it: exactly one taker wins the takeover marker.
         const marker = `${key}:takeover:${holder.data.token}`;
         if (await this.store.set(marker, { token, at: this.clock.now() }, { ifAbsent: true, ttlSeconds: CLAIM_TTL_SECONDS })) {
           await this.store.set(key, { token, at: this.clock.now(), eventId }, { ttlSeconds: CLAIM_TTL_SECONDS });
@@ -122,6 +123,23 @@ export class Idempotency {
 
   releaseOperation(claim: Claim): TransactionOperation {
     return { kind: 'delete', key: claim.key };
+  }
+
+  /**
+   * Instead of releasing: hand the claim over for recovery. Used when a create
+   * request was sent to Jira but its issue is not recorded in a link (the answer
+   * was lost, or storing the link failed). Deleting the claim then would let the
+   * next delivery create a second issue; a claim marked `recover` is taken over
+   * at once by the next delivery, flagged `recovered`, which looks the finding
+   * up in Jira before creating anything. If even this write fails, the claim
+   * stays as it was and is taken over once stale: never deleted.
+   */
+  recoverOperation(claim: Claim): TransactionOperation {
+    return { kind: 'set', key: claim.key, value: { token: claim.token, at: this.clock.now(), recover: true }, ttlSeconds: CLAIM_TTL_SECONDS };
+  }
+
+  async handOver(claim: Claim): Promise<void> {
+    await this.store.set(claim.key, { token: claim.token, at: this.clock.now(), recover: true }, { ttlSeconds: CLAIM_TTL_SECONDS });
   }
 }
 

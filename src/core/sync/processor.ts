@@ -267,6 +267,7 @@ export function createEventProcessor(platform: Platform, options: ProcessorOptio
     // The site URL (a Jira read that can fail) is needed for the result: read it before writing, so a
     // failure cannot fall between a create and the link that records it (that orphan got a second issue).
     await siteBase();
+    if (plan.writes.some((write) => write.kind === 'create')) unrecordedCreates.add(finding.id);
     try {
       const applied = await applyPlan(
         { client, workflows, ...(config.resolutions.fixed ? { fallbackResolutionName: config.resolutions.fixed } : {}) },
@@ -334,11 +335,32 @@ export function createEventProcessor(platform: Platform, options: ProcessorOptio
         },
       }),
     );
-    for (const claim of claims) ops.push(idempotency.releaseOperation(claim));
+    const linked = new Set(outcomes.filter((o) => o.link?.issueId).map((o) => o.findingId));
+    for (const claim of claims) ops.push(claimExitOperation(claim, linked));
     for (let i = 0; i < ops.length; i += 25) await store.transact(ops.slice(i, i + 25));
+    for (const findingId of linked) unrecordedCreates.delete(findingId);
     // Dead letter for a final inline failure, Slack start/recovery (src/core/failures); never throws.
     await recordEventOutcome(platform, { event, result, projectKey: first?.projectKey ?? '', mode });
     return result;
+  }
+
+  /**
+   * Findings whose create request went to Jira in this invocation while no link records
+   * the issue yet. Their claims are handed over for recovery instead of released on any
+   * failure path (see Idempotency.recoverOperation): a create whose answer or link was
+   * lost must be looked up in Jira before anyone creates again.
+   */
+  const unrecordedCreates = new Set<string>();
+  const findingOfClaim = (claim: Claim): string | undefined =>
+    claim.key.startsWith(findingClaimKey('')) ? claim.key.slice(findingClaimKey('').length) : undefined;
+  function claimExitOperation(claim: Claim, linked: ReadonlySet<string> = new Set()): TransactionOperation {
+    const findingId = findingOfClaim(claim);
+    return findingId && unrecordedCreates.has(findingId) && !linked.has(findingId) ? idempotency.recoverOperation(claim) : idempotency.releaseOperation(claim);
+  }
+  async function leaveClaim(claim: Claim): Promise<void> {
+    const findingId = findingOfClaim(claim);
+    if (findingId && unrecordedCreates.has(findingId)) await idempotency.handOver(claim);
+    else await idempotency.release(claim);
   }
 
   let startCount = 0;
@@ -394,9 +416,11 @@ export function createEventProcessor(platform: Platform, options: ProcessorOptio
           outcomes.push(outcome);
           if (multi) {
             // Each finding's link is saved (and its claim released) as soon as it is done.
-            const ops: TransactionOperation[] = [idempotency.releaseOperation(claimed.claim)];
+            const linked = new Set(outcome.link?.issueId ? [finding.id] : []);
+            const ops: TransactionOperation[] = [claimExitOperation(claimed.claim, linked)];
             if (outcome.link?.issueId) ops.push({ kind: 'set', entity: LINK_ENTITY, key: outcome.link.findingId, value: outcome.link });
             await store.transact(ops);
+            if (linked.size > 0) unrecordedCreates.delete(finding.id);
             delete outcome.link;
           } else claims.push(claimed.claim);
         } catch (error) {
@@ -407,7 +431,7 @@ export function createEventProcessor(platform: Platform, options: ProcessorOptio
             findingId: finding.id, status: 'failed', error: errorOf(coded), reason: coded.message, planned: known?.planned ?? [], done: known?.done ?? [],
             ...(known?.projectKey ? { projectKey: known.projectKey } : {}), ...(known?.rule ? { rule: known.rule } : {}),
           });
-          if (multi) await idempotency.release(claimed.claim);
+          if (multi) await leaveClaim(claimed.claim);
           else claims.push(claimed.claim);
           if (coded.retryable) throw Object.assign(coded, { outcomes });
         }
@@ -421,7 +445,7 @@ export function createEventProcessor(platform: Platform, options: ProcessorOptio
         await finish(event, claims, partial.length > 0 ? partial : [{ findingId: findings[0]?.id ?? '', status: 'failed', error: errorOf(coded), planned: [], done: [] }]);
       } catch (storeError) {
         platform.logger.error('could not record a failed event', { eventId: event.id, error: toCodedError(storeError).message });
-        for (const claim of claims) await idempotency.release(claim).catch(() => undefined);
+        for (const claim of claims) await leaveClaim(claim).catch(() => undefined);
       }
       throw coded;
     }
@@ -460,7 +484,14 @@ export function createEventProcessor(platform: Platform, options: ProcessorOptio
         const claimed = await idempotency.claim(findingClaimKey(finding.id), event.id, { maxWaitMs: 0, sleep });
         if (claimed.kind !== 'claimed') continue;
         const release = () => idempotency.release(claimed.claim);
-        if (claimed.claim.recovered || (await links.get(finding.id))) {
+        if (claimed.claim.recovered) {
+          // Taken over from a failed or crashed holder: keep it marked for recovery, so the
+          // one-event path looks the finding up in Jira (releasing it here lost that, and
+          // the next claimer created a second issue).
+          await idempotency.handOver(claimed.claim);
+          continue;
+        }
+        if (await links.get(finding.id)) {
           await release();
           continue;
         }
@@ -498,17 +529,23 @@ export function createEventProcessor(platform: Platform, options: ProcessorOptio
       }
       const before = counting.count;
       let answer: Awaited<ReturnType<JiraClient['bulkCreate']>>;
+      for (const item of chunk) unrecordedCreates.add(item.event.data.finding.id);
       try {
         answer = await client.bulkCreate(chunk.map((item) => ({ fields: item.create.fields, properties: [{ key: PROPERTY_KEY, value: { ...item.create.property } }] })));
       } catch (error) {
         // Refused as a whole (rate limit, outage, …): the one-event path retries or queues each event.
-        await releaseAll(ready.slice(start));
+        // This chunk's issues may exist all the same (an answer lost on the way back): its
+        // claims are handed over, so the retry looks each finding up in Jira first.
+        for (const item of chunk) await leaveClaim(item.claim).catch(() => undefined);
+        await releaseAll(ready.slice(start + chunk.length));
         platform.logger.warn('bulk create refused; falling back to single creates', { error: classify(error).message });
         break;
       }
       for (const [index, item] of chunk.entries()) {
         const created = answer.results[index];
         if (!created?.ok) {
+          // Jira refused this element: no issue exists, the one-event path may create it.
+          unrecordedCreates.delete(item.event.data.finding.id);
           await idempotency.release(item.claim).catch(() => undefined);
           continue;
         }
@@ -522,7 +559,14 @@ export function createEventProcessor(platform: Platform, options: ProcessorOptio
         item.outcome.done = [`create(bulk of ${chunk.length})`];
         // The bulk request is counted on the first event of its chunk.
         startCount = index === 0 ? before : counting.count;
-        done.set(item.event.id, await finish(item.event, [item.claim], [item.outcome]));
+        try {
+          done.set(item.event.id, await finish(item.event, [item.claim], [item.outcome]));
+        } catch (error) {
+          // The issue exists but its link could not be stored: hand the claim over, so the
+          // one-event path finds the issue in Jira instead of creating a second one.
+          platform.logger.warn('could not record a bulk-created issue', { eventId: item.event.id, error: toCodedError(error).message });
+          await leaveClaim(item.claim).catch(() => undefined);
+        }
       }
     }
     return done;
@@ -556,7 +600,7 @@ export function createEventProcessor(platform: Platform, options: ProcessorOptio
     for (let i = 0; i < events.length; i += 50) {
       await platform.queue.push(
         events.slice(i, i + 50).map((event) => ({
-          body: { kind: 'backline-event', event, enqueuedAt: clock.now() } satisfies QueuedEvent as unknown as Record<string, unknown>,
+          body: { kind: 'backline-event', event, enqueuedAt: clock.now() } satisfies QueuedEvent,
           ...(delaySeconds > 0 ? { delayInSeconds: Math.min(900, Math.ceil(delaySeconds)) } : {}),
         })),
       );

@@ -28,7 +28,7 @@ export class ApiError extends Error {
 }
 
 function isEnvelope(value: unknown): value is ResolverResult<unknown> {
-  return typeof value === 'object' && value !== null && 'ok' in value && typeof (value as { ok: unknown }).ok === 'boolean';
+  return typeof value === 'object' && value !== null && 'ok' in value && typeof (value).ok === 'boolean';
 }
 
 export async function call<K extends ResolverKey>(key: K, payload: PayloadOf<K>): Promise<ResultOf<K>> {

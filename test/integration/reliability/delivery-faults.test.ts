@@ -30,18 +30,17 @@ function lifecycle(findingId: string, pr: number): Json[] {
 }
 
 test('storage failing at random operations: every answer is 2xx or a retryable 503, and retries converge', async () => {
-  const seed = Number(process.env.FC_SEED ?? Date.now() % 100_000);
+  // Fixed by default so CI is repeatable; 202 found the bulk-path duplicate (see test/integration/sync/claims.test.ts). FC_SEED explores others.
+  const seed = Number(process.env.FC_SEED ?? 202);
   const findings: string[] = [];
   const accepted: string[] = [];
-  let n = 0;
   await fc.assert(
     fc.asyncProperty(fc.integer({ min: 0, max: 60 }), fc.integer({ min: 1, max: 3 }), fc.constantFrom('any', 'read', 'write'), async (skip, count, kind) => {
       const ids = [uid('fnd_kvs'), uid('fnd_kvs')];
       findings.push(...ids);
       // Creates and field updates (no comments: see the known duplicate-comment case below).
       const update = (id: string) => event('finding.updated', { finding: finding(id, { severity: 'critical', cvssScore: 9.1 }) }, '2026-11-28T11:00:00Z');
-      const body = batch([created(ids[0]!), created(ids[1]!), update(ids[0]!), update(ids[1]!)]);
-      n++;
+      const body = batch([created(ids[0]), created(ids[1]), update(ids[0]), update(ids[1])]);
       env.runtime.host.kvs.failNext(count, { skip, kind });
       const first = await send(env.runtime, body);
       // Never a 500, never a 4xx for a valid signed body: Backline must be told to retry.
@@ -85,7 +84,7 @@ test('every event delivered twice, concurrently and out of order', async () => {
   const events = ids.flatMap((id, i) => lifecycle(id, 4000 + i));
   // A deterministic shuffle, then each event twice, 6 requests in flight at a time.
   const seed = Number(process.env.FC_SEED ?? 42);
-  const order = fc.sample(fc.shuffledSubarray(events, { minLength: events.length, maxLength: events.length }), { seed, numRuns: 1 })[0]!;
+  const order = fc.sample(fc.shuffledSubarray(events, { minLength: events.length, maxLength: events.length }), { seed, numRuns: 1 })[0];
   const deliveries = order.flatMap((e) => [e, e]);
   const answers: number[] = [];
   for (let i = 0; i < deliveries.length; i += 6) {
@@ -104,7 +103,8 @@ test('every event delivered twice, concurrently and out of order', async () => {
 });
 
 test('the runtime closed at random points during a batch and restarted on the same state: queued work resumes', async () => {
-  const seed = Number(process.env.FC_SEED ?? Date.now() % 100_000);
+  // Fixed by default so CI is repeatable; FC_SEED explores others.
+  const seed = Number(process.env.FC_SEED ?? 202);
   const delays = fc.sample(fc.integer({ min: 20, max: 1500 }), { seed, numRuns: 3 });
   const findings: string[] = [];
   const bodies: Array<{ events: Json[] }> = [];

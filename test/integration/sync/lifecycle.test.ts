@@ -17,12 +17,12 @@ describe('sync through the processor against the simulator (demo SEC config)', (
       const before = h.counting.count;
       const [result] = await h.run(e);
       counts[name] = h.counting.count - before;
-      return result!;
+      return result;
     };
     const created = await step('created', event('finding.created', { finding: finding() }, at(10)));
     expect(created.status).toBe('created');
-    const key = created.issues![0]!.key;
-    expect(created.issues![0]!.url).toBe(`https://acme.atlassian.net/browse/${key}`);
+    const key = created.issues![0].key;
+    expect(created.issues![0].url).toBe(`https://acme.atlassian.net/browse/${key}`);
     expect((await h.issue(key)).fields.status.name).toBe('To Do');
 
     const opened = await step('pr_opened', event('remediation.pr_opened', { ...pr(), findings: [{ id: 'fnd_lodash_api' }] }, at(11)));
@@ -48,11 +48,11 @@ describe('sync through the processor against the simulator (demo SEC config)', (
     const all = await h.issues();
     const mine = all.filter((i) => i.properties?.backline?.findingId === 'fnd_lodash_api');
     expect(mine).toHaveLength(1);
-    expect(mine[0]!.remoteLinks).toHaveLength(1);
-    expect(mine[0]!.properties!.backline).toMatchObject({ findingId: 'fnd_lodash_api', severity: 'high', remediationId: 'rem_42' });
+    expect(mine[0].remoteLinks).toHaveLength(1);
+    expect(mine[0].properties!.backline).toMatchObject({ findingId: 'fnd_lodash_api', severity: 'high', remediationId: 'rem_42' });
 
     console.log('Jira requests per event (warm caches):', JSON.stringify(counts));
-    expect(counts.created! + counts.pr_opened! + counts.pr_merged! + counts.resolved!).toBeLessThanOrEqual(6);
+    expect(counts.created + counts.pr_opened + counts.pr_merged + counts.resolved).toBeLessThanOrEqual(6);
     expect(counts.created).toBe(1);
 
     // Redelivery: duplicate, with the first delivery's issues, and no Jira call.
@@ -67,7 +67,7 @@ describe('sync through the processor against the simulator (demo SEC config)', (
     const h = await setup();
     const e = event('finding.created', { finding: finding('fnd_par') });
     const results = await Promise.all(Array.from({ length: 20 }, () => h.processor().process([e], { deadlineAt: h.platform.clock.now() + 25_000 })));
-    const statuses = results.map((r) => r[0]!.status).sort();
+    const statuses = results.map((r) => r[0].status).sort();
     expect(statuses.filter((s) => s === 'created')).toHaveLength(1);
     expect(statuses.filter((s) => s === 'duplicate')).toHaveLength(19);
     expect((await h.issues()).filter((i) => i.properties?.backline?.findingId === 'fnd_par')).toHaveLength(1);
@@ -84,17 +84,17 @@ describe('sync through the processor against the simulator (demo SEC config)', (
     expect(results.flat().filter((r) => r.status === 'created')).toHaveLength(1);
     const mine = (await h.issues()).filter((i) => i.properties?.backline?.findingId === 'fnd_c');
     expect(mine).toHaveLength(1);
-    expect(mine[0]!.remoteLinks).toHaveLength(1);
+    expect(mine[0].remoteLinks).toHaveLength(1);
   });
 
   it('an older event is stale: no field or status change, but a missing PR comment and link are added', async () => {
     const h = await setup();
     const [created] = await h.run(event('finding.created', { finding: finding('fnd_s') }, at(30)));
-    const key = created!.issues![0]!.key;
+    const key = created.issues![0].key;
     const [old] = await h.run(event('finding.updated', { finding: finding('fnd_s', { title: 'Old title' }) }, at(20)));
-    expect(old!.status).toBe('stale');
+    expect(old.status).toBe('stale');
     const [oldPr] = await h.run(event('remediation.pr_opened', { ...pr(7), findings: [{ id: 'fnd_s' }] }, at(25)));
-    expect(oldPr!.status).toBe('stale');
+    expect(oldPr.status).toBe('stale');
     const issue = await h.issue(key);
     expect(issue.fields.summary).toContain('Prototype Pollution');
     expect(issue.fields.status.name).toBe('To Do');
@@ -106,23 +106,23 @@ describe('sync through the processor against the simulator (demo SEC config)', (
   it('finding.updated changes only mapped fields that changed, and an unchanged update costs no Jira call', async () => {
     const h = await setup();
     const [created] = await h.run(event('finding.created', { finding: finding('fnd_u') }, at(1)));
-    const key = created!.issues![0]!.key;
+    const key = created.issues![0].key;
     const before = h.counting.count;
     const [same] = await h.run(event('finding.updated', { finding: finding('fnd_u') }, at(2)));
-    expect(same!.status).toBe('unchanged');
+    expect(same.status).toBe('unchanged');
     expect(h.counting.count).toBe(before);
     const [changed] = await h.run(event('finding.updated', { finding: finding('fnd_u', { severity: 'critical' }) }, at(3)));
-    expect(changed!.status).toBe('updated');
+    expect(changed.status).toBe('updated');
     expect((await h.issue(key)).fields.priority.name).toBe('Highest');
   });
 
   it('reaches the target over several hops when the workflow has no direct transition', async () => {
     const h = await setup();
     const [created] = await h.run(event('finding.created', { finding: finding('fnd_hop') }, at(1)));
-    const key = created!.issues![0]!.key;
+    const key = created.issues![0].key;
     // finding.resolved from To Do: To Do → In Progress → In Review → Done (resolution required on the last hop).
     const [resolved] = await h.run(event('finding.resolved', { finding: finding('fnd_hop'), reason: 'false_positive' }, at(2)));
-    expect(resolved!.status).toBe('updated');
+    expect(resolved.status).toBe('updated');
     const issue = await h.issue(key);
     expect(issue.fields.status.name).toBe('Done');
     expect(issue.fields.resolution.name).toBe("Won't Fix");
@@ -132,10 +132,10 @@ describe('sync through the processor against the simulator (demo SEC config)', (
   it('reports TRANSITION_BLOCKED with a comment when no path exists', async () => {
     const h = await setup();
     const [created] = await h.run(event('finding.created', { finding: finding('fnd_blk') }, at(1)));
-    const key = created!.issues![0]!.key;
+    const key = created.issues![0].key;
     await h.control('POST', '/_sim/workflow', { project: 'SEC', issueType: 'Vulnerability', removeTransition: 'Start progress' });
     const [opened] = await h.run(event('remediation.pr_opened', { ...pr(9), findings: [{ id: 'fnd_blk' }] }, at(2)));
-    expect(opened!.error?.code).toBe('TRANSITION_BLOCKED');
+    expect(opened.error?.code).toBe('TRANSITION_BLOCKED');
     const issue = await h.issue(key);
     expect(issue.fields.status.name).toBe('To Do');
     expect(JSON.stringify(issue.fields.comment.comments)).toContain('could not move');
@@ -144,22 +144,22 @@ describe('sync through the processor against the simulator (demo SEC config)', (
   it('re-creates a linked issue deleted in Jira', async () => {
     const h = await setup();
     const [created] = await h.run(event('finding.created', { finding: finding('fnd_del') }, at(1)));
-    const key = created!.issues![0]!.key;
+    const key = created.issues![0].key;
     await h.control('POST', `/_sim/issues/${key}/delete`);
     const [updated] = await h.run(event('remediation.pr_opened', { ...pr(3), findings: [{ id: 'fnd_del' }] }, at(2)));
-    expect(updated!.status).toBe('created');
-    expect(updated!.issues![0]!.key).not.toBe(key);
+    expect(updated.status).toBe('created');
+    expect(updated.issues![0].key).not.toBe(key);
     expect((await h.issues()).filter((i) => i.properties?.backline?.findingId === 'fnd_del')).toHaveLength(1);
   });
 
   it('recovers links from Jira when the app store is lost (no second issue)', async () => {
     const h = await setup();
     const [created] = await h.run(event('finding.created', { finding: finding('fnd_lost') }, at(1)));
-    const key = created!.issues![0]!.key;
+    const key = created.issues![0].key;
     h.platform.store.clear();
     await (await import('../../../src/core/config/demo')).seedDemoConfiguration(h.platform);
     const [again] = await h.run(event('finding.updated', { finding: finding('fnd_lost', { severity: 'low' }) }, at(2)));
-    expect(again!.issues![0]!.key).toBe(key);
+    expect(again.issues![0].key).toBe(key);
     expect((await h.issues()).filter((i) => i.properties?.backline?.findingId === 'fnd_lost')).toHaveLength(1);
   });
 
@@ -167,7 +167,7 @@ describe('sync through the processor against the simulator (demo SEC config)', (
     const h = await setup();
     await h.control('POST', '/_sim/faults', { status: 429, count: 10, retryAfter: 5 });
     const [queued] = await h.run(event('finding.created', { finding: finding('fnd_429') }, at(1)));
-    expect(queued!.status).toBe('queued');
+    expect(queued.status).toBe('queued');
     const consumer = (await import('../../../src/core/sync/consumer')).createSyncConsumer(h.platform, { sleep: async () => undefined });
     const report = await h.platform.queue.drain((body, ctx) => consumer.handle(body, ctx), { clock: h.platform.clock });
     expect(report.failed).toEqual([]);
@@ -179,7 +179,7 @@ describe('sync through the processor against the simulator (demo SEC config)', (
     const h = await setup();
     await h.control('POST', '/_sim/faults', { status: 503, count: 2 });
     const [result] = await h.run(event('finding.created', { finding: finding('fnd_5xx') }, at(1)));
-    expect(result!.status).toBe('created');
+    expect(result.status).toBe('created');
     expect((await h.issues()).filter((i) => i.properties?.backline?.findingId === 'fnd_5xx')).toHaveLength(1);
   });
 });

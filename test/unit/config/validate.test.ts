@@ -82,7 +82,7 @@ describe('validateProjectConfig', () => {
   it('fields not on the create screen, unsupported field types, fields the app sets, duplicates', () => {
     const taskOnly = withField(demo(), { fieldId: SIM_FIELDS.Notes, fieldName: 'Notes', sources: [{ kind: 'backline', path: 'finding.description' }], writePolicy: 'sync' });
     expect(messages(taskOnly)).toEqual([`fields.${SIM_FIELDS.Notes}: Notes is not on the create screen of SEC/Vulnerability (or no longer exists): add it to the screen in Jira or remove its mapping`]);
-    const withProject = { ...demo(), fields: [...demo().fields, { fieldId: 'project', fieldName: 'Project', sources: [{ kind: 'manual' as const, value: 'SEC' }], writePolicy: 'sync' as const }, demo().fields[0]!] };
+    const withProject = { ...demo(), fields: [...demo().fields, { fieldId: 'project', fieldName: 'Project', sources: [{ kind: 'manual' as const, value: 'SEC' }], writePolicy: 'sync' as const }, demo().fields[0]] };
     expect(messages(withProject)).toEqual(['fields.project: Project is set by the app itself: remove its mapping', 'fields.summary: Summary is mapped twice: remove one of the mappings']);
     const teamMeta = { ...meta, fields: [...meta.fields, { fieldId: 'customfield_20000', key: 'customfield_20000', name: 'Owning team', required: true, schema: { type: 'team', custom: 'com.atlassian.jira.plugin.system.customfieldtypes:atlassian-team' } }] };
     expect(messages(demo(), teamMeta)).toEqual([
@@ -141,7 +141,7 @@ describe('validateGlobalSettings', () => {
       ['SEC'],
     );
     expect(problems.map((p) => p.path)).toEqual(['routingRules[0].projectKey', 'routingRules[1]', 'routingRules[2].id', 'defaultProjectKey']);
-    expect(problems[0]!.message).toBe('The rule "Rule r1" routes to APP, which is not connected: connect APP or choose another project');
-    expect(problems[1]!.message).toContain('matches every finding');
+    expect(problems[0].message).toBe('The rule "Rule r1" routes to APP, which is not connected: connect APP or choose another project');
+    expect(problems[1].message).toContain('matches every finding');
   });
 });

@@ -69,8 +69,8 @@ describe('activity retention', () => {
     expect(removed).toBe(entries.filter((e) => e.at < cutoff).length);
     const remaining = await queryActivity(store, {}, { limit: 100 });
     expect(remaining.items.every((i) => i.at >= cutoff)).toBe(true);
-    expect(await store.entityGet('activity', activityKey(entries[259]!))).toBeDefined();
-    expect(await store.entityGet('activity', activityKey(entries[0]!))).toBeUndefined();
+    expect(await store.entityGet('activity', activityKey(entries[259]))).toBeDefined();
+    expect(await store.entityGet('activity', activityKey(entries[0]))).toBeUndefined();
     expect(await pruneActivity(store, now)).toBe(0);
   });
 });

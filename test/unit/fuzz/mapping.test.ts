@@ -82,7 +82,7 @@ const sourceValue: fc.Arbitrary<SourceValue> = fc.oneof(
 test('field conversion never throws and answers a value, empty or a problem', () => {
   fc.assert(
     fc.property(fc.constantFrom(...schemas), fc.array(sourceValue, { maxLength: 5 }), (meta, values) => {
-      const field: CreateMetaField = { key: meta.fieldId, name: meta.fieldId, required: false, ...meta } as CreateMetaField;
+      const field: CreateMetaField = { key: meta.fieldId, name: meta.fieldId, required: false, ...meta };
       const result = convertValues(field, fieldKind(field), values, { users: { 'a@b.c': 'acc-1' }, findingUrl: 'https://app.backline.ai/f/1' });
       if (!result.ok) expect(typeof result.problem).toBe('string');
       else if (result.value !== undefined) {

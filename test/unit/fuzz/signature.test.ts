@@ -44,7 +44,7 @@ test('the exact signature verifies; any change of body, secret, time or one hex 
         // Re-timed: the same v1 under another t.
         expect(verifySignature({ header: header.replace(`t=${t}`, `t=${t + 1}`), rawBody: body, secrets: [SECRET], nowMs: NOW })).toBe(false);
         const hex = computeSignature(SECRET, body, t);
-        const flipped = hex.slice(0, digit) + ((parseInt(hex[digit]!, 16) + 1) % 16).toString(16) + hex.slice(digit + 1);
+        const flipped = hex.slice(0, digit) + ((parseInt(hex[digit], 16) + 1) % 16).toString(16) + hex.slice(digit + 1);
         expect(verifySignature({ header: `t=${t},v1=${flipped}`, rawBody: body, secrets: [SECRET], nowMs: NOW })).toBe(false);
       },
     ),

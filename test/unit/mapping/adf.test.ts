@@ -43,7 +43,7 @@ describe('Markdown → ADF', () => {
     const doc = markdownToJiraAdf(paragraphs, 'https://app.backline.ai/findings/f1');
     expect(adfSize(doc)).toBeLessThanOrEqual(JIRA_TEXT_LIMIT);
     expect(texts(doc.content).length).toBeLessThanOrEqual(JIRA_TEXT_LIMIT);
-    const last = doc.content[doc.content.length - 1]!;
+    const last = doc.content[doc.content.length - 1];
     expect(texts([last])).toContain('shortened');
     expect(links([last])).toEqual(['https://app.backline.ai/findings/f1']);
     // every kept paragraph before the cut is whole
@@ -54,9 +54,9 @@ describe('Markdown → ADF', () => {
 
   it('cuts one huge paragraph at a word, never inside one', () => {
     const doc = markdownToJiraAdf('alpha '.repeat(10_000), undefined);
-    const first = texts([doc.content[0]!]);
+    const first = texts([doc.content[0]]);
     expect(first.endsWith('alpha…')).toBe(true);
-    expect(texts([doc.content[1]!])).toContain('Read the full finding in Backline');
+    expect(texts([doc.content[1]])).toContain('Read the full finding in Backline');
     expect(adfSize(doc)).toBeLessThanOrEqual(JIRA_TEXT_LIMIT);
     expect(validateAdf(doc)).toBeNull();
   });

@@ -22,7 +22,7 @@ function optionJson(option: SimOption): Record<string, unknown> {
 export function rawCreateMetaFields(projectKey: 'SEC' | 'APP', issueTypeId: string): unknown[] {
   const site = demoSite();
   const project = site.projects.find((p) => p.key === projectKey)!;
-  const screen = project.screens[issueTypeId]!.create;
+  const screen = project.screens[issueTypeId].create;
   return screen.map((sf) => {
     const field = site.fields.find((f) => f.id === sf.fieldId)!;
     let allowedValues: unknown[] | undefined;

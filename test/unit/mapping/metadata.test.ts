@@ -85,7 +85,7 @@ describe('UserDirectory', () => {
     expect(await new UserDirectory(jira, store, clock).lookupByEmail('dev@acme.test')).toBe('u-1');
     expect(await new UserDirectory(jira, store, clock).lookupByEmail('bot@acme.test')).toBeUndefined();
     expect(jira.requests).toHaveLength(2);
-    expect(jira.requests[0]!.path).toBe('/rest/api/3/user/search?query=dev%40acme.test&maxResults=10');
+    expect(jira.requests[0].path).toBe('/rest/api/3/user/search?query=dev%40acme.test&maxResults=10');
     // Cached: no new search, within TTL; stored under a hash, never the address.
     expect(await new UserDirectory(jira, store, clock).lookupByEmail('DEV@acme.test')).toBe('u-1');
     expect(await new UserDirectory(jira, store, clock).lookupByEmail('bot@acme.test')).toBeUndefined();

@@ -88,18 +88,18 @@ describe('problems', () => {
     };
     const result = renderIssueFields({ config: broken, meta, context: { finding: lodashFinding() }, mode: 'create' });
     expect(result.problems.map((p) => p.fieldName)).toEqual(['Old field', 'Components']);
-    expect(result.problems[0]!.message).toContain('not on the create screen of SEC/Vulnerability');
-    expect(result.problems[1]!.message).toContain('"Backend" is not an allowed value of Components');
+    expect(result.problems[0].message).toContain('not on the create screen of SEC/Vulnerability');
+    expect(result.problems[1].message).toContain('"Backend" is not an allowed value of Components');
     expect(result.fields.summary).toBeDefined();
     expect(result.fields.components).toBeUndefined();
   });
 
   it('a required field mapped from a missing Backline value asks for a fallback; a second source is the fallback', () => {
     const appMeta = appBugMeta();
-    const base: ProjectConfig = { ...config, projectKey: 'APP', projectId: '10001', issueTypeId: SIM_ISSUE_TYPES.Bug, issueTypeName: 'Bug', fields: [config.fields[0]!] };
+    const base: ProjectConfig = { ...config, projectKey: 'APP', projectId: '10001', issueTypeId: SIM_ISSUE_TYPES.Bug, issueTypeName: 'Bug', fields: [config.fields[0]] };
     const team = (sources: ProjectConfig['fields'][number]['sources']): ProjectConfig => ({ ...base, fields: [...base.fields, { fieldId: SIM_FIELDS.Team, fieldName: 'Team', sources, writePolicy: 'sync' }] });
     const without = renderIssueFields({ config: team([{ kind: 'backline', path: 'finding.owner.team' }]), meta: appMeta, context: { finding: lodashFinding() }, mode: 'create' });
-    expect(without.problems[0]!.message).toContain('Team is required in APP/Bug but its mapping gave no value');
+    expect(without.problems[0].message).toContain('Team is required in APP/Bug but its mapping gave no value');
     const withFallback = renderIssueFields({
       config: team([{ kind: 'backline', path: 'finding.owner.team' }, { kind: 'jira', values: [{ id: SIM_OPTIONS.Team.Payments, label: 'Payments' }] }]),
       meta: appMeta,

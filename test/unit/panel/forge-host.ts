@@ -93,7 +93,7 @@ export function findAll(doc: ForgeDoc, type: string): ForgeDoc[] {
 
 /** The text a node shows (its `String` descendants, joined). */
 export function textOf(node: ForgeDoc): string {
-  if (node.type === 'String') return String(node.props.text ?? '');
+  if (node.type === 'String') return typeof node.props.text === 'string' ? node.props.text : '';
   return node.children.map(textOf).join('');
 }
 

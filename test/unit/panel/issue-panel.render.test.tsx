@@ -15,7 +15,9 @@ afterEach(uninstallFakeHost);
 /** Loads the panel module as Forge does (it renders on import) and waits for the tree after the resolver answered. */
 async function renderPanel(answer: (functionKey: string, payload: unknown) => Promise<unknown>): Promise<{ doc: ForgeDoc; invokes: Array<{ functionKey: string; payload: unknown }> }> {
   const host = installFakeHost(answer);
+  // The panel renders on import, as Forge loads it: a fresh module per test.
   jest.isolateModules(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     require('../../../src/frontend/issue-panel');
   });
   const doc = await host.waitForDoc(isLoaded);
@@ -33,6 +35,7 @@ describe('issue panel rendered by @forge/react', () => {
   it('shows a spinner first, then asks the panel resolver, with no payload to trust', async () => {
     const host = installFakeHost(answering(unlinked));
     jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       require('../../../src/frontend/issue-panel');
     });
     const first = host.calls.find((call) => call.cmd === 'reconcile');

@@ -103,7 +103,7 @@ describe('issue panel service: permission first', () => {
   });
 
   it('checks the issue it was asked about, as the user, whatever key the context claims', async () => {
-    const { platform, user, caller } = await setup({ userSees: [ISSUE], links: [link(ISSUE, { finding } as Partial<Link>)] });
+    const { platform, user, caller } = await setup({ userSees: [ISSUE], links: [link(ISSUE, { finding })] });
     const result = await getPanelData(platform, caller, 'SEC-12');
     expect(user.requests.map((r) => r.path)).toEqual(['/rest/api/3/issue/SEC-12?fields=summary']);
     // The id used for the store is the one Jira answered to the user, not the one sent.
@@ -151,7 +151,7 @@ describe('issue panel service: where the data comes from', () => {
   });
 
   it('needs no app call to Jira when the stored link carries the finding snapshot', async () => {
-    const { platform, app, caller } = await setup({ userSees: [ISSUE], links: [link(ISSUE, { finding } as Partial<Link>)] });
+    const { platform, app, caller } = await setup({ userSees: [ISSUE], links: [link(ISSUE, { finding })] });
     const result = await getPanelData(platform, caller, ISSUE.id);
     expect(result).toMatchObject({ ok: true, data: { linked: true, data: { finding: { cvssVector: finding.cvssVector, location: finding.location }, source: 'store' } } });
     expect(app.requests).toEqual([]);
@@ -172,7 +172,7 @@ describe('issue panel service: where the data comes from', () => {
   });
 
   it('hides an error that a later successful sync superseded', async () => {
-    const stored = link(ISSUE, { finding, lastSyncAt: Date.parse('2026-11-29T09:00:00Z'), lastError: { code: 'JIRA_UNAVAILABLE', message: 'Jira answered 503', at: Date.parse('2026-11-29T08:00:00Z') } } as Partial<Link>);
+    const stored = link(ISSUE, { finding, lastSyncAt: Date.parse('2026-11-29T09:00:00Z'), lastError: { code: 'JIRA_UNAVAILABLE', message: 'Jira answered 503', at: Date.parse('2026-11-29T08:00:00Z') } });
     const { platform, caller } = await setup({ userSees: [ISSUE], links: [stored] });
     const result = await getPanelData(platform, caller, ISSUE.id);
     if (!result.ok || !result.data.linked) throw new Error('expected linked data');

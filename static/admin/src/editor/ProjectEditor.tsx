@@ -458,7 +458,7 @@ function FieldMappingEditor({
   field: CreateField;
   draft: Draft;
   problems: MappingProblem[];
-  dispatch: React.Dispatch<Parameters<typeof import('./state').editorReducer>[1]>;
+  dispatch: React.Dispatch<Parameters<typeof editorReducer>[1]>;
 }) {
   const mapping = draft.fields.find((m) => m.fieldId === field.fieldId);
   const required = needsMapping(field);

@@ -8,7 +8,7 @@ import { ApiError } from '../../api';
 import type { FailurePayloadOf, FailureResolverKey, FailureResultOf, ResolverResult } from '../../../../../src/shared/failures-contract';
 
 function isEnvelope(value: unknown): value is ResolverResult<unknown> {
-  return typeof value === 'object' && value !== null && 'ok' in value && typeof (value as { ok: unknown }).ok === 'boolean';
+  return typeof value === 'object' && value !== null && 'ok' in value && typeof (value).ok === 'boolean';
 }
 
 export async function callFailures<K extends FailureResolverKey>(key: K, payload: FailurePayloadOf<K>): Promise<FailureResultOf<K>> {

@@ -1,0 +1,61 @@
+/**
+ * Exactly one issue per finding when storage fails after Jira accepted a create:
+ * the claim is handed over for recovery (never simply released), and whoever
+ * takes it next — the one-event path or the bulk path — looks the finding up in
+ * Jira before creating anything. Regression tests for two duplicates found by
+ * the storage fault-injection suite (test/integration/reliability).
+ */
+import type { TransactionOperation } from '../../../src/core/ports';
+import { event, finding, setup } from './harness';
+
+type Setup = Awaited<ReturnType<typeof setup>>;
+
+/** Makes the next `times` transactions that store a link fail, as a storage outage would. */
+function failLinkTransactions(h: Setup, times: number): void {
+  const store = h.platform.store;
+  const original = store.transact.bind(store);
+  let left = times;
+  store.transact = async (operations: TransactionOperation[]) => {
+    if (left > 0 && operations.some((op) => op.kind === 'set' && op.entity === 'link')) {
+      left -= 1;
+      throw new Error('KVS unavailable (injected)');
+    }
+    return original(operations);
+  };
+}
+
+const issuesOf = async (h: Setup, findingId: string) => (await h.issues()).filter((i) => i.properties?.backline?.findingId === findingId);
+
+describe('a create whose link could not be stored', () => {
+  it('one-event path: the retry finds the issue in Jira instead of creating a second one', async () => {
+    const h = await setup();
+    failLinkTransactions(h, 2); // the final transaction and the failure record both fail
+    const e = event('finding.created', { finding: finding('fnd_orphan') });
+    const [first] = await h.run(e);
+    expect(first.status).toMatch(/failed|queued/); // not recorded: Backline (or the queue) delivers it again
+    expect(await issuesOf(h, 'fnd_orphan')).toHaveLength(1);
+
+    const [again] = await h.run(e);
+    expect(again.status).not.toBe('failed');
+    expect(await issuesOf(h, 'fnd_orphan')).toHaveLength(1);
+    expect(again.issues?.[0]?.key).toBe((await issuesOf(h, 'fnd_orphan'))[0]?.key);
+  });
+
+  it('bulk path: a claim taken over for recovery is handed on, not released, so the batch retry creates nothing twice', async () => {
+    const h = await setup();
+    await h.run(event('finding.created', { finding: finding('fnd_warm_bulk') })); // caches warm, store marked complete
+    const batch = [event('finding.created', { finding: finding('fnd_bulk_a') }), event('finding.created', { finding: finding('fnd_bulk_b') })];
+    failLinkTransactions(h, 4);
+    await h.run(...batch);
+    expect(await issuesOf(h, 'fnd_bulk_a')).toHaveLength(1);
+    expect(await issuesOf(h, 'fnd_bulk_b')).toHaveLength(1);
+
+    // As after a crash: the claims are plain (not marked for recovery) and have gone stale.
+    for (const id of ['fnd_bulk_a', 'fnd_bulk_b']) await h.platform.store.set(`claim:finding:${id}`, { token: `crashed-${id}`, at: h.platform.clock.now() });
+    h.platform.clock.advance(100_000);
+    const results = await h.run(...batch);
+    expect(results.map((r) => r.status).every((s) => s !== 'failed')).toBe(true);
+    expect(await issuesOf(h, 'fnd_bulk_a')).toHaveLength(1);
+    expect(await issuesOf(h, 'fnd_bulk_b')).toHaveLength(1);
+  });
+});
