@@ -5,6 +5,7 @@
  */
 import type { CreateField } from '../../../../src/shared/resolver-contract';
 import type { FieldSource } from '../../../../src/core/config/model';
+import { fieldKind } from '../../../../src/core/mapping/field-types';
 
 /** Set by the app from the configuration itself (project, issue type) or by Jira (resolution on transitions). */
 export const APP_MANAGED_FIELDS: ReadonlySet<string> = new Set(['project', 'issuetype', 'resolution', 'status']);
@@ -21,30 +22,37 @@ export type ControlKind =
   | 'user' // accountId
   | 'unsupported';
 
-const ADF_CUSTOM = new Set(['com.atlassian.jira.plugin.system.customfieldtypes:textarea']);
-
+/**
+ * The control for a field follows from the one place that decides a field's
+ * kind (src/core/mapping/field-types.ts), so the editor, conversion and
+ * validation never disagree about what a field takes.
+ */
 export function controlFor(field: Pick<CreateField, 'fieldId' | 'schema' | 'allowedValues'>): ControlKind {
-  const { type, items, system, custom } = field.schema;
-  if (system === 'description' || system === 'environment' || (custom && ADF_CUSTOM.has(custom))) return 'textarea';
-  if (system === 'labels' || (type === 'array' && items === 'string' && !field.allowedValues)) return 'labels';
-  if (type === 'array') return field.allowedValues ? 'multiselect' : 'unsupported';
-  if (type === 'option-with-child') return 'select';
-  if (field.allowedValues && field.allowedValues.length > 0) return 'select';
-  switch (type) {
-    case 'string':
-      return 'text';
+  const kind = fieldKind(field);
+  switch (kind) {
+    case 'richText':
+      return 'textarea';
+    case 'text':
+    case 'url':
+      return field.allowedValues && field.allowedValues.length > 0 ? 'select' : 'text';
     case 'number':
-      return 'number';
     case 'date':
-      return 'date';
     case 'datetime':
-      return 'datetime';
+    case 'labels':
     case 'user':
-      return 'user';
-    case 'priority':
+      return kind;
     case 'option':
+    case 'cascading':
+    case 'priority':
+    case 'version':
+    case 'securityLevel':
       return 'select';
-    default:
+    case 'options':
+    case 'components':
+    case 'versions':
+      return 'multiselect';
+    case 'users':
+    case 'unsupported':
       return 'unsupported';
   }
 }
