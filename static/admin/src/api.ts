@@ -31,7 +31,12 @@ function isEnvelope(value: unknown): value is ResolverResult<unknown> {
   return typeof value === 'object' && value !== null && 'ok' in value && typeof (value).ok === 'boolean';
 }
 
-export async function call<K extends ResolverKey>(key: K, payload: PayloadOf<K>): Promise<ResultOf<K>> {
+/**
+ * One resolver call and its envelope: network failures, unexpected answers and
+ * coded errors all become ApiError. Every typed client (this module's `api`,
+ * the failures sections' `failuresApi`) goes through here.
+ */
+export async function invokeResolver<T>(key: string, payload: object): Promise<T> {
   let response: unknown;
   try {
     response = await invoke(key, payload as Record<string, unknown>);
@@ -44,7 +49,11 @@ export async function call<K extends ResolverKey>(key: K, payload: PayloadOf<K>)
   }
   if (!response.ok) throw new ApiError(response.error);
   // The envelope's data is typed by the contract the resolver implements.
-  return response.data as ResultOf<K>;
+  return response.data as T;
+}
+
+export async function call<K extends ResolverKey>(key: K, payload: PayloadOf<K>): Promise<ResultOf<K>> {
+  return invokeResolver<ResultOf<K>>(key, payload);
 }
 
 export const api = {
