@@ -3,6 +3,8 @@
  * `api.asApp().requestJira` is in Forge, without a socket.
  */
 import type { JiraRequest, JiraResponse, JiraTransport } from '../../src/core/ports';
+import { toJiraResponse } from '../../src/core/jira/http';
+export { toJiraResponse };
 
 export const SIM_BASE_URL = 'http://sim.test/jira';
 
@@ -26,22 +28,6 @@ export function simTransport(sim: SimulatorLike, accountId?: string, baseUrl: st
   };
 }
 
-export async function toJiraResponse(response: Response): Promise<JiraResponse> {
-  const headers: Record<string, string> = {};
-  response.headers.forEach((value, name) => {
-    headers[name.toLowerCase()] = value;
-  });
-  const text = await response.text();
-  let body: unknown;
-  if (text.length > 0) {
-    try {
-      body = JSON.parse(text) as unknown;
-    } catch {
-      body = text;
-    }
-  }
-  return { status: response.status, headers, body };
-}
 
 /** GETs a simulator control endpoint (`/_sim/stats`, `/_sim/violations`) and parses the JSON. */
 export async function simControl(sim: SimulatorLike, method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, baseUrl: string = SIM_BASE_URL): Promise<unknown> {

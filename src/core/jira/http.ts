@@ -59,6 +59,31 @@ function stripQuery(path: string): string {
   return index < 0 ? path : path.slice(0, index);
 }
 
+/** The parts of a fetch `Response` that both the Forge `requestJira` answer and WHATWG `Response` have. */
+export interface FetchLikeResponse {
+  status: number;
+  headers: { forEach(callback: (value: string, name: string) => void): void };
+  text(): Promise<string>;
+}
+
+/** A fetch answer as a JiraResponse: lower-case headers, JSON body parsed (text kept when it is not JSON). */
+export async function toJiraResponse(response: FetchLikeResponse): Promise<JiraResponse> {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    headers[name.toLowerCase()] = value;
+  });
+  const text = await response.text();
+  let body: unknown;
+  if (text.length > 0) {
+    try {
+      body = JSON.parse(text) as unknown;
+    } catch {
+      body = text; // Jira answers HTML or plain text on some gateway errors
+    }
+  }
+  return { status: response.status, headers, body };
+}
+
 /** Query string from a record, skipping undefined values; arrays become repeated parameters. */
 export function query(params: Record<string, string | number | boolean | string[] | undefined>): string {
   const search = new URLSearchParams();

@@ -7,6 +7,7 @@
  */
 import api, { assumeTrustedRoute } from '@forge/api';
 import type { JiraRequest, JiraResponse, JiraTransport } from '../../core/ports';
+import { toJiraResponse } from '../../core/jira/http';
 
 type RequestJira = ReturnType<typeof api.asApp>['requestJira'];
 
@@ -18,22 +19,6 @@ export function assertSafeJiraPath(path: string): void {
   }
 }
 
-async function toJiraResponse(response: Awaited<ReturnType<RequestJira>>): Promise<JiraResponse> {
-  const headers: Record<string, string> = {};
-  response.headers.forEach((value, name) => {
-    headers[name.toLowerCase()] = value;
-  });
-  const text = await response.text();
-  let body: unknown;
-  if (text.length > 0) {
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = text; // Jira answers HTML or plain text on some gateway errors
-    }
-  }
-  return { status: response.status, headers, body };
-}
 
 function transport(requestJira: () => RequestJira): JiraTransport {
   return {
