@@ -12,6 +12,16 @@ import { JiraError, callJira, query, segment } from './http';
 /** Atlassian Document Format node (validated by Jira; built by the app's renderers). */
 export type AdfDocument = { type: 'doc'; version: 1; content: unknown[] };
 
+/** The text of an ADF document (text nodes concatenated, blocks separated by newlines), to compare comments. */
+export function adfPlainText(node: unknown): string {
+  if (!node || typeof node !== 'object') return '';
+  const record = node as { type?: unknown; text?: unknown; content?: unknown; attrs?: unknown };
+  if (record.type === 'text' && typeof record.text === 'string') return record.text;
+  if (!Array.isArray(record.content)) return '';
+  const parts = record.content.map(adfPlainText);
+  return record.type === 'doc' ? parts.join('\n').trim() : parts.join('');
+}
+
 export interface EntityPropertyInput {
   key: string;
   value: unknown;
@@ -284,6 +294,18 @@ export class JiraClient {
   async addComment(issueIdOrKey: string, body: AdfDocument): Promise<{ id: string }> {
     const raw = await callJira<unknown>(this.transport, 'POST', `/rest/api/3/issue/${segment(issueIdOrKey)}/comment`, { body });
     return { id: commentSchema.parse(raw).id };
+  }
+
+  /**
+   * The newest comments (`GET .../comment?orderBy=-created`) as plain text with their
+   * creation time. Read only when recovering from a failure that may have posted a
+   * comment without recording it.
+   */
+  async recentComments(issueIdOrKey: string, maxResults = 20): Promise<Array<{ created: number; text: string }>> {
+    const raw = await callJira<unknown>(this.transport, 'GET', `/rest/api/3/issue/${segment(issueIdOrKey)}/comment${query({ orderBy: '-created', maxResults })}`);
+    const parsed = z.looseObject({ comments: z.array(z.looseObject({ created: z.string().optional(), body: z.unknown() })).optional() }).safeParse(raw);
+    if (!parsed.success) return [];
+    return (parsed.data.comments ?? []).map((comment) => ({ created: comment.created ? Date.parse(comment.created) : 0, text: adfPlainText(comment.body) }));
   }
 
   /** `POST .../remotelink`: Jira updates the link with the same `globalId` instead of adding a second one. */

@@ -8,7 +8,7 @@ import { ConfigRepository } from '../config/repository';
 import type { ProjectConfig } from '../config/model';
 import { CodedError, toCodedError } from '../errors';
 import { SEVERITY_RANK, severitySchema, type BacklineEvent, type Finding, type FindingRef } from '../events/schema';
-import { JiraClient, jqlString, type IssueSnapshot } from '../jira/client';
+import { JiraClient, adfPlainText, jqlString, type IssueSnapshot } from '../jira/client';
 import { CountingTransport, JiraError } from '../jira/http';
 import { JiraMetadata } from '../jira/metadata';
 import { WorkflowCache } from '../jira/workflow';
@@ -23,7 +23,7 @@ import { entityActivityLog, type ActivityLog } from './activity';
 import { IssueDeletedError, applyPlan } from './apply';
 import { Idempotency, eventClaimKey, findingClaimKey, inProgressError, type Claim } from './idempotency';
 import { LINK_ENTITY, LinkStore, linkSchema, type Link } from './links';
-import { describeWrite, emptyLink, planEvent, PROPERTY_KEY } from './plan';
+import { describeWrite, emptyLink, planEvent, PROPERTY_KEY, type JiraWrite } from './plan';
 import { RefusalRecorder, paceDelaySeconds, retryDelaySeconds, type Refusal } from './pacing';
 import { RetryingTransport } from './retry';
 
@@ -208,6 +208,23 @@ export function createEventProcessor(platform: Platform, options: ProcessorOptio
     return renderIssueFields({ config, meta, context, mode, users: await users.resolveFor(config, meta, context) });
   }
 
+  /**
+   * Removes from `writes` a comment whose text is already on the issue, posted since
+   * the link was last synced. One Jira read, and only on the recovery path.
+   */
+  async function dropCommentsAlreadyPosted(writes: JiraWrite[], link: Link): Promise<void> {
+    const planned = writes.flatMap((write) => (write.kind === 'comment' ? [write.body] : write.kind === 'transition' && write.comment ? [write.comment] : []));
+    if (planned.length === 0 || !link.issueId) return;
+    // A minute of slack for the difference between Jira's clock and ours.
+    const since = link.lastSyncAt - 60_000;
+    const posted = new Set((await client.recentComments(link.issueId)).filter((c) => c.created >= since).map((c) => c.text));
+    for (let index = writes.length - 1; index >= 0; index--) {
+      const write = writes[index]!;
+      if (write.kind === 'comment' && posted.has(adfPlainText(write.body))) writes.splice(index, 1);
+      if (write.kind === 'transition' && write.comment && posted.has(adfPlainText(write.comment))) delete write.comment;
+    }
+  }
+
   function blockingProblems(rendered: RenderedFields, creating: boolean): CodedError | undefined {
     if (!creating || rendered.problems.length === 0) return undefined;
     return new CodedError('MAPPING_INVALID', rendered.problems.map((p) => `${p.fieldName}: ${p.message}`).join('; '), {
@@ -263,11 +280,16 @@ export function createEventProcessor(platform: Platform, options: ProcessorOptio
       if (problem) return { ...outcome, status: 'failed', error: errorOf(problem), reason: problem.message };
     }
     const plan = planEvent({ event, finding, link, creating, config, ...(rendered ? { rendered } : {}), now });
+    // Taken over after a failure: a comment may already be on the issue without the link
+    // knowing (the write went through, recording it did not). Look before posting again.
+    if (claim.recovered && !creating) await dropCommentsAlreadyPosted(plan.writes, link);
     outcome.planned = plan.writes.map(describeWrite);
     // The site URL (a Jira read that can fail) is needed for the result: read it before writing, so a
     // failure cannot fall between a create and the link that records it (that orphan got a second issue).
     await siteBase();
-    if (plan.writes.some((write) => write.kind === 'create')) unrecordedCreates.add(finding.id);
+    // Creates and comments are the writes Jira would repeat: until a link records them, a
+    // failure hands the claim over for recovery instead of releasing it.
+    if (plan.writes.some((write) => write.kind === 'create' || write.kind === 'comment' || (write.kind === 'transition' && write.comment))) unrecordedWrites.add(finding.id);
     try {
       const applied = await applyPlan(
         { client, workflows, ...(config.resolutions.fixed ? { fallbackResolutionName: config.resolutions.fixed } : {}) },
@@ -338,28 +360,28 @@ export function createEventProcessor(platform: Platform, options: ProcessorOptio
     const linked = new Set(outcomes.filter((o) => o.link?.issueId).map((o) => o.findingId));
     for (const claim of claims) ops.push(claimExitOperation(claim, linked));
     for (let i = 0; i < ops.length; i += 25) await store.transact(ops.slice(i, i + 25));
-    for (const findingId of linked) unrecordedCreates.delete(findingId);
+    for (const findingId of linked) unrecordedWrites.delete(findingId);
     // Dead letter for a final inline failure, Slack start/recovery (src/core/failures); never throws.
     await recordEventOutcome(platform, { event, result, projectKey: first?.projectKey ?? '', mode });
     return result;
   }
 
   /**
-   * Findings whose create request went to Jira in this invocation while no link records
-   * the issue yet. Their claims are handed over for recovery instead of released on any
-   * failure path (see Idempotency.recoverOperation): a create whose answer or link was
-   * lost must be looked up in Jira before anyone creates again.
+   * Findings for which a create or a comment went to Jira in this invocation while no
+   * link records it yet. Their claims are handed over for recovery instead of released
+   * on any failure path (see Idempotency.recoverOperation): the next holder looks the
+   * issue up in Jira (and its recent comments) before creating or commenting again.
    */
-  const unrecordedCreates = new Set<string>();
+  const unrecordedWrites = new Set<string>();
   const findingOfClaim = (claim: Claim): string | undefined =>
     claim.key.startsWith(findingClaimKey('')) ? claim.key.slice(findingClaimKey('').length) : undefined;
   function claimExitOperation(claim: Claim, linked: ReadonlySet<string> = new Set()): TransactionOperation {
     const findingId = findingOfClaim(claim);
-    return findingId && unrecordedCreates.has(findingId) && !linked.has(findingId) ? idempotency.recoverOperation(claim) : idempotency.releaseOperation(claim);
+    return findingId && unrecordedWrites.has(findingId) && !linked.has(findingId) ? idempotency.recoverOperation(claim) : idempotency.releaseOperation(claim);
   }
   async function leaveClaim(claim: Claim): Promise<void> {
     const findingId = findingOfClaim(claim);
-    if (findingId && unrecordedCreates.has(findingId)) await idempotency.handOver(claim);
+    if (findingId && unrecordedWrites.has(findingId)) await idempotency.handOver(claim);
     else await idempotency.release(claim);
   }
 
@@ -420,7 +442,7 @@ export function createEventProcessor(platform: Platform, options: ProcessorOptio
             const ops: TransactionOperation[] = [claimExitOperation(claimed.claim, linked)];
             if (outcome.link?.issueId) ops.push({ kind: 'set', entity: LINK_ENTITY, key: outcome.link.findingId, value: outcome.link });
             await store.transact(ops);
-            if (linked.size > 0) unrecordedCreates.delete(finding.id);
+            if (linked.size > 0) unrecordedWrites.delete(finding.id);
             delete outcome.link;
           } else claims.push(claimed.claim);
         } catch (error) {
@@ -529,7 +551,7 @@ export function createEventProcessor(platform: Platform, options: ProcessorOptio
       }
       const before = counting.count;
       let answer: Awaited<ReturnType<JiraClient['bulkCreate']>>;
-      for (const item of chunk) unrecordedCreates.add(item.event.data.finding.id);
+      for (const item of chunk) unrecordedWrites.add(item.event.data.finding.id);
       try {
         answer = await client.bulkCreate(chunk.map((item) => ({ fields: item.create.fields, properties: [{ key: PROPERTY_KEY, value: { ...item.create.property } }] })));
       } catch (error) {
@@ -545,7 +567,7 @@ export function createEventProcessor(platform: Platform, options: ProcessorOptio
         const created = answer.results[index];
         if (!created?.ok) {
           // Jira refused this element: no issue exists, the one-event path may create it.
-          unrecordedCreates.delete(item.event.data.finding.id);
+          unrecordedWrites.delete(item.event.data.finding.id);
           await idempotency.release(item.claim).catch(() => undefined);
           continue;
         }

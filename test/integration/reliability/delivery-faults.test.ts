@@ -38,9 +38,9 @@ test('storage failing at random operations: every answer is 2xx or a retryable 5
     fc.asyncProperty(fc.integer({ min: 0, max: 60 }), fc.integer({ min: 1, max: 3 }), fc.constantFrom('any', 'read', 'write'), async (skip, count, kind) => {
       const ids = [uid('fnd_kvs'), uid('fnd_kvs')];
       findings.push(...ids);
-      // Creates and field updates (no comments: see the known duplicate-comment case below).
+      // Creates, field updates and a PR event (a transition carrying a comment, and a remote link).
       const update = (id: string) => event('finding.updated', { finding: finding(id, { severity: 'critical', cvssScore: 9.1 }) }, '2026-11-28T11:00:00Z');
-      const body = batch([created(ids[0]), created(ids[1]), update(ids[0]), update(ids[1])]);
+      const body = batch([created(ids[0]), created(ids[1]), update(ids[0]), update(ids[1]), prEvent('remediation.pr_opened', ids, 7000 + findings.length, '2026-11-28T12:00:00Z')]);
       env.runtime.host.kvs.failNext(count, { skip, kind });
       const first = await send(env.runtime, body);
       // Never a 500, never a 4xx for a valid signed body: Backline must be told to retry.

@@ -59,3 +59,24 @@ describe('a create whose link could not be stored', () => {
     expect(await issuesOf(h, 'fnd_bulk_b')).toHaveLength(1);
   });
 });
+
+describe('a comment whose recording failed', () => {
+  it('is not posted again by the retry', async () => {
+    const h = await setup();
+    const [created] = await h.run(event('finding.created', { finding: finding('fnd_comment') }, '2026-11-28T10:00:00Z'));
+    const key = created.issues![0].key;
+    const opened = event('remediation.pr_opened', {
+      remediation: { id: 'rem_c', title: 'Upgrade lodash' },
+      pullRequest: { url: 'https://github.com/acme/payments-api/pull/900', number: 900, title: 'fix: upgrade lodash' },
+      findings: [{ id: 'fnd_comment' }],
+    }, '2026-11-28T11:00:00Z');
+    failLinkTransactions(h, 2); // Jira took the transition + comment; storing that it did failed
+    const [first] = await h.run(opened);
+    expect(first.status).toMatch(/failed|queued/);
+
+    const [again] = await h.run(opened);
+    expect(again.status).toBe('updated');
+    const texts = (await h.issue(key)).fields.comment.comments.map((c: { body: unknown }) => JSON.stringify(c.body));
+    expect(texts.filter((t: string) => t.includes('pull/900'))).toHaveLength(1);
+  });
+});
