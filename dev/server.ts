@@ -6,7 +6,7 @@
  * Routes:
  *   ANY  /webtrigger/<moduleKey>     the web trigger (Forge request/response shapes)
  *   POST /bridge/invoke              a resolver call `{ functionKey, payload, context: { moduleKey, extension } }`
- *   GET  /admin, /project-settings/<KEY>   the Custom UI with the bridge shim (`?as=<user>` to act as someone)
+ *   GET  /admin, /project-settings/<KEY>   the Custom UI with the bridge shim (`?as=<user>` to act as someone, `?theme=dark`)
  *   ANY  /jira/...                   the Jira simulator
  *   GET  /_local/queue               queued and dead-lettered events (inspection)
  */
@@ -244,7 +244,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       moduleKey = manifest.uiModules.find((m) => m.type === 'jira:adminPage')?.key ?? 'admin';
       extension = { type: 'jira:adminPage' };
     }
-    const page = renderPage(buildDir(), { moduleKey, extension, accountId, cloudId: host.cloudId, siteUrl: simulatorBase() });
+    // `?theme=dark`: the page as a user with Jira's dark theme sees it.
+    const colorMode = url.searchParams.get('theme') === 'dark' ? 'dark' : 'light';
+    const page = renderPage(buildDir(), { moduleKey, extension, accountId, cloudId: host.cloudId, siteUrl: simulatorBase(), colorMode });
     return send(res, page.status, page.html, headers);
   }
 
@@ -332,7 +334,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   log('Backline for Jira, local runtime');
   log(`  Web trigger URL:   ${webtriggerUrl}`);
   log(`  Signing secret:    ${signingSecret}`);
-  log(`  Admin page:        ${baseUrl}/admin   (act as someone: ?as=admin|sec-admin|app-admin|user)`);
+  log(`  Admin page:        ${baseUrl}/admin   (act as someone: ?as=admin|sec-admin|app-admin|user; dark theme: ?theme=dark)`);
   log(`  Project settings:  ${baseUrl}/project-settings/${firstProject}`);
   log(`  Jira simulator:    ${simulatorBase()}${real ? `   (the app talks to ${real.baseUrl})` : ''}`);
   log(`  State:             ${stateDir}`);

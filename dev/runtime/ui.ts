@@ -6,6 +6,7 @@
  * in the page runs unchanged.
  */
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -29,6 +30,25 @@ export interface PageContext {
   accountId: string;
   cloudId: string;
   siteUrl: string;
+  /** The user's Jira theme (`?theme=dark` on a page); `view.theme.enable()` applies it. */
+  colorMode?: 'light' | 'dark';
+}
+
+/**
+ * The design-token CSS Jira puts in a Custom UI frame once the app calls
+ * `view.theme.enable()`, with `data-color-mode` / `data-theme` on <html>: the
+ * same artifacts @atlaskit/tokens ships (a dev dependency). Missing = the
+ * page keeps its light fallbacks, as on a host without theming.
+ */
+function themeCss(mode: 'light' | 'dark'): string {
+  try {
+    const load = createRequire(__filename);
+    const loaded: unknown = load(`@atlaskit/tokens/dist/cjs/artifacts/themes/atlassian-${mode}.js`);
+    const css = typeof loaded === 'object' && loaded !== null && 'default' in loaded ? loaded.default : undefined;
+    return typeof css === 'string' ? css : '';
+  } catch {
+    return '';
+  }
 }
 
 /** The shim runs before the bundle; it must stay dependency-free ES2017 so any browser runs it. */
@@ -44,13 +64,15 @@ function shim(context: PageContext): string {
     environmentType: 'DEVELOPMENT',
     locale: 'en-US',
     timezone: 'UTC',
-    theme: { colorMode: 'light' },
+    theme: { colorMode: context.colorMode ?? 'light' },
     extension: context.extension,
   };
   // JSON inside <script>: escape `<` so a value can never close the tag.
   const data = JSON.stringify(forgeContext).replace(/</g, '\\u003c');
+  const tokens = JSON.stringify(themeCss(context.colorMode ?? 'light')).replace(/</g, '\\u003c');
   return `<script>(function(){
 var CONTEXT=${data};
+var TOKENS=${tokens};
 var SITE=CONTEXT.siteUrl;
 function jiraUrl(loc){
   if(typeof loc==='string'){return loc.charAt(0)==='/'&&loc.indexOf('/jira')!==0&&loc.indexOf('/admin')!==0&&loc.indexOf('/project-settings')!==0?SITE+loc:loc;}
@@ -78,7 +100,9 @@ window.__bridge={callBridge:function(name,payload){
     case 'getUrl': return Promise.resolve(new URL(jiraUrl(payload),window.location.href).toString());
     case 'reload': window.location.reload(); return Promise.resolve();
     case 'refresh': window.location.reload(); return Promise.resolve();
-    case 'enableTheming': document.documentElement.setAttribute('data-color-mode','light'); document.documentElement.setAttribute('data-theme','light:light dark:dark spacing:spacing typography:typography'); return Promise.resolve();
+    case 'enableTheming':
+      if(TOKENS&&!document.getElementById('ds-tokens')){var st=document.createElement('style');st.id='ds-tokens';st.textContent=TOKENS;document.head.appendChild(st);}
+      document.documentElement.setAttribute('data-color-mode',CONTEXT.theme.colorMode); document.documentElement.setAttribute('data-theme','light:light dark:dark spacing:spacing typography:typography'); return Promise.resolve();
     case 'showFlag': toast((payload&&(payload.title||payload.description))||''); return Promise.resolve({});
     case 'closeFlag': return Promise.resolve();
     case 'changeWindowTitle': if(payload&&payload.title){document.title=payload.title;} return Promise.resolve();

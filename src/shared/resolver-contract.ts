@@ -93,6 +93,14 @@ export interface JiraStatusSummary {
   category: 'new' | 'indeterminate' | 'done' | 'unknown';
 }
 
+/** A person for a user picker; the configuration stores only the accountId. */
+export interface JiraUserSummary {
+  accountId: string;
+  displayName: string;
+  /** Absent when the user's privacy settings hide it. */
+  email?: string;
+}
+
 export interface JiraNamed {
   id: string;
   name: string;
@@ -172,7 +180,12 @@ export const payloadSchemas = {
   'secret/rotate': empty,
   'projects/list': empty,
   'projects/get': projectRef,
-  'projects/save': z.object({ config: projectConfigSchema }).strict(),
+  /**
+   * `create: true` (Add project, or a project not connected yet): refused with
+   * CONFLICT when the project is already connected, so adding never replaces
+   * an existing mapping.
+   */
+  'projects/save': z.object({ config: projectConfigSchema, create: z.boolean().optional() }).strict(),
   'projects/delete': projectRef,
   'jira/projects': z.object({ query: z.string().max(200).optional() }).strict(),
   'jira/issueTypes': projectRef,
@@ -180,6 +193,19 @@ export const payloadSchemas = {
   'jira/statuses': z.object({ projectKey: projectKeySchema, issueTypeId: idString }).strict(),
   'jira/priorities': projectRef,
   'jira/resolutions': projectRef,
+  /**
+   * People for a user field's manual value. `assignable` (the assignee field):
+   * only users Jira lets be assigned issues in the project. `accountId` instead
+   * of `query`: the name of a stored account id.
+   */
+  'jira/users': z
+    .object({
+      projectKey: projectKeySchema,
+      query: z.string().max(100).optional(),
+      accountId: z.string().regex(/^[A-Za-z0-9:_-]{1,128}$/, 'expected an Atlassian account id').optional(),
+      assignable: z.boolean().optional(),
+    })
+    .strict(),
   'mapping/validate': z.object({ config: projectConfigSchema }).strict(),
   'mapping/preview': z.object({ config: projectConfigSchema, finding: findingSchema.optional() }).strict(),
   'routing/get': empty,
@@ -209,6 +235,7 @@ export interface ResultTypes {
   'jira/statuses': JiraStatusSummary[];
   'jira/priorities': JiraNamed[];
   'jira/resolutions': JiraNamed[];
+  'jira/users': JiraUserSummary[];
   'mapping/validate': { problems: MappingProblem[] };
   'mapping/preview': IssuePreview;
   'routing/get': { settings: GlobalSettings; connectedProjects: string[] };
@@ -236,6 +263,7 @@ export const RESOLVER_SCOPES: Record<ResolverKey, 'global' | 'project'> = {
   'jira/statuses': 'project',
   'jira/priorities': 'project',
   'jira/resolutions': 'project',
+  'jira/users': 'project',
   'mapping/validate': 'project',
   'mapping/preview': 'project',
   'routing/get': 'global',

@@ -17,6 +17,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { startLocalRuntime, type LocalRuntime } from '../../dev/server';
 import { sign, SIGNATURE_HEADER } from '../../dev/sign';
 import { SAMPLE_FINDING } from '../../src/shared/backline-fields';
+import { seriousViolations, textContrast, unnamedControls } from './a11y';
 
 jest.setTimeout(180_000);
 
@@ -87,10 +88,16 @@ async function jiraIssues(jql: string): Promise<Array<{ key: string; fields: Rec
   const response = await fetch(`${runtime.url}/jira/rest/api/3/search/jql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jql, fields: ['summary', 'priority', 'customfield_10014', 'labels'], maxResults: 50 }),
+    body: JSON.stringify({ jql, fields: ['summary', 'priority', 'customfield_10014', 'labels', 'assignee'], maxResults: 50 }),
   });
   expect(response.status).toBe(200);
   return ((await response.json()) as { issues: Array<{ key: string; fields: Record<string, unknown> }> }).issues;
+}
+
+/** No serious or critical axe-core violation, and every visible form control has an accessible name. */
+async function expectAccessible(): Promise<void> {
+  expect(await seriousViolations(page)).toEqual([]);
+  expect(await unnamedControls(page)).toEqual([]);
 }
 
 async function openTab(name: string): Promise<void> {
@@ -103,6 +110,12 @@ test('an admin connects APP, routes a finding to it, edits the mapping, disconne
   await page.getByRole('heading', { name: 'Connect Backline' }).waitFor();
   await expect(page.getByLabel('Web trigger URL').inputValue()).resolves.toBe(runtime.webtriggerUrl);
   await shot('01-connection');
+  await expectAccessible();
+  // The checks can fail: an unlabelled input is reported by both.
+  await page.evaluate(() => document.querySelector('main')?.insertAdjacentHTML('beforeend', '<input id="a11y-probe" type="text">'));
+  expect((await seriousViolations(page)).map((v) => v.id)).toContain('label');
+  expect(await unnamedControls(page)).toEqual(['input#a11y-probe']);
+  await page.evaluate(() => document.getElementById('a11y-probe')?.remove());
 
   // 2. Connect APP from scratch: project search, issue type, the required Team field.
   await openTab('Projects');
@@ -115,6 +128,7 @@ test('an admin connects APP, routes a finding to it, edits the mapping, disconne
   await team.selectOption({ label: 'Identity' });
   await page.getByTestId('preview').getByText('Identity').waitFor();
   await shot('02-editor-app');
+  await expectAccessible();
   const connect = page.getByRole('button', { name: 'Connect project' });
   await expect(connect.isEnabled()).resolves.toBe(true);
   await connect.click();
@@ -122,6 +136,19 @@ test('an admin connects APP, routes a finding to it, edits the mapping, disconne
   await page.getByRole('button', { name: 'Back to projects' }).click();
   await page.locator('tr[data-project="APP"]').getByText('Valid').waitFor();
   await shot('03-projects');
+  await expectAccessible();
+
+  // Adding APP again says it is connected and offers its mapping instead of a second configuration.
+  await page.getByRole('button', { name: 'Add project' }).click();
+  await page.getByLabel('Jira project').fill('Appl');
+  await page.getByRole('option', { name: /Applications/ }).click();
+  await page.getByTestId('already-connected').getByText('Applications (APP) is already connected').waitFor();
+  await expect(page.getByRole('button', { name: 'Connect project' }).isDisabled()).resolves.toBe(true);
+  await shot('03b-already-connected');
+  await page.getByRole('button', { name: 'Edit APP’s mapping' }).click();
+  await page.getByRole('heading', { name: 'Applications (APP)' }).waitFor();
+  await expect(page.locator('#src-customfield_10014-0-value').inputValue()).resolves.toBe('10031'); // Identity, as saved
+  await page.getByRole('button', { name: 'Back to projects' }).click();
 
   // SEC (connected by the demo set-up) is paused, so only routing decides where findings go.
   await page.getByRole('button', { name: 'Edit Security' }).click();
@@ -142,6 +169,7 @@ test('an admin connects APP, routes a finding to it, edits the mapping, disconne
   await page.getByRole('button', { name: 'Test', exact: true }).click();
   await expect(page.getByTestId('routing-result').textContent()).resolves.toContain('Goes to APP by rule “Payments repositories”');
   await shot('04-routing');
+  await expectAccessible();
 
   // 4. A signed finding from a payments repository becomes an APP issue with the mapped values.
   const first = await send(findingCreated('e2e-f1'));
@@ -158,14 +186,37 @@ test('an admin connects APP, routes a finding to it, edits the mapping, disconne
   await page.locator('#src-customfield_10014-0-value').selectOption({ label: 'Platform' });
   await page.locator('#src-summary-0-value').fill('Backline: {{finding.title}}');
   await page.getByTestId('preview').getByText('Backline: Prototype pollution in lodash').waitFor();
+  // The assignee, a manual value chosen by name with the user picker (stored as the account id).
+  await page.getByLabel('Map another field').selectOption({ label: 'Assignee' });
+  await page.locator('#src-assignee-0-kind').selectOption({ label: 'Manual value' });
+  const person = page.locator('#src-assignee-0-value');
+  await person.fill('Alex');
+  await page.getByRole('option', { name: /Alex Apps/ }).waitFor();
+  await person.press('Enter');
+  await expect(person.inputValue()).resolves.toBe('Alex Apps');
+  await page.getByText('Stored as account id 557058:sim-app-admin.').waitFor();
   await shot('06-editor-changed');
-  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expectAccessible();
+  // Saved with the keyboard only: Tab from the page's start reaches Save, Enter submits.
+  await page.evaluate(() => (document.activeElement instanceof HTMLElement ? document.activeElement.blur() : undefined));
+  let tabs = 0;
+  while (!(await page.evaluate(() => document.activeElement?.textContent === 'Save')) && tabs < 120) {
+    await page.keyboard.press('Tab');
+    tabs += 1;
+  }
+  expect(tabs).toBeLessThan(120);
+  await page.keyboard.press('Enter');
   await page.getByText('Saved. New findings use this mapping.').waitFor();
   await send(findingCreated('e2e-f2'));
   const issues = await jiraIssues('project = APP ORDER BY created DESC');
   expect(issues).toHaveLength(2);
-  expect(issues[0]?.fields).toMatchObject({ summary: 'Backline: Finding e2e-f2', customfield_10014: { value: 'Platform' } });
+  expect(issues[0]?.fields).toMatchObject({ summary: 'Backline: Finding e2e-f2', customfield_10014: { value: 'Platform' }, assignee: { accountId: '557058:sim-app-admin' } });
   expect(issues[1]?.fields).toMatchObject({ summary: '[high] Finding e2e-f1', customfield_10014: { value: 'Identity' } });
+
+  // The stored account id is shown by name when the mapping is opened again.
+  await page.getByRole('button', { name: 'Back to projects' }).click();
+  await page.getByRole('button', { name: 'Edit Applications' }).click();
+  await page.waitForFunction(() => (document.getElementById('src-assignee-0-value') as HTMLInputElement | null)?.value === 'Alex Apps');
 
   // 6. Disconnect APP: issues stay; findings routed to it fail with NO_ROUTE.
   await page.getByRole('button', { name: 'Back to projects' }).click();
@@ -213,5 +264,28 @@ test('the project settings page edits only its own project, and a plain user is 
   await shot('12-project-settings-forbidden');
   await page.goto(`${runtime.url}/admin?as=user`);
   await page.getByRole('alert').getByText(/Only Jira administrators/).waitFor();
+  consoleErrors.length = 0;
+});
+
+test('with Jira’s dark theme the page is dark and its text stays readable', async () => {
+  await page.goto(`${runtime.url}/admin?as=admin&theme=dark`);
+  await page.getByRole('heading', { name: 'Connect Backline' }).waitFor();
+  await expect(page.evaluate(() => document.documentElement.getAttribute('data-color-mode'))).resolves.toBe('dark');
+  const body = await textContrast(page, 'body');
+  expect(body.background).toBe('rgb(31, 31, 33)'); // --ds-surface of the dark theme: the tokens applied, not the light fallbacks
+  expect(body.ratio).toBeGreaterThanOrEqual(4.5);
+  for (const selector of ['h1', 'p.subtle', 'label', '#tab-projects']) {
+    const { ratio } = await textContrast(page, selector);
+    expect([selector, ratio >= 4.5 ? 'readable' : ratio]).toEqual([selector, 'readable']);
+  }
+  expect(await seriousViolations(page)).toEqual([]);
+  await shot('20-dark-connection');
+  await openTab('Projects');
+  await page.getByRole('button', { name: 'Edit Security' }).click();
+  await page.getByRole('heading', { name: /Security \(SEC\)/ }).waitFor();
+  await page.getByTestId('preview').waitFor();
+  expect((await textContrast(page, 'label[for="issue-type"]')).ratio).toBeGreaterThanOrEqual(4.5);
+  expect(await seriousViolations(page)).toEqual([]);
+  await shot('21-dark-editor');
   consoleErrors.length = 0;
 });

@@ -131,6 +131,28 @@ export function metaRoutes(env: SimEnv): Route[] {
       },
     },
     {
+      // Users who may be assigned issues in a project (ASSIGNABLE_USER there), as the assignee picker asks.
+      method: 'GET', template: `${R}/user/assignable/search`, kind: 'read',
+      handler: (ctx) => {
+        const pk = ctx.query.get('project');
+        const ik = ctx.query.get('issueKey') ?? ctx.query.get('issueId');
+        if (!pk && !ik) throw badRequest('One of the following parameters must be provided: issueKey, issueId, project.');
+        const issue = ik ? store.issue(ik) : undefined;
+        if (ik && !issue) throw notFound('Issue does not exist or you do not have permission to see it.');
+        const project = issue ? store.projectById(issue.projectId) : store.project(pk as string);
+        if (!project) throw notFound(`No project could be found with key '${pk}'.`);
+        const q = ctx.query.get('query');
+        const accountId = ctx.query.get('accountId');
+        const startAt = intParam(ctx.query, 'startAt', 0);
+        const max = intParam(ctx.query, 'maxResults', 50);
+        const found = store.data.users.filter(
+          (u) => u.accountType === 'atlassian' && u.active && store.hasProjectPermission(u, project, 'ASSIGNABLE_USER') && (accountId ? u.accountId === accountId : !q || userMatches(u, q)),
+        );
+        const users = found.slice(startAt, startAt + max).map((u) => repr.user(u));
+        return { status: 200, body: users, cost: { identity: users.length } };
+      },
+    },
+    {
       method: 'GET', template: `${R}/mypermissions`, kind: 'read',
       handler: (ctx) => {
         const keys = listParam(ctx.query, 'permissions');

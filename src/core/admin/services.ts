@@ -268,7 +268,13 @@ export const adminServices: AdminServices = {
     return { config: config ?? null, project };
   },
 
-  async 'projects/save'(ctx, { config }) {
+  async 'projects/save'(ctx, { config, create }) {
+    // "Add project" on a project that is already connected would replace its mapping without a word.
+    if (create && (await ctx.repository.getProject(config.projectKey))) {
+      throw new CodedError('CONFLICT', `${config.projectKey} is already connected to Backline; nothing was saved. Edit its mapping instead of adding it again.`, {
+        details: [{ path: 'project', message: `${config.projectKey} is already connected.` }],
+      });
+    }
     // Identity comes from Jira, not from the browser: the project id and name as Jira has them now.
     const project = await ctx.metadata.getProject(config.projectKey);
     const candidate: ProjectConfig = { ...config, projectId: project.id, projectName: project.name };
@@ -326,6 +332,13 @@ export const adminServices: AdminServices = {
 
   async 'jira/resolutions'(ctx) {
     return ctx.metadata.getResolutions();
+  },
+
+  async 'jira/users'(ctx, { projectKey, query, accountId, assignable }) {
+    const text = query?.trim();
+    // Jira's user search needs something to search for; an empty box lists nobody and costs no call.
+    if (!accountId && !text && !assignable) return [];
+    return ctx.metadata.searchUsers(projectKey, { query: text || undefined, accountId, assignable: assignable ?? false });
   },
 
   async 'mapping/validate'(ctx, { config }) {

@@ -174,6 +174,20 @@ const PAGE_SIZE = 50;
 /** A create screen with more fields than this is not plausible; stop paging instead of looping forever. */
 const MAX_PAGES = 20;
 
+export interface UserSummary {
+  accountId: string;
+  displayName: string;
+  /** Absent when the user's privacy settings hide it. */
+  email?: string;
+}
+
+/** A picker shows a handful; Jira filters assignable users after paging, so ask for a few more than shown. */
+const USER_SEARCH_LIMIT = 20;
+
+const userListSchema = z.array(
+  z.looseObject({ accountId: z.string(), accountType: z.string().optional(), displayName: z.string().optional(), emailAddress: z.string().optional(), active: z.boolean().optional() }),
+);
+
 export function createMetaCacheKey(projectKey: string, issueTypeId: string): string {
   return `cache:createmeta:${projectKey}:${issueTypeId}`;
 }
@@ -265,6 +279,24 @@ export class JiraMetadata {
       `/rest/api/3/project/search${query({ query: search || undefined, maxResults: PAGE_SIZE, orderBy: 'key' })}`,
     );
     return projectPageSchema.parse(raw).values.map((p) => ({ id: p.id, key: p.key, name: p.name }));
+  }
+
+  /**
+   * Users for a user picker (admin page; never cached: a search is typed live).
+   * `assignable`: `GET /user/assignable/search?project=` — only people Jira will
+   * accept as the project's assignee (ASSIGNABLE_USER); otherwise `GET /user/search`
+   * (any active user, for user custom fields). Either with `accountId` instead of
+   * a query to show the name of a stored account id. Apps and customers are left
+   * out; Jira hides e-mail addresses by the users' privacy settings.
+   */
+  async searchUsers(projectKey: string, search: { query?: string | undefined; accountId?: string | undefined; assignable: boolean }): Promise<UserSummary[]> {
+    const params = { query: search.accountId ? undefined : search.query, accountId: search.accountId, maxResults: USER_SEARCH_LIMIT };
+    const path = search.assignable ? `/rest/api/3/user/assignable/search${query({ project: projectKey, ...params })}` : `/rest/api/3/user/search${query(params)}`;
+    const users = userListSchema.parse(await callJira<unknown>(this.jira, 'GET', path));
+    return users
+      .filter((u) => u.accountType === undefined || u.accountType === 'atlassian')
+      .filter((u) => u.active !== false)
+      .map((u) => ({ accountId: u.accountId, displayName: u.displayName ?? u.accountId, ...(u.emailAddress ? { email: u.emailAddress } : {}) }));
   }
 
   /** Every priority of the site (`GET /priority/search`, paginated; the unpaginated `GET /priority` is deprecated). */

@@ -59,7 +59,13 @@ function useBeforeUnload(active: boolean) {
   }, [active]);
 }
 
-function GuardedEditor(props: { projectKey?: string; fixedProject?: boolean; onClose: ((saved: boolean) => void) | undefined; onDirtyChange?: (dirty: boolean) => void }) {
+function GuardedEditor(props: {
+  projectKey?: string;
+  fixedProject?: boolean;
+  onClose: ((saved: boolean) => void) | undefined;
+  onDirtyChange?: (dirty: boolean) => void;
+  onEditExisting?: (projectKey: string) => void;
+}) {
   const [dirty, setDirty] = useState(false);
   useBeforeUnload(dirty);
   const { onDirtyChange } = props;
@@ -70,7 +76,7 @@ function GuardedEditor(props: { projectKey?: string; fixedProject?: boolean; onC
     },
     [onDirtyChange],
   );
-  return <ProjectEditor projectKey={props.projectKey} fixedProject={props.fixedProject ?? false} onClose={props.onClose} onDirtyChange={change} />;
+  return <ProjectEditor projectKey={props.projectKey} fixedProject={props.fixedProject ?? false} onClose={props.onClose} onDirtyChange={change} onEditExisting={props.onEditExisting} />;
 }
 
 function AdminPage() {
@@ -133,6 +139,11 @@ function AdminPage() {
             <GuardedEditor
               {...(editing.projectKey ? { projectKey: editing.projectKey } : {})}
               onDirtyChange={setDirty}
+              onEditExisting={(projectKey) => {
+                // Nothing of the abandoned "add" is worth keeping: it was about to duplicate this project.
+                setDirty(false);
+                setEditing({ projectKey });
+              }}
               onClose={(saved) => {
                 if (!saved && !leaveEditor()) return;
                 setEditing(null);

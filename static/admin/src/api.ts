@@ -61,7 +61,8 @@ export const api = {
   rotateSecret: () => call('secret/rotate', {}),
   listProjects: () => call('projects/list', {}),
   getProject: (projectKey: string) => call('projects/get', { projectKey }),
-  saveProject: (config: PayloadOf<'projects/save'>['config']) => call('projects/save', { config }),
+  /** `create`: a project not connected yet (refused with CONFLICT if it is connected meanwhile). */
+  saveProject: (config: PayloadOf<'projects/save'>['config'], create = false) => call('projects/save', create ? { config, create } : { config }),
   deleteProject: (projectKey: string) => call('projects/delete', { projectKey }),
   jiraProjects: (query?: string) => call('jira/projects', query ? { query } : {}),
   issueTypes: (projectKey: string) => call('jira/issueTypes', { projectKey }),
@@ -69,6 +70,7 @@ export const api = {
   statuses: (projectKey: string, issueTypeId: string) => call('jira/statuses', { projectKey, issueTypeId }),
   priorities: (projectKey: string) => call('jira/priorities', { projectKey }),
   resolutions: (projectKey: string) => call('jira/resolutions', { projectKey }),
+  users: (projectKey: string, search: { query?: string; accountId?: string; assignable?: boolean }) => call('jira/users', { projectKey, ...search }),
   validate: (config: PayloadOf<'mapping/validate'>['config']) => call('mapping/validate', { config }),
   preview: (config: PayloadOf<'mapping/preview'>['config'], finding?: PayloadOf<'mapping/preview'>['finding']) =>
     call('mapping/preview', finding ? { config, finding } : { config }),

@@ -17,6 +17,8 @@ function payloadFor(key: ResolverKey, projectKey: string): Record<string, unknow
     case 'jira/priorities':
     case 'jira/resolutions':
       return { projectKey };
+    case 'jira/users':
+      return { projectKey, query: 'a', assignable: true };
     case 'jira/fields':
     case 'jira/statuses':
       return { projectKey, issueTypeId: '10002' };

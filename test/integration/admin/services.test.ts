@@ -24,6 +24,17 @@ describe('admin services', () => {
     expect(result).toMatchObject({ ok: true, data: { config: { projectId: '10001', projectName: 'Applications' } } });
   });
 
+  test('adding a project that is already connected is refused with CONFLICT and leaves its mapping as it was', async () => {
+    const before = await h.call('siteAdmin', 'projects/get', { projectKey: 'SEC' });
+    const secBefore = before.ok ? before.data.config : null;
+    expect(secBefore).not.toBeNull();
+    const result = await h.call('siteAdmin', 'projects/save', { config: appConfig({ projectKey: 'SEC', projectId: '10000' }), create: true });
+    expect(result).toMatchObject({ ok: false, error: { code: 'CONFLICT', message: expect.stringContaining('SEC is already connected'), details: [{ path: 'project' }] } });
+    expect(await h.call('siteAdmin', 'projects/get', { projectKey: 'SEC' })).toMatchObject({ ok: true, data: { config: secBefore } });
+    // Adding a project that is not connected yet works as before.
+    expect(await h.call('siteAdmin', 'projects/save', { config: appConfig(), create: true })).toMatchObject({ ok: true, data: { config: { projectKey: 'APP' } } });
+  });
+
   test('the project list shows each connected project and whether its mapping still fits Jira', async () => {
     await h.call('siteAdmin', 'projects/save', { config: appConfig() });
     const list = await h.call('siteAdmin', 'projects/list', {});

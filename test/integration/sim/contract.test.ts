@@ -24,6 +24,7 @@ describeWithContract('responses match the OpenAPI response schemas', () => {
     ['GET', `${R}/myself`, undefined, 200],
     ['GET', `${R}/user?accountId=${encodeURIComponent(SIM_USERS.secAdmin.accountId)}`, undefined, 200],
     ['GET', `${R}/user/search?query=ada`, undefined, 200],
+    ['GET', `${R}/user/assignable/search?project=SEC&query=a`, undefined, 200],
     ['GET', `${R}/mypermissions?projectKey=SEC&permissions=ADMINISTER,ADMINISTER_PROJECTS,BROWSE_PROJECTS`, undefined, 200],
     ['POST', `${R}/permissions/check`, () => ({ accountId: SIM_USERS.secAdmin.accountId, globalPermissions: ['ADMINISTER'], projectPermissions: [{ permissions: ['ADMINISTER_PROJECTS'], projects: [Number(SIM_PROJECTS.SEC.id), Number(SIM_PROJECTS.APP.id)] }] }), 200],
     ['GET', `${R}/project/search?maxResults=10&expand=issueTypes`, undefined, 200],

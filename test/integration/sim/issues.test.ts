@@ -341,4 +341,18 @@ describe('permissions per caller', () => {
     const byName = await call(sim, 'GET', `${R}/user/search?query=a`);
     expect(byName.body.length).toBeGreaterThanOrEqual(3);
   });
+
+  it('user/assignable/search lists only the users who may be assigned issues in the project', async () => {
+    const sec = await call(sim, 'GET', `${R}/user/assignable/search?project=SEC&query=a`);
+    expect(sec.status).toBe(200);
+    const ids = sec.body.map((u: { accountId: string }) => u.accountId);
+    expect(ids).toContain(SIM_USERS.secAdmin.accountId);
+    expect(ids).not.toContain(SIM_USERS.appAdmin.accountId);
+    expect(ids).not.toContain(SIM_USERS.plainUser.accountId);
+    expect(ids).not.toContain(SIM_USERS.app.accountId);
+    const one = await call(sim, 'GET', `${R}/user/assignable/search?project=SEC&accountId=${encodeURIComponent(SIM_USERS.secAdmin.accountId)}`);
+    expect(one.body).toEqual([expect.objectContaining({ accountId: SIM_USERS.secAdmin.accountId, displayName: expect.any(String) })]);
+    expect((await call(sim, 'GET', `${R}/user/assignable/search?query=a`)).status).toBe(400);
+    expect((await call(sim, 'GET', `${R}/user/assignable/search?project=NOPE`)).status).toBe(404);
+  });
 });

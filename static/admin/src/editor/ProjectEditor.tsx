@@ -38,9 +38,11 @@ export interface ProjectEditorProps {
   fixedProject: boolean;
   onClose: ((saved: boolean) => void) | undefined;
   onDirtyChange: (dirty: boolean) => void;
+  /** "Add project" picked a project that is already connected: open its mapping instead. */
+  onEditExisting?: ((projectKey: string) => void) | undefined;
 }
 
-export default function ProjectEditor({ projectKey, fixedProject, onClose, onDirtyChange }: ProjectEditorProps) {
+export default function ProjectEditor({ projectKey, fixedProject, onClose, onDirtyChange, onEditExisting }: ProjectEditorProps) {
   const initial = useLoad(async () => {
     if (!projectKey) return { draft: emptyDraft(), connected: false };
     const { config, project } = await api.getProject(projectKey);
@@ -57,6 +59,7 @@ export default function ProjectEditor({ projectKey, fixedProject, onClose, onDir
       pickProject={!projectKey && !fixedProject}
       onClose={onClose}
       onDirtyChange={onDirtyChange}
+      onEditExisting={onEditExisting}
     />
   );
 }
@@ -76,12 +79,14 @@ function EditorForm({
   pickProject,
   onClose,
   onDirtyChange,
+  onEditExisting,
 }: {
   initialDraft: Draft;
   connected: boolean;
   pickProject: boolean;
   onClose: ((saved: boolean) => void) | undefined;
   onDirtyChange: (dirty: boolean) => void;
+  onEditExisting: ((projectKey: string) => void) | undefined;
 }) {
   const [saved, setSaved] = useState(initialDraft);
   const [draft, dispatch] = useReducer(editorReducer, initialDraft);
@@ -95,6 +100,9 @@ function EditorForm({
   useEffect(() => onDirtyChange(isDirty(saved, draft)), [saved, draft, onDirtyChange]);
 
   const key = draft.projectKey;
+  // Add project: is the picked project connected already? (Asked per pick; the server refuses a second "create" too.)
+  const existing = useLoad(async () => (pickProject && key && !connected ? (await api.getProject(key)).config : null), [pickProject, key]);
+  const alreadyConnected = pickProject && !connected && existing.state === 'ready' && existing.data ? existing.data : null;
   const issueTypes = useLoad(async () => (key ? api.issueTypes(key) : []), [key]);
   const fields = useLoad(async () => (key && draft.issueTypeId ? api.fields(key, draft.issueTypeId) : undefined), [key, draft.issueTypeId]);
   const statuses = useLoad(async () => (key && draft.issueTypeId ? api.statuses(key, draft.issueTypeId) : []), [key, draft.issueTypeId]);
@@ -104,7 +112,7 @@ function EditorForm({
   const createFields = fields.state === 'ready' ? fields.data : undefined;
   const localProblems = useMemo(() => draftProblems(draft, createFields), [draft, createFields]);
   const problems = useMemo(() => mergeProblems(localProblems, serverProblems), [localProblems, serverProblems]);
-  const blocked = hasErrors(problems) || !createFields;
+  const blocked = hasErrors(problems) || !createFields || !!alreadyConnected;
 
   // Live preview: the server renders the issue the sample finding would create (debounced).
   const config = useMemo(() => draftToConfig(draft), [draft]);
@@ -120,7 +128,7 @@ function EditorForm({
     setSaveError(null);
     setSavedNotice(false);
     try {
-      const result = await api.saveProject(config);
+      const result = await api.saveProject(config, !connected);
       const next = draftFromConfig(result.config);
       setSaved(next);
       dispatch({ type: 'load', draft: next });
@@ -128,6 +136,7 @@ function EditorForm({
       setServerProblems([]);
       setSavedNotice(true);
     } catch (error) {
+      if (error instanceof ApiError && error.code === 'CONFLICT') existing.reload();
       if (error instanceof ApiError && error.code === 'MAPPING_INVALID') {
         setServerProblems(error.details.map((d) => ({ path: d.path, message: d.message, severity: 'error' as const })));
       }
@@ -168,7 +177,20 @@ function EditorForm({
                 onChange={(project) => dispatch({ type: 'setProject', project })}
               />
             ) : null}
-            {key ? (
+            {alreadyConnected ? (
+              <div className="banner warning" role="alert" data-testid="already-connected">
+                <p>
+                  <strong>{alreadyConnected.projectName} ({alreadyConnected.projectKey}) is already connected</strong> with issue type {alreadyConnected.issueTypeName}. Adding it again
+                  would replace that mapping, so it cannot be added twice.
+                </p>
+                {onEditExisting ? (
+                  <Button kind="primary" small onClick={() => onEditExisting(alreadyConnected.projectKey)}>
+                    Edit {alreadyConnected.projectKey}’s mapping
+                  </Button>
+                ) : null}
+              </div>
+            ) : null}
+            {key && !alreadyConnected ? (
               <div>
                 <label htmlFor="issue-type" className="required">
                   Issue type
@@ -202,7 +224,7 @@ function EditorForm({
             ) : null}
           </section>
 
-          {draft.issueTypeId ? (
+          {draft.issueTypeId && !alreadyConnected ? (
             <section className="card" aria-labelledby="fields-title">
               <h3 id="fields-title">Fields</h3>
               <p className="subtle">Required fields first. Each field takes its value from a Jira value, a Backline field, a manual value or a template.</p>
@@ -482,6 +504,7 @@ function FieldMappingEditor({
                 <div className="source-row">
                   <SourceEditor
                     id={`src-${field.fieldId}-${index}`}
+                    projectKey={draft.projectKey}
                     field={field}
                     source={source}
                     invalid={msgs.length > 0}

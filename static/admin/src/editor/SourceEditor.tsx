@@ -8,6 +8,7 @@ import type { CreateField } from '../../../../src/shared/resolver-contract';
 import { BACKLINE_PATHS } from '../../../../src/shared/backline-fields';
 import { useState } from 'react';
 import { controlFor, sourceKindsFor, type ControlKind } from './fields';
+import { UserPicker } from './UserPicker';
 
 const KIND_LABELS: Record<FieldSource['kind'], string> = {
   jira: 'Jira value',
@@ -33,6 +34,7 @@ export function defaultSourceOf(kind: FieldSource['kind'], field: CreateField): 
 
 export function SourceEditor({
   id,
+  projectKey,
   field,
   source,
   invalid,
@@ -40,6 +42,8 @@ export function SourceEditor({
   onChange,
 }: {
   id: string;
+  /** The project being mapped: user pickers search its people. */
+  projectKey: string;
   field: CreateField;
   source: FieldSource;
   invalid: boolean;
@@ -63,7 +67,7 @@ export function SourceEditor({
         </select>
       </div>
       <div className="grow">
-        <ValueControl id={id} control={control} field={field} source={source} common={common} onChange={onChange} />
+        <ValueControl id={id} projectKey={projectKey} control={control} field={field} source={source} common={common} onChange={onChange} />
       </div>
     </>
   );
@@ -71,6 +75,7 @@ export function SourceEditor({
 
 function ValueControl({
   id,
+  projectKey,
   control,
   field,
   source,
@@ -78,6 +83,7 @@ function ValueControl({
   onChange,
 }: {
   id: string;
+  projectKey: string;
   control: ControlKind;
   field: CreateField;
   source: FieldSource;
@@ -200,9 +206,21 @@ function ValueControl({
           </>
         );
       }
+      if (control === 'user') {
+        return (
+          <UserPicker
+            id={`${id}-value`}
+            projectKey={projectKey}
+            assignable={field.fieldId === 'assignee' || field.schema.system === 'assignee'}
+            value={typeof value === 'string' ? value : ''}
+            common={common}
+            onChange={(accountId) => onChange({ kind: 'manual', value: accountId })}
+          />
+        );
+      }
       return (
         <>
-          <label htmlFor={`${id}-value`}>{control === 'user' ? 'Account id' : 'Value'}</label>
+          <label htmlFor={`${id}-value`}>Value</label>
           <input id={`${id}-value`} type="text" {...common} style={{ width: '100%' }} value={text} onChange={(e) => onChange({ kind: 'manual', value: e.target.value })} />
         </>
       );

@@ -1,0 +1,140 @@
+/**
+ * A searchable person picker for a user field's manual value (assignee, user
+ * custom fields). The configuration stores the accountId (what Jira takes);
+ * the admin sees and searches display names. The assignee only offers people
+ * Jira lets be assigned issues in the project.
+ */
+import { useEffect, useId, useState } from 'react';
+import { api } from '../api';
+import type { JiraUserSummary } from '../../../../src/shared/resolver-contract';
+import { useLoad } from '../ui';
+
+function useDebounced<T>(value: T, ms: number): T {
+  const [debounced, setDebounced] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setDebounced(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return debounced;
+}
+
+const labelOf = (user: JiraUserSummary) => user.displayName;
+
+export function UserPicker({
+  id,
+  projectKey,
+  assignable,
+  value,
+  common,
+  onChange,
+}: {
+  id: string;
+  projectKey: string;
+  assignable: boolean;
+  /** The stored accountId ('' = nobody chosen). */
+  value: string;
+  common: { 'aria-invalid': boolean; 'aria-describedby': string | undefined };
+  onChange: (accountId: string) => void;
+}) {
+  const listId = useId();
+  const [chosen, setChosen] = useState<JiraUserSummary | null>(null);
+  const [text, setText] = useState('');
+  const [open, setOpen] = useState(false);
+  const [active, setActive] = useState(0);
+
+  // A stored accountId is shown by its name: one lookup when the editor opens.
+  const known = useLoad(async () => (value && chosen?.accountId !== value ? (await api.users(projectKey, { accountId: value, assignable }))[0] ?? null : null), [value, projectKey]);
+  useEffect(() => {
+    if (known.state === 'ready' && known.data) {
+      setChosen(known.data);
+      setText(labelOf(known.data));
+    }
+  }, [known.state, known.data]);
+  useEffect(() => {
+    if (!value) setChosen(null);
+  }, [value]);
+
+  const searching = open && text !== (chosen ? labelOf(chosen) : '');
+  const query = useDebounced(searching ? text.trim() : '', 250);
+  const results = useLoad(
+    async () => ({ query, users: open && (query || assignable) ? await api.users(projectKey, { query, assignable }) : [] }),
+    [open, query, projectKey, assignable],
+  );
+  // Only answers to what is in the box now: Enter must never pick from an older search.
+  const current = searching ? text.trim() : '';
+  const fresh = results.state === 'ready' && results.data.query === current;
+  const options = fresh ? results.data.users : [];
+
+  const choose = (user: JiraUserSummary) => {
+    setChosen(user);
+    setText(labelOf(user));
+    setOpen(false);
+    onChange(user.accountId);
+  };
+  const unresolved = !!value && chosen?.accountId !== value && known.state === 'ready' && !known.data;
+
+  return (
+    <div className="combo">
+      <label htmlFor={id}>{assignable ? 'Person (assignable in this project)' : 'Person'}</label>
+      <input
+        id={id}
+        type="search"
+        role="combobox"
+        autoComplete="off"
+        aria-expanded={open}
+        aria-controls={listId}
+        aria-autocomplete="list"
+        aria-activedescendant={open && options[active] ? `${listId}-${active}` : undefined}
+        {...common}
+        placeholder="Search people by name or e-mail"
+        style={{ width: '100%' }}
+        value={text}
+        onChange={(e) => {
+          setText(e.target.value);
+          setOpen(true);
+          setActive(0);
+          if (e.target.value === '') onChange('');
+        }}
+        onFocus={() => setOpen(true)}
+        onBlur={() => setTimeout(() => setOpen(false), 150)}
+        onKeyDown={(e) => {
+          if (e.key === 'ArrowDown') {
+            e.preventDefault();
+            setOpen(true);
+            setActive((a) => Math.min(a + 1, options.length - 1));
+          } else if (e.key === 'ArrowUp') {
+            e.preventDefault();
+            setActive((a) => Math.max(a - 1, 0));
+          } else if (e.key === 'Enter' && open && options[active]) {
+            e.preventDefault();
+            choose(options[active]);
+          } else if (e.key === 'Escape') setOpen(false);
+        }}
+      />
+      {open ? (
+        <ul id={listId} role="listbox" aria-label="People">
+          {!fresh && results.state !== 'error' ? <li aria-disabled="true">Searching…</li> : null}
+          {results.state === 'error' ? <li aria-disabled="true">Search failed: {results.error instanceof Error ? results.error.message : 'try again'}</li> : null}
+          {fresh && options.length === 0 ? <li aria-disabled="true">{current || assignable ? `Nobody matches “${text}”.` : 'Type a name or e-mail.'}</li> : null}
+          {options.map((u, i) => (
+            <li
+              key={u.accountId}
+              id={`${listId}-${i}`}
+              role="option"
+              aria-selected={i === active}
+              onMouseDown={(e) => {
+                e.preventDefault();
+                choose(u);
+              }}
+            >
+              {u.displayName} {u.email ? <span className="subtlest">{u.email}</span> : null}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <div className="help">
+        {unresolved ? `Account ${value} is not found${assignable ? ' among the people assignable in this project' : ''}; choose someone else.` : value ? `Stored as account id ${value}.` : 'Nobody chosen.'}
+      </div>
+    </div>
+  );
+}
