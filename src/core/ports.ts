@@ -64,6 +64,15 @@ export interface KeyValueEntry<T> {
   value: T;
 }
 
+/** A plain key (`entity` absent) or a custom entity's item, for `getMany`. */
+export interface StoreKeyRef {
+  key: string;
+  entity?: string;
+}
+
+/** Forge `kvs.batchGet`: ≤ 25 keys a call (the port splits longer lists), each key at most once. */
+export const MAX_BATCH_KEYS = 25;
+
 /** One operation of an all-or-nothing transaction (Forge: ≤ 25 operations). */
 export type TransactionOperation =
   | { kind: 'set'; key: string; value: unknown; entity?: string; /** Forge `transact().set(..., { ttl })`. */ ttlSeconds?: number }
@@ -97,6 +106,13 @@ export interface EntityQuery {
  */
 export interface KeyValueStore {
   get<T>(key: string): Promise<T | undefined>;
+  /**
+   * Several plain keys and entity items in one storage call per 25 (Forge `kvs.batchGet`):
+   * the values in the order asked, `undefined` for a missing key. A key asked twice is read
+   * once (Forge refuses duplicates in a batch). Used where one invocation knows up front what
+   * it will read, because Forge meters reads per installation (4,000 a minute).
+   */
+  getMany(refs: StoreKeyRef[]): Promise<unknown[]>;
   /** Answers false only when `ifAbsent` was asked and the key already existed. */
   set(key: string, value: unknown, options?: SetOptions): Promise<boolean>;
   delete(key: string): Promise<void>;
@@ -167,6 +183,9 @@ export const consoleLogger: Logger = {
   error: (message, fields) => console.error(JSON.stringify({ level: 'error', message, ...fields })),
 };
 
+/** KVS key of the cached site URL (see `Platform.siteUrl`). */
+export const SITE_URL_CACHE_KEY = 'cache:site-url';
+
 /** Everything the core needs from the platform, wired once per invocation. */
 export interface Platform {
   /** Jira as the app (`asApp`). */
@@ -178,6 +197,11 @@ export interface Platform {
   logger: Logger;
   /** Optional outbound HTTP for notifications; absent = notifications off. */
   http?: HttpPoster;
-  /** The site's base URL (e.g. `https://acme.atlassian.net`), for `/browse/KEY` links. */
-  siteUrl(): Promise<string>;
+  /**
+   * The site's base URL (e.g. `https://acme.atlassian.net`), for `/browse/KEY` links.
+   * Implementations cache it in KVS under SITE_URL_CACHE_KEY; a caller that already read
+   * that key in a batch passes what it found as `cached` (`undefined` = absent), which
+   * saves the separate read.
+   */
+  siteUrl(options?: { cached?: unknown }): Promise<string>;
 }

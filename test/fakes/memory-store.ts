@@ -19,6 +19,7 @@ import type {
   KeyValueStore,
   Page,
   SetOptions,
+  StoreKeyRef,
   TransactionOperation,
 } from '../../src/core/ports';
 import { FakeClock } from './clock';
@@ -169,6 +170,19 @@ export class MemoryStore implements KeyValueStore {
     this.stats.reads += 1;
     checkKey(key);
     return clone(this.live(this.kv, key)?.value) as T | undefined;
+  }
+
+  /** One read however many keys (Forge `batchGet` is one storage call), ≤ 25 distinct keys. */
+  async getMany(refs: StoreKeyRef[]): Promise<unknown[]> {
+    await tick();
+    this.stats.reads += 1;
+    const distinct = new Set(refs.map((ref) => `${ref.entity ?? ''}/${ref.key}`));
+    if (distinct.size > MAX_TRANSACTION_OPS) throw new StoreError('TOO_MANY_KEYS', `A batch holds at most ${MAX_TRANSACTION_OPS} keys`);
+    return refs.map((ref) => {
+      checkKey(ref.key);
+      const bucket = ref.entity === undefined ? this.kv : this.bucket(ref.entity);
+      return clone(this.live(bucket, ref.key)?.value);
+    });
   }
 
   async set(key: string, value: unknown, options: SetOptions = {}): Promise<boolean> {

@@ -8,7 +8,8 @@
  * Reads are cheap because the web trigger reads configuration for every event:
  * `listProjects` is one `list` of the prefix (≤ 100 projects a page), the
  * global settings one `get`, and both are memoised for the life of the
- * repository object (one invocation); saves update the memo.
+ * repository object (one invocation); saves update the memo. The sync engine
+ * reads `config:global` in a batch with its other keys (`primeGlobal`).
  */
 import { CodedError } from '../errors';
 import type { Clock, KeyValueStore } from '../ports';
@@ -36,6 +37,7 @@ function invalidInput(what: string, issues: Array<{ path: PropertyKey[]; message
 export class ConfigRepository {
   private projects?: Map<string, ProjectConfig>;
   private global?: GlobalSettings;
+  private prefetchedGlobal?: { raw: unknown };
 
   constructor(
     private readonly store: KeyValueStore,
@@ -71,10 +73,21 @@ export class ConfigRepository {
     return [...this.projects.values()].sort((a, b) => a.projectKey.localeCompare(b.projectKey));
   }
 
+  /**
+   * Whether any project is connected. Reads the whole list (one KVS `list`, like the
+   * one-item page it used to ask for) so the same invocation routes and configures its
+   * events from the memo without another read; a stored config that does not validate
+   * is still "a project" here, and is reported where it is used.
+   */
   async hasAnyProject(): Promise<boolean> {
     if (this.projects) return this.projects.size > 0;
-    const page = await this.store.list<unknown>(PROJECT_CONFIG_PREFIX, { limit: 1 });
-    return page.items.length > 0;
+    try {
+      return (await this.listProjects()).length > 0;
+    } catch (error) {
+      if (!(error instanceof CodedError && error.code === 'INTERNAL')) throw error;
+      const page = await this.store.list<unknown>(PROJECT_CONFIG_PREFIX, { limit: 1 });
+      return page.items.length > 0;
+    }
   }
 
   async saveProject(config: ProjectConfig, actorAccountId?: string): Promise<ProjectConfig> {
@@ -97,12 +110,24 @@ export class ConfigRepository {
   /** The app-wide settings; before the first save, empty settings (no rules, no default project). */
   async getGlobal(): Promise<GlobalSettings> {
     if (this.global) return this.global;
-    const raw = await this.store.get<unknown>(GLOBAL_SETTINGS_KEY);
-    if (raw === undefined) return EMPTY_GLOBAL_SETTINGS;
+    if (!this.prefetchedGlobal) this.prefetchedGlobal = { raw: await this.store.get<unknown>(GLOBAL_SETTINGS_KEY) };
+    const { raw } = this.prefetchedGlobal;
+    // Absent settings are remembered too: each event of a batch used to read the key again.
+    if (raw === undefined) return (this.global = EMPTY_GLOBAL_SETTINGS);
     const parsed = globalSettingsSchema.safeParse(raw);
     if (!parsed.success) throw invalidStored(GLOBAL_SETTINGS_KEY, parsed.error.issues);
     this.global = parsed.data;
     return parsed.data;
+  }
+
+  /** Whether `getGlobal` still needs `config:global` (so a caller can read it in a batch with other keys). */
+  needsGlobal(): boolean {
+    return !this.global && !this.prefetchedGlobal;
+  }
+
+  /** The raw value of `config:global` read by the caller (`undefined` = absent); validated when used. */
+  primeGlobal(raw: unknown): void {
+    if (!this.global) this.prefetchedGlobal = { raw };
   }
 
   async saveGlobal(settings: GlobalSettings, actorAccountId?: string): Promise<GlobalSettings> {
@@ -114,6 +139,7 @@ export class ConfigRepository {
     if (!parsed.success) throw invalidInput('global settings', parsed.error.issues);
     await this.store.set(GLOBAL_SETTINGS_KEY, parsed.data);
     this.global = parsed.data;
+    delete this.prefetchedGlobal;
     return parsed.data;
   }
 }

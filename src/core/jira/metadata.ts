@@ -198,6 +198,8 @@ export class JiraMetadata {
   private readonly namedMemo = new Map<string, NamedRef[]>();
   private readonly statusMemo = new Map<string, z.infer<typeof projectStatusesSchema>>();
   private readonly projectMemo = new Map<string, ProjectSummary>();
+  /** Raw cache values read by the caller in a batch (`primeCreateMeta`), used once. */
+  private readonly prefetched = new Map<string, { raw: unknown }>();
 
   constructor(
     private readonly jira: JiraTransport,
@@ -211,17 +213,10 @@ export class JiraMetadata {
     if (!options.refresh) {
       const inMemory = this.metaMemo.get(key);
       if (inMemory) return inMemory;
-      const stored = cachedCreateMetaSchema.safeParse(await this.store.get(key));
-      if (stored.success && this.clock.now() - stored.data.fetchedAt < CREATE_META_TTL_SECONDS * 1000) {
-        const meta: CreateMeta = {
-          projectKey: stored.data.projectKey,
-          projectId: stored.data.projectId,
-          issueTypeId: stored.data.issueTypeId,
-          fields: stored.data.fields.map(parseCreateMetaField).filter((f): f is CreateMetaField => f !== undefined),
-        };
-        this.metaMemo.set(key, meta);
-        return meta;
-      }
+      const prefetched = this.prefetched.get(key);
+      this.prefetched.delete(key);
+      const meta = this.fromCache(key, prefetched ? prefetched.raw : await this.store.get(key));
+      if (meta) return meta;
     }
     const fields: CreateMetaField[] = [];
     let startAt = 0;
@@ -249,6 +244,31 @@ export class JiraMetadata {
       // A cache write that fails (a field with thousands of options exceeds the 240 KiB value limit,
       // or storage is briefly unavailable) only costs a re-read next invocation; the answer is still good.
     }
+    return meta;
+  }
+
+  /** Whether `getCreateMeta` would read KVS for this project + issue type (so a caller can batch the read). */
+  needsCreateMeta(projectKey: string, issueTypeId: string): boolean {
+    const key = createMetaCacheKey(projectKey, issueTypeId);
+    return !this.metaMemo.has(key) && !this.prefetched.has(key);
+  }
+
+  /** The raw KVS value of `createMetaCacheKey(...)` read by the caller; used (if fresh) by the next `getCreateMeta`. */
+  primeCreateMeta(projectKey: string, issueTypeId: string, raw: unknown): void {
+    const key = createMetaCacheKey(projectKey, issueTypeId);
+    if (!this.metaMemo.has(key)) this.prefetched.set(key, { raw });
+  }
+
+  private fromCache(key: string, raw: unknown): CreateMeta | undefined {
+    const stored = cachedCreateMetaSchema.safeParse(raw);
+    if (!stored.success || this.clock.now() - stored.data.fetchedAt >= CREATE_META_TTL_SECONDS * 1000) return undefined;
+    const meta: CreateMeta = {
+      projectKey: stored.data.projectKey,
+      projectId: stored.data.projectId,
+      issueTypeId: stored.data.issueTypeId,
+      fields: stored.data.fields.map(parseCreateMetaField).filter((f): f is CreateMetaField => f !== undefined),
+    };
+    this.metaMemo.set(key, meta);
     return meta;
   }
 
@@ -329,6 +349,7 @@ export class JiraMetadata {
     if (issueTypeId !== undefined) {
       const key = createMetaCacheKey(projectKey, issueTypeId);
       this.metaMemo.delete(key);
+      this.prefetched.delete(key);
       await this.store.delete(key);
     } else {
       const prefix = `cache:createmeta:${projectKey}:`;
@@ -339,6 +360,7 @@ export class JiraMetadata {
         cursor = page.nextCursor;
       } while (cursor);
       for (const key of [...this.metaMemo.keys()]) if (key.startsWith(prefix)) this.metaMemo.delete(key);
+      for (const key of [...this.prefetched.keys()]) if (key.startsWith(prefix)) this.prefetched.delete(key);
     }
     this.statusMemo.delete(projectKey);
   }

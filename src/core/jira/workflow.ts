@@ -97,7 +97,22 @@ export class WorkflowCache {
     const key = workflowCacheKey(projectKey, issueTypeId);
     const cached = this.memory.get(key);
     if (cached) return cached;
-    const parsed = graphSchema.safeParse(await this.store.get<unknown>(key));
+    return this.remember(key, await this.store.get<unknown>(key));
+  }
+
+  /** Whether `get` would read KVS for this project + issue type (so a caller can batch the read). */
+  needs(projectKey: string, issueTypeId: string): boolean {
+    return !this.memory.has(workflowCacheKey(projectKey, issueTypeId));
+  }
+
+  /** The raw KVS value of `workflowCacheKey(...)` read by the caller in a batch: becomes the invocation's graph. */
+  prime(projectKey: string, issueTypeId: string, raw: unknown): void {
+    const key = workflowCacheKey(projectKey, issueTypeId);
+    if (!this.memory.has(key)) this.remember(key, raw);
+  }
+
+  private remember(key: string, raw: unknown): WorkflowGraph {
+    const parsed = graphSchema.safeParse(raw);
     const graph: WorkflowGraph = parsed.success
       ? {
           edges: parsed.data.edges,

@@ -21,7 +21,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { CodedError } from '../errors';
-import type { Clock, KeyValueStore, TransactionOperation } from '../ports';
+import type { Clock, KeyValueStore, StoreKeyRef, TransactionOperation } from '../ports';
 import type { IssueRef, ResultStatus } from '../results';
 
 /** ≥ 7 days (Backline's redelivery window), plus a day of margin. */
@@ -54,13 +54,24 @@ export interface Claim {
   recovered: boolean;
 }
 
-export type ClaimOutcome = { kind: 'claimed'; claim: Claim } | { kind: 'duplicate'; record: EventRecord } | { kind: 'busy' };
+export type ClaimOutcome =
+  | { kind: 'claimed'; claim: Claim; /** Values of `ClaimWait.alsoRead`, when read with the record (not after a takeover). */ also?: unknown[] }
+  | { kind: 'duplicate'; record: EventRecord }
+  | { kind: 'busy' };
 
 export interface ClaimWait {
   /** How long to wait for another holder before answering busy (ms). */
   maxWaitMs: number;
   sleep: (ms: number) => Promise<void>;
   pollMs?: number;
+  /** Keys to read in the same storage call as the post-claim record check (see `lookupWith`). */
+  alsoRead?: StoreKeyRef[];
+}
+
+function parseEventRecord(raw: unknown): EventRecord | undefined {
+  const parsed = recordSchema.safeParse(raw);
+  if (!parsed.success) return undefined;
+  return { status: parsed.data.status as ResultStatus, issues: parsed.data.issues, at: parsed.data.at };
 }
 
 export class Idempotency {
@@ -70,9 +81,17 @@ export class Idempotency {
   ) {}
 
   async lookup(eventId: string): Promise<EventRecord | undefined> {
-    const parsed = recordSchema.safeParse(await this.store.get<unknown>(eventRecordKey(eventId)));
-    if (!parsed.success) return undefined;
-    return { status: parsed.data.status as ResultStatus, issues: parsed.data.issues, at: parsed.data.at };
+    return parseEventRecord(await this.store.get<unknown>(eventRecordKey(eventId)));
+  }
+
+  /**
+   * The event's record and `also` in one storage call (`getMany`): the caller reads what it
+   * needs next (the link, cached metadata) together with the record it must check anyway.
+   */
+  async lookupWith(eventId: string, also: StoreKeyRef[]): Promise<{ record: EventRecord | undefined; also: unknown[] }> {
+    if (also.length === 0) return { record: await this.lookup(eventId), also: [] };
+    const [raw, ...rest] = await this.store.getMany([{ key: eventRecordKey(eventId) }, ...also]);
+    return { record: parseEventRecord(raw), also: rest };
   }
 
   /**
@@ -86,13 +105,14 @@ export class Idempotency {
     for (;;) {
       const won = await this.store.set(key, { token, at: this.clock.now(), eventId }, { ifAbsent: true, ttlSeconds: CLAIM_TTL_SECONDS });
       if (won) {
-        // A delivery that finished between our lookup and our claim.
-        const record = await this.lookup(eventId);
+        // A delivery that finished between our lookup and our claim. What the holder reads
+        // next (`wait.alsoRead`, read only now that nobody else can change it) comes along.
+        const { record, also } = await this.lookupWith(eventId, wait.alsoRead ?? []);
         if (record) {
           await this.release({ key, token, recovered: false });
           return { kind: 'duplicate', record };
         }
-        return { kind: 'claimed', claim: { key, token, recovered: false } };
+        return { kind: 'claimed', claim: { key, token, recovered: false }, ...(wait.alsoRead ? { also } : {}) };
       }
       const record = await this.lookup(eventId);
       if (record) return { kind: 'duplicate', record };

@@ -11,8 +11,10 @@ import type {
   KeyValueStore,
   Page,
   SetOptions,
+  StoreKeyRef,
   TransactionOperation,
 } from '../../core/ports';
+import { MAX_BATCH_KEYS } from '../../core/ports';
 
 const MAX_PAGE = 100;
 const MAX_TRANSACTION_OPERATIONS = 25;
@@ -46,6 +48,24 @@ function toPage<T>(result: { results: Array<{ key: string; value: T }>; nextCurs
 export function forgeKeyValueStore(): KeyValueStore {
   return {
     get: <T>(key: string) => kvs.get<T>(key),
+
+    async getMany(refs: StoreKeyRef[]) {
+      // Forge refuses a batch naming one key twice: ask each distinct key once, ≤ 25 a call.
+      const id = (ref: StoreKeyRef) => `${ref.entity ?? ''}\u0000${ref.key}`;
+      const distinct = [...new Map(refs.map((ref) => [id(ref), ref])).values()];
+      const found = new Map<string, unknown>();
+      // (Forge refuses an empty batch: no keys, no call.)
+      for (let i = 0; i < distinct.length; i += MAX_BATCH_KEYS) {
+        const chunk = distinct.slice(i, i + MAX_BATCH_KEYS);
+        const result = await kvs.batchGet<unknown>(chunk.map((ref) => (ref.entity ? { key: ref.key, entityName: ref.entity } : { key: ref.key })));
+        for (const item of result.successfulKeys) found.set(id({ key: item.key, ...(item.entityName ? { entity: item.entityName } : {}) }), item.value);
+        // A missing key is reported per key (KEY_NOT_FOUND), as `get` answers undefined; any other
+        // per-key failure is a storage failure and must not pass for "absent".
+        const failed = result.failedKeys.find((item) => item.error.code !== 'KEY_NOT_FOUND');
+        if (failed) throw new Error(`KVS batchGet could not read ${failed.key}: ${failed.error.code} ${failed.error.message}`);
+      }
+      return refs.map((ref) => found.get(id(ref)));
+    },
 
     async set(key, value, options: SetOptions = {}) {
       const ttl = options.ttlSeconds === undefined ? undefined : { value: options.ttlSeconds, unit: 'SECONDS' as const };

@@ -3,7 +3,7 @@
  * (entry points call `forgePlatform()` at the start of each handler). The site
  * URL is remembered for the invocation and, across invocations, in KVS.
  */
-import { consoleLogger, systemClock, type Platform } from '../../core/ports';
+import { consoleLogger, SITE_URL_CACHE_KEY, systemClock, type Platform } from '../../core/ports';
 import { forgeHttpPoster } from './http';
 import { forgeAppJira } from './jira';
 import { forgeKeyValueStore } from './kvs';
@@ -15,15 +15,16 @@ import { forgeSecretStore } from './secrets';
  * every invocation cost one Jira request (one point) per event, as much as the
  * create itself. A site can be renamed, so the copy expires after a day.
  */
-export const SITE_URL_CACHE_KEY = 'cache:site-url';
+export { SITE_URL_CACHE_KEY };
 const SITE_URL_TTL_SECONDS = 24 * 60 * 60;
 
 export function forgePlatform(): Platform {
   const jira = forgeAppJira();
   const store = forgeKeyValueStore();
   let siteUrl: Promise<string> | undefined;
-  const lookup = async (): Promise<string> => {
-    const cached = await store.get<unknown>(SITE_URL_CACHE_KEY);
+  const lookup = async (prefetched?: { cached?: unknown }): Promise<string> => {
+    // The caller may have read the cache key already, in a batch with its own keys.
+    const cached = prefetched ? prefetched.cached : await store.get<unknown>(SITE_URL_CACHE_KEY);
     if (typeof cached === 'string' && cached) return cached;
     const response = await jira.request({ method: 'GET', path: '/rest/api/3/serverInfo' });
     const baseUrl = (response.body as { baseUrl?: unknown } | undefined)?.baseUrl;
@@ -42,8 +43,8 @@ export function forgePlatform(): Platform {
     clock: systemClock,
     logger: consoleLogger,
     http: forgeHttpPoster(),
-    siteUrl() {
-      siteUrl ??= lookup();
+    siteUrl(options) {
+      siteUrl ??= lookup(options && 'cached' in options ? options : undefined);
       // A failed lookup is not cached: the next call asks Jira again.
       siteUrl.catch(() => {
         siteUrl = undefined;

@@ -3,6 +3,7 @@
  * Forge request (`headers` as `{name: string[]}`, `body` string) is already the
  * core's shape; the answer is Forge's dynamic response shape.
  */
+import { ConfigRepository } from '../../core/config/repository';
 import { createEventProcessor } from '../../core/sync/processor';
 import { handleWebtrigger, type WebtriggerResponse } from '../../core/webhook/handler';
 import { forgePlatform } from '../adapters/platform';
@@ -25,6 +26,7 @@ function headersOf(raw: unknown): Record<string, string[] | undefined> {
 
 export const webtrigger = async (request: ForgeWebtriggerRequest): Promise<WebtriggerResponse> => {
   const platform = forgePlatform();
+  const configs = new ConfigRepository(platform.store, platform.clock);
   return handleWebtrigger(
     {
       method: typeof request.method === 'string' ? request.method : '',
@@ -32,6 +34,11 @@ export const webtrigger = async (request: ForgeWebtriggerRequest): Promise<Webtr
       body: typeof request.body === 'string' ? request.body : null,
     },
     // Created inside the handler's error boundary: a failure there is a 503, not a Forge 500.
-    { platform, processEvents: (events, options) => createEventProcessor(platform).process(events, options) },
+    {
+      platform,
+      // One repository for the invocation: the project list read to answer "configured?" also routes the events.
+      hasAnyProject: () => configs.hasAnyProject(),
+      processEvents: (events, options) => createEventProcessor(platform, { configs }).process(events, options),
+    },
   );
 };
