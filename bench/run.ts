@@ -43,6 +43,7 @@ const TARGETS: Partial<Record<keyof BenchFigures, Target>> = {
   noChangeUpdateRequests: { op: '=', value: 0 },
   backfill1000Requests: { op: '≤', value: 25 },
   webtriggerP95Ms: { op: '≤', value: 1000 },
+  kvsReadsPerEvent: { op: '≤', value: 6 },
   kvsWritesPerEvent: { op: '≤', value: 2 },
   backendBundleBytes: { op: '≤', value: 1024 * 1024 },
   adminFirstLoadGzipBytes: { op: '≤', value: 300 * 1024 },

@@ -10,7 +10,7 @@
  * property (indexed for JQL), so a lost store is rebuilt from Jira.
  */
 import { z } from 'zod';
-import type { KeyValueStore } from '../ports';
+import type { KeyValueStore, StoreKeyRef } from '../ports';
 
 export const LINK_ENTITY = 'link';
 /** Present once the link store is known to be complete (fresh install, or recovered from Jira). */
@@ -51,6 +51,12 @@ export const linkSchema = z.looseObject({
   /** occurredAt (ms) of the newest event applied to this finding. */
   lastEventAt: z.number(),
   fieldFingerprints: z.record(z.string(), z.string()),
+  /**
+   * fill-if-empty fields the app never wrote and found filled in Jira (by a person): the
+   * fingerprint of Backline's value at that time. Jira is asked again only when Backline's
+   * value changes, so a steady finding costs no read.
+   */
+  fillSkipped: z.record(z.string(), z.string()).optional(),
   remediations: z.array(remediationSchema),
   resolved: z.object({ reason: z.string(), at: z.string() }).optional(),
   lastSyncAt: z.number(),
@@ -71,14 +77,27 @@ export const linkSchema = z.looseObject({
 });
 export type Link = z.infer<typeof linkSchema>;
 
+/** The store key of a finding's link, for batch reads (`KeyValueStore.getMany`). */
+export const linkRef = (findingId: string): StoreKeyRef => ({ key: findingId, entity: LINK_ENTITY });
+export const LINKS_META_REF: StoreKeyRef = { key: LINKS_META_KEY };
+
+/** A stored link, or undefined when absent or unreadable (as `LinkStore.get`). */
+export function parseLink(raw: unknown): Link | undefined {
+  if (raw === undefined) return undefined;
+  const parsed = linkSchema.safeParse(raw);
+  return parsed.success ? parsed.data : undefined;
+}
+
+/** Whether the raw `meta:links` value marks the store complete (as `LinkStore.isComplete`). */
+export function linksMetaComplete(raw: unknown): boolean {
+  return typeof raw === 'object' && raw !== null && 'complete' in raw && raw.complete === true;
+}
+
 export class LinkStore {
   constructor(private readonly store: KeyValueStore) {}
 
   async get(findingId: string): Promise<Link | undefined> {
-    const raw = await this.store.entityGet<unknown>(LINK_ENTITY, findingId);
-    if (raw === undefined) return undefined;
-    const parsed = linkSchema.safeParse(raw);
-    return parsed.success ? parsed.data : undefined;
+    return parseLink(await this.store.entityGet<unknown>(LINK_ENTITY, findingId));
   }
 
   async byIssueId(issueId: string): Promise<Link | undefined> {
@@ -92,8 +111,7 @@ export class LinkStore {
   }
 
   async isComplete(): Promise<boolean> {
-    const meta = await this.store.get<{ complete?: boolean }>(LINKS_META_KEY);
-    return meta?.complete === true;
+    return linksMetaComplete(await this.store.get<unknown>(LINKS_META_KEY));
   }
 
   async markComplete(at: number): Promise<void> {

@@ -8,7 +8,7 @@
  */
 import type { LifecycleStage, ProjectConfig, StatusRef } from '../config/model';
 import type { BacklineEvent, Finding, FindingRef, PullRequest, Remediation } from '../events/schema';
-import type { AdfDocument, RemoteLinkInput } from '../jira/client';
+import { adfPlainText, type AdfDocument, type RemoteLinkInput } from '../jira/client';
 import { valueFingerprint } from '../mapping/fingerprint';
 import type { RenderedFields } from '../mapping/types';
 import { type Link, type PrState, prEntry, propertyValue } from './links';
@@ -55,6 +55,11 @@ export interface PlanInput {
   config: ProjectConfig;
   /** Rendered field values: mode `create` when creating, `update` otherwise; absent when nothing is to be rendered. */
   rendered?: RenderedFields;
+  /**
+   * fill-if-empty fields read from Jira (`fillIfEmptyToCheck`): field id → empty in Jira now.
+   * A field the app never wrote is written only when this says it is empty.
+   */
+  jiraEmpty?: Readonly<Record<string, boolean>>;
   now: number;
 }
 
@@ -71,6 +76,28 @@ export function describeWrite(write: JiraWrite): string {
 
 function isFullFinding(finding: Finding | FindingRef): finding is Finding {
   return typeof finding.title === 'string' && typeof finding.severity === 'string';
+}
+
+/**
+ * The fill-if-empty fields whose value must be read from Jira before an update: a rendered
+ * value the app never wrote (no fingerprint) and did not already find taken by a person for
+ * this same value. Empty for a stale event or a create, and in the steady state.
+ */
+export function fillIfEmptyToCheck(rendered: RenderedFields, link: Link, stale: boolean): string[] {
+  if (stale || !link.issueId) return [];
+  return rendered.byField
+    .filter((field) => field.policy === 'fill-if-empty' && field.value !== undefined && link.fieldFingerprints[field.fieldId] === undefined)
+    .filter((field) => link.fillSkipped?.[field.fieldId] !== valueFingerprint(field.value))
+    .map((field) => field.fieldId);
+}
+
+/** Whether a field value as Jira answers it (`GET /issue?fields=`) is empty: null, blank text, no items, an ADF document without text. */
+export function isEmptyJiraValue(value: unknown): boolean {
+  if (value === null || value === undefined) return true;
+  if (typeof value === 'string') return value.trim() === '';
+  if (Array.isArray(value)) return value.length === 0;
+  if (typeof value === 'object' && 'type' in value && value.type === 'doc') return adfPlainText(value).trim() === '';
+  return false;
 }
 
 export function planEvent(input: PlanInput): FindingPlan {
@@ -104,8 +131,17 @@ export function planEvent(input: PlanInput): FindingPlan {
         const fingerprint = valueFingerprint(field.value);
         const previous = link.fieldFingerprints[field.fieldId];
         if (previous === fingerprint) continue;
-        // fill-if-empty: the app wrote it once (or the human did); never overwrite.
-        if (field.policy === 'fill-if-empty' && previous !== undefined) continue;
+        if (field.policy === 'fill-if-empty') {
+          // Written by the app once: the field is the team's from then on.
+          if (previous !== undefined || link.fillSkipped?.[field.fieldId] === fingerprint) continue;
+          // Never written by the app: only when Jira says it is empty now (unknown = not written).
+          const empty = input.jiraEmpty?.[field.fieldId];
+          if (empty !== true) {
+            if (empty === false) link.fillSkipped = { ...link.fillSkipped, [field.fieldId]: fingerprint };
+            continue;
+          }
+          if (link.fillSkipped) delete link.fillSkipped[field.fieldId];
+        }
         fields[field.fieldId] = field.value;
         link.fieldFingerprints[field.fieldId] = fingerprint;
       }

@@ -4,26 +4,26 @@
  * Forge queue. Every event goes through the same idempotent path whether it
  * arrives from the web trigger or the queue consumer.
  */
-import { ConfigRepository } from '../config/repository';
+import { ConfigRepository, GLOBAL_SETTINGS_KEY } from '../config/repository';
 import type { ProjectConfig } from '../config/model';
 import { CodedError, toCodedError } from '../errors';
 import { SEVERITY_RANK, severitySchema, type BacklineEvent, type Finding, type FindingRef } from '../events/schema';
 import { JiraClient, adfPlainText, jqlString, type IssueSnapshot } from '../jira/client';
 import { CountingTransport, JiraError } from '../jira/http';
-import { JiraMetadata } from '../jira/metadata';
-import { WorkflowCache } from '../jira/workflow';
+import { JiraMetadata, createMetaCacheKey } from '../jira/metadata';
+import { WorkflowCache, workflowCacheKey } from '../jira/workflow';
 import { renderIssueFields } from '../mapping/render';
 import { UserDirectory } from '../mapping/users';
 import type { RenderedFields } from '../mapping/types';
-import type { Platform, TransactionOperation } from '../ports';
+import { SITE_URL_CACHE_KEY, type Platform, type StoreKeyRef, type TransactionOperation } from '../ports';
 import type { EventResult, IssueRef, ResultError, ResultStatus } from '../results';
 import { routeFinding } from '../routing';
 import { recordEventOutcome } from '../failures/hooks';
 import { entityActivityLog, type ActivityLog } from './activity';
 import { IssueDeletedError, applyPlan } from './apply';
-import { Idempotency, eventClaimKey, findingClaimKey, inProgressError, type Claim } from './idempotency';
-import { LINK_ENTITY, LinkStore, linkSchema, type Link } from './links';
-import { describeWrite, emptyLink, planEvent, PROPERTY_KEY, type JiraWrite } from './plan';
+import { Idempotency, eventClaimKey, findingClaimKey, inProgressError, type Claim, type EventRecord as EventRecordT } from './idempotency';
+import { LINK_ENTITY, LINKS_META_REF, LinkStore, linkRef, linkSchema, linksMetaComplete, parseLink, type Link } from './links';
+import { describeWrite, emptyLink, fillIfEmptyToCheck, isEmptyJiraValue, planEvent, PROPERTY_KEY, type JiraWrite } from './plan';
 import { RefusalRecorder, paceDelaySeconds, retryDelaySeconds, type Refusal } from './pacing';
 import { RetryingTransport } from './retry';
 
@@ -42,6 +42,11 @@ export interface ProcessorOptions {
   activity?: ActivityLog;
   /** Queue delay when Jira gave no Retry-After (s). */
   defaultQueueDelaySeconds?: number;
+  /**
+   * The invocation's configuration repository, when the caller already has one (the web
+   * trigger read the project list to answer "configured?"): its memo saves a KVS read.
+   */
+  configs?: ConfigRepository;
 }
 
 export interface EventProcessor {
@@ -110,7 +115,7 @@ export function createEventProcessor(platform: Platform, options: ProcessorOptio
   const { store, clock } = platform;
   const idempotency = new Idempotency(store, clock);
   const links = new LinkStore(store);
-  const configs = new ConfigRepository(store, clock);
+  const configs = options.configs ?? new ConfigRepository(store, clock);
   const workflows = new WorkflowCache(store, clock);
   let deadlineAt = Number.POSITIVE_INFINITY;
   const refusals = new RefusalRecorder(platform.jira);
@@ -126,8 +131,10 @@ export function createEventProcessor(platform: Platform, options: ProcessorOptio
   const metadata = new JiraMetadata(counting, store, clock);
   const users = new UserDirectory(counting, store, clock);
   let siteUrl: string | undefined;
+  /** The site URL cache key as read in the first batch of the invocation (see readBeforeClaim). */
+  let siteCache: { cached: unknown } | undefined;
 
-  const siteBase = async (): Promise<string> => (siteUrl ??= (await platform.siteUrl()).replace(/\/$/, ''));
+  const siteBase = async (): Promise<string> => (siteUrl ??= (await platform.siteUrl(siteCache)).replace(/\/$/, ''));
   const issueRef = async (link: Link): Promise<IssueRef> => {
     const base = await siteBase();
     return { findingId: link.findingId, key: link.issueKey, id: link.issueId, url: `${base}/browse/${link.issueKey}` };
@@ -162,9 +169,13 @@ export function createEventProcessor(platform: Platform, options: ProcessorOptio
    * first looks its finding up in Jira.
    */
   let storeComplete: boolean | undefined;
-  async function ensureLinksRecovered(): Promise<boolean> {
-    if (storeComplete) return true;
-    if (await links.isComplete()) return (storeComplete = true);
+  /** `marked`: the store was complete already; `rebuilt`: links were just recovered from Jira; false: not finished. */
+  async function ensureLinksRecovered(): Promise<false | 'marked' | 'rebuilt'> {
+    if (storeComplete) return 'marked';
+    if (await links.isComplete()) {
+      storeComplete = true;
+      return 'marked';
+    }
     let token: string | undefined;
     for (let page = 0; page < 50; page++) {
       if (clock.now() > deadlineAt - reserveMs) return false;
@@ -183,7 +194,8 @@ export function createEventProcessor(platform: Platform, options: ProcessorOptio
       token = result.nextPageToken;
       if (!token) {
         await links.markComplete(clock.now());
-        return (storeComplete = true);
+        storeComplete = true;
+        return 'rebuilt';
       }
     }
     return false;
@@ -233,16 +245,20 @@ export function createEventProcessor(platform: Platform, options: ProcessorOptio
   }
 
   /** Applies one event to one finding (the caller holds the finding's claim). */
-  async function applyToFinding(event: ApplicableEvent, finding: Finding | FindingRef, claim: Claim, attempt = 0): Promise<FindingOutcome> {
+  async function applyToFinding(event: ApplicableEvent, finding: Finding | FindingRef, claim: Claim, attempt = 0, prefetched?: { link: unknown }): Promise<FindingOutcome> {
     const now = clock.now();
     const outcome: FindingOutcome = { findingId: finding.id, status: 'unchanged', planned: [], done: [] };
     inFlight = outcome;
-    let link = await links.get(finding.id);
+    // Read with the post-claim record check when possible (readAfterClaim), never before the claim.
+    let link = prefetched ? parseLink(prefetched.link) : await links.get(finding.id);
     if (!link) {
       // After a crash (taken-over claim) the issue may exist without a link; a store without its
       // marker may have lost links: recover from Jira before creating anything.
       if (claim.recovered) link = await findInJira(finding.id);
-      else if (!storeComplete) link = (await ensureLinksRecovered()) ? await links.get(finding.id) : await findInJira(finding.id);
+      else if (!storeComplete) {
+        const recovered = await ensureLinksRecovered();
+        link = recovered === 'rebuilt' ? await links.get(finding.id) : recovered === 'marked' ? undefined : await findInJira(finding.id);
+      }
     }
 
     let config: ProjectConfig | undefined;
@@ -279,7 +295,16 @@ export function createEventProcessor(platform: Platform, options: ProcessorOptio
       const problem = blockingProblems(rendered, creating);
       if (problem) return { ...outcome, status: 'failed', error: errorOf(problem), reason: problem.message };
     }
-    const plan = planEvent({ event, finding, link, creating, config, ...(rendered ? { rendered } : {}), now });
+    // fill-if-empty: a value the app never wrote goes in only where Jira's field is empty. One read of
+    // just those fields, only when such a value is new (never in the steady state).
+    let jiraEmpty: Record<string, boolean> | undefined;
+    const toCheck = rendered && !creating ? fillIfEmptyToCheck(rendered, link, Date.parse(event.occurredAt) < link.lastEventAt) : [];
+    if (toCheck.length > 0) {
+      // A deleted issue answers undefined: the write that follows meets the 404 and re-creates it.
+      const current = await client.getIssue(link.issueId, { fields: toCheck });
+      jiraEmpty = Object.fromEntries(toCheck.map((fieldId) => [fieldId, isEmptyJiraValue(current?.fields[fieldId])]));
+    }
+    const plan = planEvent({ event, finding, link, creating, config, ...(rendered ? { rendered } : {}), ...(jiraEmpty ? { jiraEmpty } : {}), now });
     // Taken over after a failure: a comment may already be on the issue without the link
     // knowing (the write went through, recording it did not). Look before posting again.
     if (claim.recovered && !creating) await dropCommentsAlreadyPosted(plan.writes, link);
@@ -413,11 +438,76 @@ export function createEventProcessor(platform: Platform, options: ProcessorOptio
 
   const claimWait = () => ({ maxWaitMs: Math.max(0, Math.min(options.claimWaitMs ?? 5_000, deadlineAt - reserveMs - clock.now())), sleep });
 
+  /**
+   * KVS reads, batched (Forge meters 4,000 reads a minute per installation). Before the claim:
+   * the event's record, with what the invocation will need and has not read yet: the finding's
+   * link (only to know its project early; it is read again under the claim), the global
+   * settings, the link store marker and the site URL. One storage call.
+   */
+  async function readBeforeClaim(event: ApplicableEvent, findings: Array<Finding | FindingRef>): Promise<{ recorded: EventRecordT | undefined; guess?: Link }> {
+    const single = findings.length === 1 ? findings[0] : undefined;
+    const wantGlobal = configs.needsGlobal();
+    const wantMarker = !storeComplete;
+    const wantSite = siteUrl === undefined && siteCache === undefined;
+    const refs: StoreKeyRef[] = [
+      ...(single ? [linkRef(single.id)] : []),
+      ...(wantGlobal ? [{ key: GLOBAL_SETTINGS_KEY }] : []),
+      ...(wantMarker ? [LINKS_META_REF] : []),
+      ...(wantSite ? [{ key: SITE_URL_CACHE_KEY }] : []),
+    ];
+    const { record, also } = await idempotency.lookupWith(event.id, refs);
+    let index = 0;
+    const guess = single ? parseLink(also[index++]) : undefined;
+    if (wantGlobal) configs.primeGlobal(also[index++]);
+    if (wantMarker && linksMetaComplete(also[index++])) storeComplete = true;
+    if (wantSite) siteCache = { cached: also[index++] };
+    return { recorded: record, ...(guess ? { guess } : {}) };
+  }
+
+  /**
+   * After the claim, with the record check: the link (now stable: we hold the finding), and the
+   * cached create metadata and workflow graph of the project it belongs to (from the link read
+   * before the claim, or from routing a new finding) when this invocation has not read them yet.
+   */
+  type AfterClaimRef = StoreKeyRef & { prime?: (raw: unknown) => void };
+  async function readAfterClaim(event: ApplicableEvent, finding: Finding | FindingRef, guess: Link | undefined): Promise<AfterClaimRef[]> {
+    const refs: AfterClaimRef[] = [linkRef(finding.id)];
+    let target: { projectKey: string; issueTypeId: string; metaIssueTypeId: string; renders: boolean } | undefined;
+    // Only an optimisation: a configuration problem is reported where the event uses it.
+    try {
+      if (guess) {
+        const config = (await configs.listProjects()).find((p) => p.projectKey === guess.projectKey);
+        if (config) target = { projectKey: guess.projectKey, issueTypeId: guess.issueTypeId, metaIssueTypeId: config.issueTypeId, renders: isFull(finding) && event.type.startsWith('finding.') };
+      } else if (isFull(finding)) {
+        const route = await projectFor(finding);
+        if (!(route instanceof CodedError)) target = { projectKey: route.config.projectKey, issueTypeId: route.config.issueTypeId, metaIssueTypeId: route.config.issueTypeId, renders: true };
+      }
+    } catch {
+      return refs;
+    }
+    if (target) {
+      const { projectKey, issueTypeId, metaIssueTypeId } = target;
+      if (target.renders && metadata.needsCreateMeta(projectKey, metaIssueTypeId)) {
+        refs.push({ key: createMetaCacheKey(projectKey, metaIssueTypeId), prime: (raw) => metadata.primeCreateMeta(projectKey, metaIssueTypeId, raw) });
+      }
+      if (event.type !== 'finding.updated' && workflows.needs(projectKey, issueTypeId)) {
+        refs.push({ key: workflowCacheKey(projectKey, issueTypeId), prime: (raw) => workflows.prime(projectKey, issueTypeId, raw) });
+      }
+    }
+    return refs;
+  }
+
+  /** Hands what readAfterClaim asked for to its owners; answers the raw link. */
+  function useAfterClaim(refs: AfterClaimRef[], values: unknown[]): { link: unknown } {
+    refs.forEach((ref, index) => ref.prime?.(values[index]));
+    return { link: values[0] };
+  }
+
   async function applyEvent(event: ApplicableEvent): Promise<EventResult> {
     startCount = counting.count;
-    const recorded = await idempotency.lookup(event.id);
-    if (recorded) return { eventId: event.id, type: event.type, status: 'duplicate', ...(recorded.issues.length > 0 ? { issues: recorded.issues } : {}) };
     const findings: Array<Finding | FindingRef> = 'finding' in event.data ? [event.data.finding] : event.data.findings;
+    const { recorded, guess } = await readBeforeClaim(event, findings);
+    if (recorded) return { eventId: event.id, type: event.type, status: 'duplicate', ...(recorded.issues.length > 0 ? { issues: recorded.issues } : {}) };
     const claims: Claim[] = [];
     const outcomes: FindingOutcome[] = [];
     const multi = findings.length > 1;
@@ -430,11 +520,13 @@ export function createEventProcessor(platform: Platform, options: ProcessorOptio
       }
       const extra: TransactionOperation[] = [];
       for (const finding of findings) {
-        const claimed = await idempotency.claim(findingClaimKey(finding.id), event.id, claimWait());
+        const alsoRead = await readAfterClaim(event, finding, multi ? undefined : guess);
+        const claimed = await idempotency.claim(findingClaimKey(finding.id), event.id, { ...claimWait(), alsoRead: alsoRead.map(({ key, entity }) => (entity ? { key, entity } : { key })) });
         if (claimed.kind === 'duplicate') return { eventId: event.id, type: event.type, status: 'duplicate', ...(claimed.record.issues.length > 0 ? { issues: claimed.record.issues } : {}) };
         if (claimed.kind === 'busy') throw inProgressError(`An event about finding ${finding.id}`);
         try {
-          const outcome = await applyToFinding(event, finding, claimed.claim);
+          const prefetched = claimed.also ? useAfterClaim(alsoRead, claimed.also) : undefined;
+          const outcome = await applyToFinding(event, finding, claimed.claim, 0, prefetched);
           outcomes.push(outcome);
           if (multi) {
             // Each finding's link is saved (and its claim released) as soon as it is done.

@@ -1,0 +1,61 @@
+/**
+ * Forge storage calls per event, through the real web trigger on the local
+ * runtime (the KVS stand-in counts one per Forge storage call; a batch get or a
+ * transaction counts once). Forge allows 4,000 reads and 4,000 writes a minute
+ * per installation (FORGE-FACTS.md "Storage"), so these counts cap sustained
+ * throughput: a regression fails CI. `npm run bench` prints the same figures.
+ */
+import { Bench, event, finding, newFindingId, pullRequest } from '../../../bench/harness';
+
+let bench: Bench;
+
+beforeAll(async () => {
+  for (const method of ['log', 'info', 'warn'] as const) jest.spyOn(console, method).mockImplementation(() => undefined);
+  bench = await Bench.start(0);
+  const warm = newFindingId('fnd_warm');
+  for (const body of [
+    event('finding.created', { finding: finding(warm) }),
+    event('remediation.pr_opened', { ...pullRequest(warm, 1), findings: [{ id: warm }] }),
+    event('remediation.pr_merged', { ...pullRequest(warm, 1), findings: [{ id: warm }] }),
+    event('remediation.resolved', { remediation: pullRequest(warm, 1).remediation, findings: [{ id: warm }] }),
+  ]) {
+    expect((await bench.send(body)).status).toBe(200);
+  }
+}, 30_000);
+
+afterAll(async () => {
+  await bench?.close();
+  jest.restoreAllMocks();
+});
+
+async function measured(body: ReturnType<typeof event>) {
+  const { value, delta } = await bench.measure(() => bench.send(body));
+  return { status: value.body.results?.[0]?.status, reads: delta.kvsReads, writes: delta.kvsWrites };
+}
+
+describe('KVS calls per single event (steady state)', () => {
+  const id = newFindingId();
+  const pr = pullRequest(id, 77);
+  const bodies = [
+    event('finding.created', { finding: finding(id) }),
+    event('remediation.pr_opened', { ...pr, findings: [{ id }] }),
+    event('remediation.pr_merged', { ...pr, findings: [{ id }] }),
+    event('remediation.resolved', { remediation: pr.remediation, findings: [{ id }] }),
+    event('finding.updated', { finding: finding(id) }),
+  ];
+
+  it('each applied event: at most 6 reads (signing secret, project list, two batch gets, Slack setting, last-event record) and 2 writes', async () => {
+    for (const body of bodies) {
+      const sent = await measured(body);
+      expect(sent.status).not.toBe('failed');
+      expect({ type: body.type, reads: sent.reads <= 6, writes: sent.writes <= 2 }).toEqual({ type: body.type, reads: true, writes: true });
+    }
+  });
+
+  it('a redelivery: at most 4 reads and no write', async () => {
+    const again = await measured(bodies[0]);
+    expect(again.status).toBe('duplicate');
+    expect(again.reads).toBeLessThanOrEqual(4);
+    expect(again.writes).toBe(0);
+  });
+});
