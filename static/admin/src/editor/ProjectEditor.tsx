@@ -7,6 +7,7 @@
  * any error remains. State logic lives in ./state.ts (unit-tested).
  */
 import { useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { useCombobox, useDebounced } from './combobox';
 import { ApiError, api } from '../api';
 import type { CreateField, IssuePreview, JiraProjectSummary, MappingProblem } from '../../../../src/shared/resolver-contract';
 import type { Severity } from '../../../../src/core/events/schema';
@@ -64,14 +65,6 @@ export default function ProjectEditor({ projectKey, fixedProject, onClose, onDir
   );
 }
 
-function useDebounced<T>(value: T, ms: number): T {
-  const [debounced, setDebounced] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setDebounced(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return debounced;
-}
 
 function EditorForm({
   initialDraft,
@@ -564,8 +557,8 @@ function ProjectPicker({
   onChange: (project: JiraProjectSummary) => void;
 }) {
   const [text, setText] = useState(value ? `${value.name} (${value.key})` : '');
-  const [open, setOpen] = useState(false);
-  const [active, setActive] = useState(0);
+  const combo = useCombobox();
+  const { open, active, setOpen } = combo;
   const query = useDebounced(text, 250);
   const results = useLoad(() => api.jiraProjects(value && text === `${value.name} (${value.key})` ? undefined : query || undefined), [query]);
   const listRef = useRef<HTMLUListElement>(null);
@@ -595,24 +588,9 @@ function ProjectPicker({
         value={text}
         onChange={(e) => {
           setText(e.target.value);
-          setOpen(true);
-          setActive(0);
+          combo.typed();
         }}
-        onFocus={() => setOpen(true)}
-        onBlur={() => setTimeout(() => setOpen(false), 150)}
-        onKeyDown={(e) => {
-          if (e.key === 'ArrowDown') {
-            e.preventDefault();
-            setOpen(true);
-            setActive((a) => Math.min(a + 1, options.length - 1));
-          } else if (e.key === 'ArrowUp') {
-            e.preventDefault();
-            setActive((a) => Math.max(a - 1, 0));
-          } else if (e.key === 'Enter' && open && options[active]) {
-            e.preventDefault();
-            choose(options[active]);
-          } else if (e.key === 'Escape') setOpen(false);
-        }}
+        {...combo.inputProps(options, choose)}
       />
       {open ? (
         <ul id="project-options" role="listbox" ref={listRef} aria-label="Projects">

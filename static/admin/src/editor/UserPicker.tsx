@@ -5,18 +5,11 @@
  * Jira lets be assigned issues in the project.
  */
 import { useEffect, useId, useState } from 'react';
+import { useCombobox, useDebounced } from './combobox';
 import { api } from '../api';
 import type { JiraUserSummary } from '../../../../src/shared/resolver-contract';
 import { useLoad } from '../ui';
 
-function useDebounced<T>(value: T, ms: number): T {
-  const [debounced, setDebounced] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setDebounced(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return debounced;
-}
 
 const labelOf = (user: JiraUserSummary) => user.displayName;
 
@@ -39,8 +32,8 @@ export function UserPicker({
   const listId = useId();
   const [chosen, setChosen] = useState<JiraUserSummary | null>(null);
   const [text, setText] = useState('');
-  const [open, setOpen] = useState(false);
-  const [active, setActive] = useState(0);
+  const combo = useCombobox();
+  const { open, active, setOpen } = combo;
 
   // A stored accountId is shown by its name: one lookup when the editor opens.
   const known = useLoad(async () => (value && chosen?.accountId !== value ? (await api.users(projectKey, { accountId: value, assignable }))[0] ?? null : null), [value, projectKey]);
@@ -91,25 +84,10 @@ export function UserPicker({
         value={text}
         onChange={(e) => {
           setText(e.target.value);
-          setOpen(true);
-          setActive(0);
+          combo.typed();
           if (e.target.value === '') onChange('');
         }}
-        onFocus={() => setOpen(true)}
-        onBlur={() => setTimeout(() => setOpen(false), 150)}
-        onKeyDown={(e) => {
-          if (e.key === 'ArrowDown') {
-            e.preventDefault();
-            setOpen(true);
-            setActive((a) => Math.min(a + 1, options.length - 1));
-          } else if (e.key === 'ArrowUp') {
-            e.preventDefault();
-            setActive((a) => Math.max(a - 1, 0));
-          } else if (e.key === 'Enter' && open && options[active]) {
-            e.preventDefault();
-            choose(options[active]);
-          } else if (e.key === 'Escape') setOpen(false);
-        }}
+        {...combo.inputProps(options, choose)}
       />
       {open ? (
         <ul id={listId} role="listbox" aria-label="People">
