@@ -161,6 +161,22 @@ export function pullRequest(findingId: string, number: number) {
 
 export const newFindingId = (prefix = 'fnd') => nextId(prefix);
 
+/**
+ * One new finding's whole lifecycle (created → PR opened → merged → resolved),
+ * the events that warm every cache a steady-state event relies on: create
+ * metadata, the workflow graph of every status the lifecycle visits, the site URL.
+ */
+export function warmUpLifecycle(): BacklineEventBody[] {
+  const warm = newFindingId('fnd_warm');
+  const pr = pullRequest(warm, 1);
+  return [
+    event('finding.created', { finding: finding(warm) }),
+    event('remediation.pr_opened', { ...pr, findings: [{ id: warm }] }),
+    event('remediation.pr_merged', { ...pr, findings: [{ id: warm }] }),
+    event('remediation.resolved', { remediation: pr.remediation, findings: [{ id: warm }] }),
+  ];
+}
+
 export function percentile(values: number[], p: number): number {
   if (values.length === 0) return 0;
   const sorted = [...values].sort((a, b) => a - b);

@@ -4,7 +4,7 @@
  * what really crossed the wire (Jira requests and points, KVS calls) or a
  * wall-clock time measured by the client, as Backline would see it.
  */
-import { type Bench, event, finding, newFindingId, pullRequest, type Delta, type Sent } from './harness';
+import { type Bench, event, finding, newFindingId, pullRequest, warmUpLifecycle, type Delta, type Sent } from './harness';
 
 export interface ScenarioOptions {
   /** Single finding.created events measured for createRequests. */
@@ -68,11 +68,7 @@ export async function runScenarios(bench: Bench, options: ScenarioOptions, log: 
 
   // --- Warm-up: create metadata, the workflow graph (every status the lifecycle visits), the link store marker.
   log('warm-up: one finding through its whole lifecycle');
-  const warm = newFindingId('fnd_warm');
-  await single(event('finding.created', { finding: finding(warm) }), 'warm-up create');
-  await single(event('remediation.pr_opened', { ...pullRequest(warm, 1), findings: [{ id: warm }] }), 'warm-up PR opened');
-  await single(event('remediation.pr_merged', { ...pullRequest(warm, 1), findings: [{ id: warm }] }), 'warm-up PR merged');
-  await single(event('remediation.resolved', { remediation: pullRequest(warm, 1).remediation, findings: [{ id: warm }] }), 'warm-up resolved');
+  for (const body of warmUpLifecycle()) await single(body, `warm-up ${body.type}`);
   const warmBatch = [newFindingId('fnd_warm'), newFindingId('fnd_warm')];
   await bench.send({ events: warmBatch.map((id) => event('finding.created', { finding: finding(id) })) });
   await bench.runtime.waitForQueueIdle();

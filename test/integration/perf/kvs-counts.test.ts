@@ -5,20 +5,14 @@
  * per installation (FORGE-FACTS.md "Storage"), so these counts cap sustained
  * throughput: a regression fails CI. `npm run bench` prints the same figures.
  */
-import { Bench, event, finding, newFindingId, pullRequest } from '../../../bench/harness';
+import { Bench, event, finding, newFindingId, pullRequest, warmUpLifecycle } from '../../../bench/harness';
 
 let bench: Bench;
 
 beforeAll(async () => {
   for (const method of ['log', 'info', 'warn'] as const) jest.spyOn(console, method).mockImplementation(() => undefined);
   bench = await Bench.start(0);
-  const warm = newFindingId('fnd_warm');
-  for (const body of [
-    event('finding.created', { finding: finding(warm) }),
-    event('remediation.pr_opened', { ...pullRequest(warm, 1), findings: [{ id: warm }] }),
-    event('remediation.pr_merged', { ...pullRequest(warm, 1), findings: [{ id: warm }] }),
-    event('remediation.resolved', { remediation: pullRequest(warm, 1).remediation, findings: [{ id: warm }] }),
-  ]) {
+  for (const body of warmUpLifecycle()) {
     expect((await bench.send(body)).status).toBe(200);
   }
 }, 30_000);

@@ -5,7 +5,7 @@
  * app's shared hourly budget (FORGE-FACTS.md), so a regression in these counts
  * fails CI; `npm run bench` prints the same figures with timings.
  */
-import { Bench, event, finding, newFindingId, pullRequest } from '../../../bench/harness';
+import { Bench, event, finding, newFindingId, pullRequest, warmUpLifecycle } from '../../../bench/harness';
 
 let bench: Bench;
 
@@ -14,13 +14,7 @@ beforeAll(async () => {
   for (const method of ['log', 'info', 'warn'] as const) jest.spyOn(console, method).mockImplementation(() => undefined);
   bench = await Bench.start(0);
   // Warm the caches (create metadata, workflow graph, site URL) with one finding's whole lifecycle.
-  const warm = newFindingId('fnd_warm');
-  for (const body of [
-    event('finding.created', { finding: finding(warm) }),
-    event('remediation.pr_opened', { ...pullRequest(warm, 1), findings: [{ id: warm }] }),
-    event('remediation.pr_merged', { ...pullRequest(warm, 1), findings: [{ id: warm }] }),
-    event('remediation.resolved', { remediation: pullRequest(warm, 1).remediation, findings: [{ id: warm }] }),
-  ]) {
+  for (const body of warmUpLifecycle()) {
     expect((await bench.send(body)).status).toBe(200);
   }
 }, 30_000);
