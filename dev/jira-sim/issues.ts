@@ -167,29 +167,9 @@ export class IssueService {
   edit(issue: SimIssue, body: Record<string, unknown>, caller: SimUser): void {
     const project = this.store.projectById(issue.projectId);
     if (!this.store.hasProjectPermission(caller, project, 'EDIT_ISSUES')) throw new JiraError(403, ['You do not have permission to edit issues in this project.']);
-    const fields = isObject(body.fields) ? body.fields : {};
-    const update = isObject(body.update) ? body.update : {};
     const editable = new Set(this.store.editScreen(project, issue.issueTypeId));
     const required = new Set(this.store.createScreen(project, issue.issueTypeId).filter((f) => f.required).map((f) => f.fieldId));
-    const ctx = this.ctx(project);
-    const errors: Record<string, string> = {};
-    const changes: Record<string, unknown> = {};
-    const comments: AdfDoc[] = [];
-
-    for (const [fieldId, raw] of Object.entries(fields)) {
-      const field = this.store.field(fieldId);
-      if (!field || !editable.has(field.id)) { errors[fieldId] = NOT_ON_SCREEN(fieldId); continue; }
-      const r = normalizeValue(field, raw, ctx);
-      if (r.ok) changes[field.id] = r.value; else errors[fieldId] = r.error;
-    }
-    for (const [fieldId, ops] of Object.entries(update)) {
-      if (fieldId === 'comment') { this.collectComments(ops, comments, errors); continue; }
-      const field = this.store.field(fieldId);
-      if (!field || !editable.has(field.id)) { errors[fieldId] = NOT_ON_SCREEN(fieldId); continue; }
-      if (fieldId in fields) { errors[fieldId] = `Field '${fieldId}' cannot be set in both 'fields' and 'update'.`; continue; }
-      const r = this.applyOps(field.id, issue.fields[field.id], ops, ctx);
-      if (r.ok) changes[field.id] = r.value; else errors[fieldId] = r.error;
-    }
+    const { changes, comments, errors } = this.collectChanges(issue, project, body, (fieldId) => editable.has(fieldId), { refuseBoth: true });
     for (const [fieldId, v] of Object.entries(changes)) {
       const empty = v === null || (Array.isArray(v) && v.length === 0);
       if (empty && required.has(fieldId)) errors[fieldId] = requiredMessage(fieldId, this.store.field(fieldId)?.name ?? fieldId);
@@ -201,6 +181,41 @@ export class IssueService {
     Object.assign(issue.properties, properties);
     for (const doc of comments) this.pushComment(issue, doc, caller);
     this.touch(issue);
+  }
+
+  /**
+   * The `fields` and `update` of an edit or transition body, checked against the
+   * screen (`onScreen`) and each field's schema. A comment (`update.comment`) is
+   * accepted with any screen, as Jira does.
+   */
+  private collectChanges(
+    issue: SimIssue,
+    project: SimProject,
+    body: Record<string, unknown>,
+    onScreen: (fieldId: string) => boolean,
+    options: { refuseBoth: boolean },
+  ): { changes: Record<string, unknown>; comments: AdfDoc[]; errors: Record<string, string> } {
+    const fields = isObject(body.fields) ? body.fields : {};
+    const update = isObject(body.update) ? body.update : {};
+    const ctx = this.ctx(project);
+    const errors: Record<string, string> = {};
+    const changes: Record<string, unknown> = {};
+    const comments: AdfDoc[] = [];
+    for (const [fieldId, raw] of Object.entries(fields)) {
+      const field = this.store.field(fieldId);
+      if (!field || !onScreen(field.id)) { errors[fieldId] = NOT_ON_SCREEN(fieldId); continue; }
+      const r = normalizeValue(field, raw, ctx);
+      if (r.ok) changes[field.id] = r.value; else errors[fieldId] = r.error;
+    }
+    for (const [fieldId, ops] of Object.entries(update)) {
+      if (fieldId === 'comment') { this.collectComments(ops, comments, errors); continue; }
+      const field = this.store.field(fieldId);
+      if (!field || !onScreen(field.id)) { errors[fieldId] = NOT_ON_SCREEN(fieldId); continue; }
+      if (options.refuseBoth && fieldId in fields) { errors[fieldId] = `Field '${fieldId}' cannot be set in both 'fields' and 'update'.`; continue; }
+      const r = this.applyOps(field.id, issue.fields[field.id], ops, ctx);
+      if (r.ok) changes[field.id] = r.value; else errors[fieldId] = r.error;
+    }
+    return { changes, comments, errors };
   }
 
   private collectComments(ops: unknown, out: AdfDoc[], errors: Record<string, string>): void {
@@ -227,27 +242,8 @@ export class IssueService {
     const transition = findTransition(workflow, issue.statusId, id);
     if (!transition) throw badRequest(`Transition id '${id}' is not valid for this issue.`);
 
-    const fields = isObject(body.fields) ? body.fields : {};
-    const update = isObject(body.update) ? body.update : {};
     const screen = new Map((transition.screen ?? []).map((f) => [f.fieldId, f]));
-    const ctx = this.ctx(project);
-    const errors: Record<string, string> = {};
-    const changes: Record<string, unknown> = {};
-    const comments: AdfDoc[] = [];
-    for (const [fieldId, raw] of Object.entries(fields)) {
-      const field = this.store.field(fieldId);
-      if (!field || !screen.has(field.id)) { errors[fieldId] = NOT_ON_SCREEN(fieldId); continue; }
-      const r = normalizeValue(field, raw, ctx);
-      if (r.ok) changes[field.id] = r.value; else errors[fieldId] = r.error;
-    }
-    for (const [fieldId, ops] of Object.entries(update)) {
-      // Jira accepts a comment with any transition, screen or not.
-      if (fieldId === 'comment') { this.collectComments(ops, comments, errors); continue; }
-      const field = this.store.field(fieldId);
-      if (!field || !screen.has(field.id)) { errors[fieldId] = NOT_ON_SCREEN(fieldId); continue; }
-      const r = this.applyOps(field.id, issue.fields[field.id], ops, ctx);
-      if (r.ok) changes[field.id] = r.value; else errors[fieldId] = r.error;
-    }
+    const { changes, comments, errors } = this.collectChanges(issue, project, body, (fieldId) => screen.has(fieldId), { refuseBoth: false });
     for (const sf of screen.values()) {
       const v = changes[sf.fieldId];
       if ((v === undefined || v === null) && sf.required && !errors[sf.fieldId]) {
