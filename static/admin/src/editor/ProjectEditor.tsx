@@ -285,19 +285,13 @@ function EditorForm({
                         </label>
                       </td>
                       <td>
-                        <select
+                        <NameSelect
                           id={`prio-${severity}`}
                           value={sevMap[severity] ?? ''}
-                          onChange={(e) => dispatch({ type: 'setSeverityPriority', severity, priorityName: e.target.value })}
-                        >
-                          <option value="">Same name, ignoring case</option>
-                          {(priorities.data ?? []).map((p) => (
-                            <option key={p.id} value={p.name}>
-                              {p.name}
-                            </option>
-                          ))}
-                          {sevMap[severity] && !(priorities.data ?? []).some((p) => p.name === sevMap[severity]) ? <option value={sevMap[severity]}>{sevMap[severity]}</option> : null}
-                        </select>
+                          choices={priorities.data ?? []}
+                          emptyLabel="Same name, ignoring case"
+                          onChange={(priorityName) => dispatch({ type: 'setSeverityPriority', severity, priorityName })}
+                        />
                         <Messages id={`prio-msg-${severity}`} problems={problemsAt(problems, `priority.${severity}`)} />
                       </td>
                     </tr>
@@ -356,20 +350,12 @@ function EditorForm({
                         </label>
                       </td>
                       <td>
-                        <select
+                        <NameSelect
                           id={`resolution-${reason}`}
                           value={draft.resolutions[reason] ?? ''}
-                          onChange={(e) => dispatch({ type: 'setResolution', reason, name: e.target.value })}
-                        >
-                          {(resolutions.data ?? []).map((r) => (
-                            <option key={r.id} value={r.name}>
-                              {r.name}
-                            </option>
-                          ))}
-                          {draft.resolutions[reason] && !(resolutions.data ?? []).some((r) => r.name === draft.resolutions[reason]) ? (
-                            <option value={draft.resolutions[reason]}>{draft.resolutions[reason]}</option>
-                          ) : null}
-                        </select>
+                          choices={resolutions.data ?? []}
+                          onChange={(name) => dispatch({ type: 'setResolution', reason, name })}
+                        />
                         <Messages id={`resolution-msg-${reason}`} problems={problemsAt(problems, `resolutions.${reason}`)} />
                       </td>
                     </tr>
@@ -544,6 +530,37 @@ function FieldMappingEditor({
       )}
       <Messages id={`msg-${field.fieldId}`} problems={fieldLevel} />
     </div>
+  );
+}
+
+/**
+ * A select of Jira values stored by name (priorities, resolutions). A saved name
+ * Jira no longer lists stays selectable, so opening the editor never silently
+ * changes a mapping; validation reports it instead.
+ */
+function NameSelect({
+  id,
+  value,
+  choices,
+  emptyLabel,
+  onChange,
+}: {
+  id: string;
+  value: string;
+  choices: ReadonlyArray<{ id: string; name: string }>;
+  emptyLabel?: string;
+  onChange: (name: string) => void;
+}) {
+  return (
+    <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
+      {emptyLabel !== undefined ? <option value="">{emptyLabel}</option> : null}
+      {choices.map((choice) => (
+        <option key={choice.id} value={choice.name}>
+          {choice.name}
+        </option>
+      ))}
+      {value && !choices.some((choice) => choice.name === value) ? <option value={value}>{value}</option> : null}
+    </select>
   );
 }
 
