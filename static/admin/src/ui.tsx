@@ -130,6 +130,26 @@ export function ConfirmDialog({
   );
 }
 
+/** A table's header row: visible column names, then an unnamed column (e.g. actions) named for screen readers. */
+export function TableHead({ columns, hiddenLast }: { columns: string[]; hiddenLast?: string }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((column) => (
+          <th key={column} scope="col">
+            {column}
+          </th>
+        ))}
+        {hiddenLast ? (
+          <th scope="col">
+            <span className="visually-hidden">{hiddenLast}</span>
+          </th>
+        ) : null}
+      </tr>
+    </thead>
+  );
+}
+
 export function formatTime(iso: string | undefined): string {
   if (!iso) return '';
   const date = new Date(iso);

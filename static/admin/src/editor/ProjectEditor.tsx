@@ -11,7 +11,7 @@ import { useCombobox, useDebounced } from './combobox';
 import { ApiError, api } from '../api';
 import type { CreateField, IssuePreview, JiraProjectSummary, MappingProblem } from '../../../../src/shared/resolver-contract';
 import type { Severity } from '../../../../src/core/events/schema';
-import { Banner, Button, ErrorBanner, Lozenge, Spinner, useLoad } from '../ui';
+import { Banner, Button, ErrorBanner, Lozenge, Spinner, TableHead, useLoad } from '../ui';
 import { needsMapping, orderFields } from './fields';
 import { SourceEditor, defaultSourceOf } from './SourceEditor';
 import {
@@ -270,12 +270,7 @@ function EditorForm({
               <h3 id="priority-title">Severity → priority</h3>
               {priorities.state === 'error' ? <ErrorBanner error={priorities.error} onRetry={priorities.reload} /> : null}
               <table className="table">
-                <thead>
-                  <tr>
-                    <th scope="col">Backline severity</th>
-                    <th scope="col">Jira priority</th>
-                  </tr>
-                </thead>
+                <TableHead columns={["Backline severity", "Jira priority"]} />
                 <tbody>
                   {SEVERITY_LIST.map((severity) => (
                     <tr key={severity}>

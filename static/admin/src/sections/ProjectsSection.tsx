@@ -5,7 +5,7 @@
 import { useState } from 'react';
 import { api } from '../api';
 import type { ProjectListItem } from '../../../../src/shared/resolver-contract';
-import { Banner, Button, ConfirmDialog, ErrorBanner, Lozenge, Spinner, formatTime, useLoad } from '../ui';
+import { Banner, Button, ConfirmDialog, ErrorBanner, Lozenge, Spinner, TableHead, formatTime, useLoad } from '../ui';
 
 export function ProjectsSection({ onAdd, onEdit }: { onAdd: () => void; onEdit: (projectKey: string) => void }) {
   const projects = useLoad(() => api.listProjects(), []);
@@ -53,17 +53,7 @@ export function ProjectsSection({ onAdd, onEdit }: { onAdd: () => void; onEdit: 
       ) : null}
       {projects.data && projects.data.length > 0 ? (
         <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">Project</th>
-              <th scope="col">Issue type</th>
-              <th scope="col">Mapping</th>
-              <th scope="col">Last saved</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={["Project", "Issue type", "Mapping", "Last saved"]} hiddenLast="Actions" />
           <tbody>
             {projects.data.map((p) => (
               <tr key={p.projectKey} data-project={p.projectKey}>

@@ -6,7 +6,7 @@
  */
 import { useState } from 'react';
 import type { ActivityItemView } from '../../../../../src/shared/failures-contract';
-import { Button, ErrorBanner, Lozenge, Spinner, formatTime, useLoad } from '../../ui';
+import { Button, ErrorBanner, Lozenge, Spinner, TableHead, formatTime, useLoad } from '../../ui';
 import { failuresApi } from './api';
 
 const STATUSES = ['created', 'updated', 'unchanged', 'duplicate', 'stale', 'skipped', 'queued', 'failed', 'ok'] as const;
@@ -130,19 +130,7 @@ export default function ActivitySection() {
       {page.data && page.data.items.length === 0 ? <p className="empty">No events match.</p> : null}
       {page.data && page.data.items.length > 0 ? (
         <table className="table" aria-label="Activity">
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Event</th>
-              <th scope="col">Project</th>
-              <th scope="col">Finding</th>
-              <th scope="col">Issue</th>
-              <th scope="col">Result</th>
-              <th scope="col">
-                <span className="visually-hidden">Details</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={["When", "Event", "Project", "Finding", "Issue", "Result"]} hiddenLast="Details" />
           <tbody>
             {page.data.items.map((item) => (
               <Row key={item.id} item={item} />

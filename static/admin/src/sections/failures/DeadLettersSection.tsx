@@ -6,7 +6,7 @@
  */
 import { useState } from 'react';
 import type { DeadLetterView, RetryOutcomeView } from '../../../../../src/shared/failures-contract';
-import { Banner, Button, ConfirmDialog, ErrorBanner, Spinner, formatTime, useLoad } from '../../ui';
+import { Banner, Button, ConfirmDialog, ErrorBanner, Spinner, TableHead, formatTime, useLoad } from '../../ui';
 import { failuresApi } from './api';
 
 function projectName(key: string | null): string {
@@ -112,17 +112,7 @@ export default function DeadLettersSection() {
           {data.items.length === 0 ? <p className="empty">No dead letters. Every event was applied or is still being retried.</p> : null}
           {data.items.length > 0 ? (
             <table className="table" aria-label="Dead letters">
-              <thead>
-                <tr>
-                  <th scope="col">Failed</th>
-                  <th scope="col">Event</th>
-                  <th scope="col">Project</th>
-                  <th scope="col">Error</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
+              <TableHead columns={["Failed", "Event", "Project", "Error"]} hiddenLast="Actions" />
               <tbody>
                 {data.items.map((l) => (
                   <tr key={l.eventId} data-deadletter={l.eventId}>
