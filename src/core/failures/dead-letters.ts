@@ -12,7 +12,6 @@
  */
 import { z } from 'zod';
 import { ConfigRepository } from '../config/repository';
-import { CodedError } from '../errors';
 import { eventSchema, type BacklineEvent } from '../events/schema';
 import type { Platform } from '../ports';
 import type { EventResult, ResultError } from '../results';
@@ -226,6 +225,3 @@ export async function deadLetterIdsOfProject(platform: Platform, projectKey: str
   return (await scan(platform)).filter((l) => (l.projectKey ?? '-') === projectKey).map((l) => l.eventId);
 }
 
-export function assertEventIds(ids: string[]): void {
-  if (ids.length === 0) throw new CodedError('INVALID_INPUT', 'Choose at least one dead letter.');
-}
