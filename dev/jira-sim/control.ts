@@ -6,8 +6,9 @@
 import { badRequest, JiraError, notFound, type SimResult } from './http';
 import type { IssueService } from './issues';
 import type { SimStore } from './store';
-import type { ScreenField, SimField, SimProject, SimWorkflow } from './types';
+import type { ScreenField, SimField, SimProject, SimTransition, SimWorkflow } from './types';
 import { isObject, str } from './util';
+import { SIM_USERS } from './seed';
 import { bumpWorkflow } from './workflows';
 
 export interface FaultMatch {
@@ -23,6 +24,8 @@ export interface Fault {
   retryAfter?: number;
   latencyMs?: number;
   match?: FaultMatch;
+  /** `commit`: the request is carried out and saved first; only its answer is replaced (5xx) or dropped (0). */
+  after?: 'commit';
 }
 
 export interface Stats {
@@ -59,6 +62,8 @@ export interface ControlTarget {
   faults: Fault[];
   latencyMs: number;
   setQuota(pointsPerHour: number): void;
+  readonly searchLagMs: number;
+  setSearchLag(ms: number): void;
   quota(): { pointsPerHour: number; remaining: number };
   now(): number;
   advanceClock(ms: number): void;
@@ -74,7 +79,7 @@ export function handleControl(t: ControlTarget, method: string, path: string, bo
   if (issueDelete) {
     const issue = t.store.issue(decodeURIComponent(issueDelete[1]));
     if (!issue) throw notFound(`No issue ${issueDelete[1]}.`);
-    t.store.data.issues.delete(issue.id);
+    t.store.commit({ kind: 'deleted', issue, byAccountId: SIM_USERS.siteAdmin.accountId });
     return ok({ deleted: issue.key });
   }
   switch (route) {
@@ -103,6 +108,14 @@ export function handleControl(t: ControlTarget, method: string, path: string, bo
     }
     case 'GET /_sim/quota':
       return ok(t.quota());
+    case 'POST /_sim/search-lag': {
+      const ms = isObject(body) ? body.ms : undefined;
+      if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) throw badRequest('Body must be {"ms": <non-negative number>}.');
+      t.setSearchLag(ms);
+      return ok({ ms: t.searchLagMs });
+    }
+    case 'GET /_sim/search-lag':
+      return ok({ ms: t.searchLagMs });
     case 'POST /_sim/reset':
       t.resetAll();
       return ok({ reset: true });
@@ -123,6 +136,16 @@ export function handleControl(t: ControlTarget, method: string, path: string, bo
       return ok(changeWorkflow(t, body));
     case 'POST /_sim/fields':
       return ok(changeFields(t, body));
+    case 'POST /_sim/linking': {
+      const enabled = isObject(body) ? body.enabled : undefined;
+      if (typeof enabled !== 'boolean') throw badRequest('Body must be {"enabled": true|false}.');
+      t.store.data.settings.issueLinking = enabled;
+      return ok({ enabled });
+    }
+    case 'GET /_sim/linking':
+      return ok({ enabled: t.store.data.settings.issueLinking });
+    case 'POST /_sim/permissions':
+      return ok(changePermissions(t, body));
     default:
       throw notFound(`Unknown simulator control call ${route}. See dev/jira-sim/README.md.`);
   }
@@ -141,6 +164,10 @@ function addFault(t: ControlTarget, body: unknown): { faults: Fault[]; latencyMs
   }
   const status = timeout ? 0 : Number(body.status);
   if (!(status === 0 || status === 429 || (status >= 500 && status <= 504))) throw badRequest('status must be 429, 500–504, or 0 (timeout).');
+  if (body.after !== undefined && body.after !== 'commit') throw badRequest('after must be "commit".');
+  const afterCommit = body.after === 'commit';
+  // Jira checks rate limits before the work, so a 429 never follows a saved write.
+  if (afterCommit && status === 429) throw badRequest('An after-commit fault answers 5xx or 0 (no answer), not 429.');
   const count = body.count === undefined ? 1 : Number(body.count);
   if (!Number.isInteger(count) || count < 1) throw badRequest('count must be a positive integer.');
   const match = isObject(body.match) ? { ...(typeof body.match.method === 'string' ? { method: body.match.method.toUpperCase() } : {}), ...(typeof body.match.path === 'string' ? { path: body.match.path } : {}) } : undefined;
@@ -148,8 +175,9 @@ function addFault(t: ControlTarget, body: unknown): { faults: Fault[]; latencyMs
     status,
     remaining: count,
     ...(body.retryAfter !== undefined ? { retryAfter: Number(body.retryAfter) } : {}),
-    ...(latencyMs !== undefined ? { latencyMs } : timeout ? { latencyMs: 5000 } : {}),
+    ...(latencyMs !== undefined ? { latencyMs } : timeout && !afterCommit ? { latencyMs: 5000 } : {}),
     ...(match ? { match } : {}),
+    ...(afterCommit ? { after: 'commit' as const } : {}),
   });
   return { faults: t.faults, latencyMs: t.latencyMs };
 }
@@ -183,6 +211,13 @@ function changeWorkflow(t: ControlTarget, raw: unknown): SimWorkflow {
     wf.transitions = wf.transitions.filter((x) => x.id !== String(raw.removeTransition) && x.name !== raw.removeTransition);
     if (wf.transitions.length === before) throw badRequest(`No transition ${JSON.stringify(raw.removeTransition)} in ${wf.name}.`);
   }
+  if (isObject(raw.addValidator)) {
+    const v = raw.addValidator;
+    if (typeof v.message !== 'string' || v.message === '') throw badRequest('addValidator needs {transition, message}.');
+    const tr = transitionOf(wf, v.transition);
+    tr.validators = [...(tr.validators ?? []), { message: v.message }];
+  }
+  if (raw.removeValidators !== undefined) delete transitionOf(wf, raw.removeValidators).validators;
   if (isObject(raw.addTransition)) {
     const a = raw.addTransition;
     const id = a.id !== undefined ? str(a.id) : String(Math.max(0, ...wf.transitions.map((x) => Number(x.id))) + 10);
@@ -200,6 +235,49 @@ function changeWorkflow(t: ControlTarget, raw: unknown): SimWorkflow {
   }
   bumpWorkflow(wf, t.now());
   return wf;
+}
+
+/**
+ * `{accountId, project?: key | "*", add?: [permission], remove?: [permission]}`:
+ * changes a user's project permissions (default: every project the user has
+ * grants in). Answers the user's grants.
+ */
+function changePermissions(t: ControlTarget, raw: unknown): Record<string, string[]> {
+  if (!isObject(raw)) throw badRequest('Body must be a JSON object.');
+  const user = t.store.user(str(raw.accountId));
+  if (!user) throw badRequest(`Unknown account ${JSON.stringify(raw.accountId)}.`);
+  const list = (v: unknown, name: string): string[] => {
+    if (v === undefined) return [];
+    const keys = Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+    if (!Array.isArray(v) || keys.length !== v.length) throw badRequest(`${name} must be an array of permission keys.`);
+    return keys;
+  };
+  const add = list(raw.add, 'add');
+  const remove = list(raw.remove, 'remove');
+  let keys: string[];
+  if (raw.project === undefined) keys = Object.keys(user.projectPermissions);
+  else {
+    const ref = str(raw.project);
+    const project = ref === '*' ? undefined : t.store.project(ref);
+    if (ref !== '*' && !project) throw badRequest(`Unknown project ${JSON.stringify(raw.project)}.`);
+    const key = project?.key ?? '*';
+    // A project without its own grants inherits '*': copy them before changing that project only.
+    user.projectPermissions[key] ??= [...(user.projectPermissions['*'] ?? [])];
+    keys = [key];
+  }
+  for (const key of keys) {
+    const grants = new Set(user.projectPermissions[key] ?? []);
+    add.forEach((p) => grants.add(p));
+    remove.forEach((p) => grants.delete(p));
+    user.projectPermissions[key] = [...grants];
+  }
+  return user.projectPermissions;
+}
+
+function transitionOf(wf: SimWorkflow, ref: unknown): SimTransition {
+  const tr = wf.transitions.find((x) => x.id === str(ref) || x.name === ref);
+  if (!tr) throw badRequest(`No transition ${JSON.stringify(ref)} in ${wf.name}.`);
+  return tr;
 }
 
 function fieldOf(t: ControlTarget, ref: unknown): SimField {

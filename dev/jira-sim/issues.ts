@@ -97,6 +97,7 @@ export class IssueService {
       fields: values, properties, comments: [], remoteLinks: [],
     };
     this.store.data.issues.set(id, issue);
+    this.store.commit({ kind: 'created', issue, byAccountId: caller.accountId });
 
     // Jira creates the issue first and reports the transition's outcome separately.
     if (isObject(body.transition)) {
@@ -181,6 +182,7 @@ export class IssueService {
     Object.assign(issue.properties, properties);
     for (const doc of comments) this.pushComment(issue, doc, caller);
     this.touch(issue);
+    this.store.commit({ kind: 'updated', issue, byAccountId: caller.accountId });
   }
 
   /**
@@ -234,7 +236,8 @@ export class IssueService {
 
   transition(issue: SimIssue, body: Record<string, unknown>, caller: SimUser): void {
     const project = this.store.projectById(issue.projectId);
-    if (!this.store.hasProjectPermission(caller, project, 'TRANSITION_ISSUES')) throw new JiraError(403, ['You do not have permission to transition this issue.']);
+    // OpenAPI, POST /issue/{issueIdOrKey}/transitions: "400 Returned if … the user does not have permission to transition the issue."
+    if (!this.store.hasProjectPermission(caller, project, 'TRANSITION_ISSUES')) throw new JiraError(400, ['You do not have permission to transition this issue.']);
     const t = isObject(body.transition) ? body.transition : undefined;
     const id = t && (typeof t.id === 'string' || typeof t.id === 'number') ? str(t.id) : undefined;
     if (!id) throw badRequest("'transition' identifier must be specified.");
@@ -252,6 +255,8 @@ export class IssueService {
     }
     const properties = this.checkProperties(body.properties, errors);
     if (Object.keys(errors).length > 0) throw fieldErrors(errors);
+    // Validators run after the screen's fields are checked and refuse with their own message.
+    if (transition.validators?.length) throw new JiraError(400, transition.validators.map((v) => v.message));
 
     const now = this.now();
     const to = this.store.status(transition.to);
@@ -271,6 +276,7 @@ export class IssueService {
     }
     for (const doc of comments) this.pushComment(issue, doc, caller);
     this.touch(issue);
+    this.store.commit({ kind: 'transitioned', issue, byAccountId: caller.accountId });
   }
 
   /** The `GET /transitions` representation. */
@@ -318,6 +324,7 @@ export class IssueService {
     if (problem) throw fieldErrors({ comment: `Comment body: ${problem}` });
     const c = this.pushComment(issue, body as AdfDoc, caller);
     this.touch(issue);
+    this.store.commit({ kind: 'commented', issue, byAccountId: caller.accountId });
     return c;
   }
 
@@ -344,11 +351,12 @@ export class IssueService {
     };
   }
 
-  setProperty(issue: SimIssue, key: string, value: unknown): boolean {
+  setProperty(issue: SimIssue, key: string, value: unknown, caller: SimUser): boolean {
     const problem = propertyProblem(key, value);
     if (problem) throw badRequest(problem);
     const existed = Object.prototype.hasOwnProperty.call(issue.properties, key);
     issue.properties[key] = value;
+    this.store.commit({ kind: 'property', issue, byAccountId: caller.accountId });
     // Entity properties are not issue fields: Jira does not move `updated` for them.
     return !existed;
   }

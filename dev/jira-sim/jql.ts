@@ -180,12 +180,12 @@ const PROPERTY = /^issue\.property\[([^\]]+)\]((?:\.[^.]+)*)$/i;
 export class JqlEngine {
   constructor(private readonly store: SimStore) {}
 
-  /** Runs a query; answers the matching issues in the query's order. */
-  search(jql: string, callerId: string): SimIssue[] {
+  /** Runs a query over `candidates` (what the search index shows); answers the matching issues in the query's order. */
+  search(jql: string, callerId: string, candidates: SimIssue[]): SimIssue[] {
     const q = parseJql(jql);
     if (!q.where) throw badRequest('Unbounded JQL queries are not allowed here. Please add a search restriction to your query.');
     this.checkFields(q.where);
-    const issues = [...this.store.data.issues.values()].filter((i) => this.matches(i, q.where as Clause, callerId));
+    const issues = candidates.filter((i) => this.matches(i, q.where as Clause, callerId));
     const order = q.orderBy.length ? q.orderBy : [{ field: 'id', dir: 'ASC' as const }];
     return issues.sort((a, b) => {
       for (const o of order) {

@@ -249,6 +249,7 @@ export function demoSite(): SimData {
       },
     ],
     issues: new Map(),
+    settings: { issueLinking: true },
     counters: { issueId: 10000, commentId: 10000, remoteLinkId: 10000, optionId: 10100, perProject: {} },
   };
 }

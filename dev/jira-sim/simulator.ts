@@ -13,6 +13,7 @@ import { OpenApiContract, TemplateMatcher } from './openapi';
 import { RateLimiter } from './ratelimit';
 import { renderIssuePage, renderNotFoundPage } from './render';
 import { Repr } from './repr';
+import { SearchIndex } from './search-index';
 import { issueRoutes } from './routes/issues';
 import { metaRoutes } from './routes/meta';
 import type { Route, SimEnv } from './routes/route';
@@ -60,6 +61,7 @@ export class JiraSimulator implements ControlTarget {
   private readonly limiter: RateLimiter;
   private clockOffset = 0;
   private readonly env: SimEnv;
+  readonly searchIndex: SearchIndex;
 
   constructor(private readonly options: JiraSimulatorOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -68,7 +70,9 @@ export class JiraSimulator implements ControlTarget {
     this.repr = new Repr(this.baseUrl);
     const now = (): number => this.now();
     this.issues = new IssueService(this.store, this.repr, now);
-    this.env = { store: this.store, repr: this.repr, issues: this.issues, jql: new JqlEngine(this.store), now };
+    this.searchIndex = new SearchIndex(() => this.store.data.issues);
+    this.store.onIssueChange((change) => this.searchIndex.record(change, this.now()));
+    this.env = { store: this.store, repr: this.repr, issues: this.issues, jql: new JqlEngine(this.store), searchIndex: this.searchIndex, now };
     this.limiter = new RateLimiter(options.pointsPerHour ?? DEFAULT_POINTS_PER_HOUR);
 
     const byTemplate = new Map<string, Partial<Record<string, Route>>>();
@@ -116,6 +120,14 @@ export class JiraSimulator implements ControlTarget {
     return { pointsPerHour: this.limiter.pointsPerHour, remaining: this.limiter.remaining(this.now()) };
   }
 
+  get searchLagMs(): number {
+    return this.searchIndex.lagMs;
+  }
+
+  setSearchLag(ms: number): void {
+    this.searchIndex.setLag(ms);
+  }
+
   resetStats(): void {
     this.stats = emptyStats();
     this.violations = [];
@@ -131,6 +143,7 @@ export class JiraSimulator implements ControlTarget {
     this.clockOffset = 0;
     this.limiter.reset();
     this.limiter.pointsPerHour = this.options.pointsPerHour ?? DEFAULT_POINTS_PER_HOUR;
+    this.searchIndex.setLag(0);
   }
 
   async handle(request: Request): Promise<Response> {
@@ -214,7 +227,9 @@ export class JiraSimulator implements ControlTarget {
     // 2. Injected latency and faults.
     if (this.latencyMs > 0) await sleep(this.latencyMs);
     const fault = this.takeFault(method, rel);
-    if (fault) {
+    // An after-commit fault lets the request run and be saved; it replaces the answer at the end.
+    const afterCommit = fault?.after === 'commit' ? fault : undefined;
+    if (fault && !afterCommit) {
       if (fault.latencyMs) await sleep(fault.latencyMs);
       if (fault.status === 0) {
         this.logRequest(method, rel, routeKey, 0, 0, caller?.accountId ?? String(callerId));
@@ -286,6 +301,13 @@ export class JiraSimulator implements ControlTarget {
     const points = 1 + (ok && route?.kind === 'read' ? (result.cost?.core ?? 0) + 2 * (result.cost?.identity ?? 0) : 0);
     this.limiter.charge(now, points);
     this.stats.points += points;
+    if (afterCommit) {
+      // Jira's gateway: the write went through, then the answer was a 5xx or never came.
+      if (afterCommit.latencyMs) await sleep(afterCommit.latencyMs);
+      this.logRequest(method, rel, routeKey, afterCommit.status, points, caller?.accountId ?? String(callerId));
+      if (afterCommit.status === 0) throw new TypeError('fetch failed', { cause: new Error('jira-sim: injected connection reset after the request was carried out') });
+      return json(afterCommit.status, { errorMessages: ['Injected failure after commit (jira-sim).'], errors: {} }, this.limiter.headers(now));
+    }
     this.logRequest(method, rel, routeKey, result.status, points, caller?.accountId ?? String(callerId));
     return json(result.status, result.body, { ...this.limiter.headers(now), ...(result.headers ?? {}) });
   }

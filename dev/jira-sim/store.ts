@@ -5,8 +5,23 @@ import type { SimData, SimField, SimIssue, SimIssueType, SimProject, SimStatus, 
 
 export type SeedName = 'demo' | 'empty';
 
+/**
+ * One committed change to an issue. Every write to an issue (REST or control
+ * call) ends in `SimStore.commit`, so whatever must follow a change (the
+ * search index, product events) listens in one place.
+ */
+export interface IssueChange {
+  kind: 'created' | 'updated' | 'transitioned' | 'commented' | 'property' | 'remotelink' | 'deleted';
+  issue: SimIssue;
+  /** The account that made the change. */
+  byAccountId: string;
+}
+
+export type IssueChangeListener = (change: IssueChange) => void;
+
 export class SimStore {
   data: SimData;
+  private readonly listeners: IssueChangeListener[] = [];
 
   constructor(readonly seed: SeedName) {
     this.data = seed === 'empty' ? emptySite() : demoSite();
@@ -14,6 +29,21 @@ export class SimStore {
 
   reset(): void {
     this.data = this.seed === 'empty' ? emptySite() : demoSite();
+  }
+
+  /** Subscribes to committed issue changes; answers the unsubscribe function. */
+  onIssueChange(listener: IssueChangeListener): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  /** The one point where an issue change is committed: a deletion removes it, then every listener hears of it. */
+  commit(change: IssueChange): void {
+    if (change.kind === 'deleted') this.data.issues.delete(change.issue.id);
+    for (const listener of this.listeners) listener(change);
   }
 
   user(accountId: string): SimUser | undefined {

@@ -134,6 +134,11 @@ export interface SimTransition {
   global?: boolean;
   /** Fields on the transition screen; undefined = no screen. */
   screen?: ScreenField[];
+  /**
+   * Workflow validators that refuse the transition with their message (400,
+   * `errorMessages`). Transition metadata does not show them, as in Jira.
+   */
+  validators?: Array<{ message: string }>;
 }
 
 export interface SimWorkflow {
@@ -245,5 +250,7 @@ export interface SimData {
   projects: SimProject[];
   /** id → issue, in creation order. */
   issues: Map<string, SimIssue>;
+  /** Site settings: issue linking (Jira admin → Issue features → Issue linking) is on by default. */
+  settings: { issueLinking: boolean };
   counters: { issueId: number; commentId: number; remoteLinkId: number; optionId: number; perProject: Record<string, number> };
 }

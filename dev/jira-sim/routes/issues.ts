@@ -5,6 +5,7 @@ import type { Route, SimEnv } from './route';
 import { isObject } from '../util';
 
 const MAX_BULK = 50;
+const MAX_RECONCILE = 50;
 
 export function issueRoutes(env: SimEnv): Route[] {
   const { store, repr, issues } = env;
@@ -18,6 +19,16 @@ export function issueRoutes(env: SimEnv): Route[] {
     return issue;
   };
 
+  /**
+   * OpenAPI, POST/DELETE /issue/{issueIdOrKey}/remotelink: "requires issue
+   * linking to be active" and the Link issues permission; "403 Returned if the
+   * user does not have permission to link issues".
+   */
+  const mayLink = (ctx: RequestContext, issue: SimIssue): void => {
+    if (!store.data.settings.issueLinking) throw new JiraError(403, ['Issue linking is disabled.']);
+    if (!store.hasProjectPermission(ctx.caller, store.projectById(issue.projectId), 'LINK_ISSUES')) throw new JiraError(403, ['You do not have permission to link issues.']);
+  };
+
   const created = (issue: SimIssue): Record<string, unknown> => ({ id: issue.id, key: issue.key, self: `${repr.rest}/issue/${issue.id}` });
 
   const linkJson = (issue: SimIssue, l: SimRemoteLink): Record<string, unknown> => ({
@@ -29,8 +40,11 @@ export function issueRoutes(env: SimEnv): Route[] {
     object: l.object,
   });
 
-  const search = (ctx: RequestContext, p: { jql?: string; nextPageToken?: string; maxResults?: number; fields?: string[]; properties?: string[]; expand?: string }): SimResult => {
-    const all = env.jql.search(p.jql ?? '', ctx.caller.accountId)
+  const search = (ctx: RequestContext, p: { jql?: string; nextPageToken?: string; maxResults?: number; fields?: string[]; properties?: string[]; reconcileIssues?: number[] }): SimResult => {
+    // The OpenAPI schema: "Strong consistency issue ids to be reconciled with search results. Accepts max 50 ids".
+    if ((p.reconcileIssues?.length ?? 0) > MAX_RECONCILE) throw new JiraError(400, [`reconcileIssues accepts at most ${MAX_RECONCILE} issue ids.`]);
+    const candidates = env.searchIndex.view(env.now(), new Set((p.reconcileIssues ?? []).map(String)));
+    const all = env.jql.search(p.jql ?? '', ctx.caller.accountId, candidates)
       .filter((i) => store.hasProjectPermission(ctx.caller, store.projectById(i.projectId), 'BROWSE_PROJECTS'));
     let offset = 0;
     if (p.nextPageToken) {
@@ -116,7 +130,7 @@ export function issueRoutes(env: SimEnv): Route[] {
       handler: (ctx) => {
         const issue = issueOf(ctx);
         if (!store.hasProjectPermission(ctx.caller, store.projectById(issue.projectId), 'DELETE_ISSUES')) throw new JiraError(403, ['You do not have permission to delete this issue.']);
-        store.data.issues.delete(issue.id);
+        store.commit({ kind: 'deleted', issue, byAccountId: ctx.caller.accountId });
         return { status: 204, issueId: issue.id };
       },
     },
@@ -174,6 +188,7 @@ export function issueRoutes(env: SimEnv): Route[] {
       method: 'POST', template: `${I}/remotelink`, kind: 'write',
       handler: (ctx) => {
         const issue = issueOf(ctx);
+        mayLink(ctx, issue);
         const body = isObject(ctx.body) ? ctx.body : {};
         const object = isObject(body.object) ? body.object : undefined;
         const errors: Record<string, string> = {};
@@ -192,11 +207,13 @@ export function issueRoutes(env: SimEnv): Route[] {
           existing.object = fields.object;
           existing.application = fields.application;
           existing.relationship = fields.relationship;
+          store.commit({ kind: 'remotelink', issue, byAccountId: ctx.caller.accountId });
           return { status: 200, body: { id: existing.id, self: `${repr.rest}/issue/${issue.key}/remotelink/${existing.id}` }, issueId: issue.id };
         }
         store.data.counters.remoteLinkId += 1;
         const link: SimRemoteLink = { id: store.data.counters.remoteLinkId, ...(globalId !== undefined ? { globalId } : {}), ...fields };
         issue.remoteLinks.push(link);
+        store.commit({ kind: 'remotelink', issue, byAccountId: ctx.caller.accountId });
         return { status: 201, body: { id: link.id, self: `${repr.rest}/issue/${issue.key}/remotelink/${link.id}` }, issueId: issue.id };
       },
     },
@@ -204,10 +221,12 @@ export function issueRoutes(env: SimEnv): Route[] {
       method: 'DELETE', template: `${I}/remotelink`, kind: 'write',
       handler: (ctx) => {
         const issue = issueOf(ctx);
+        mayLink(ctx, issue);
         const globalId = ctx.query.get('globalId');
         const before = issue.remoteLinks.length;
         issue.remoteLinks = issue.remoteLinks.filter((l) => l.globalId !== globalId);
         if (issue.remoteLinks.length === before) throw notFound(`No remote link with globalId '${globalId}' on issue ${issue.key}.`);
+        store.commit({ kind: 'remotelink', issue, byAccountId: ctx.caller.accountId });
         return { status: 204, issueId: issue.id };
       },
     },
@@ -233,7 +252,7 @@ export function issueRoutes(env: SimEnv): Route[] {
       handler: (ctx) => {
         const issue = issueOf(ctx);
         if (!store.hasProjectPermission(ctx.caller, store.projectById(issue.projectId), 'EDIT_ISSUES')) throw new JiraError(403, ['You do not have permission to edit this issue.']);
-        const isNew = issues.setProperty(issue, ctx.params.propertyKey, ctx.body);
+        const isNew = issues.setProperty(issue, ctx.params.propertyKey, ctx.body, ctx.caller);
         return { status: isNew ? 201 : 200, issueId: issue.id };
       },
     },
@@ -242,8 +261,11 @@ export function issueRoutes(env: SimEnv): Route[] {
       handler: (ctx) => {
         const issue = issueOf(ctx);
         const key = ctx.params.propertyKey;
+        // OpenAPI: "404 Returned if the issue or property is not found, or the user does not have permission to edit the issue."
+        if (!store.hasProjectPermission(ctx.caller, store.projectById(issue.projectId), 'EDIT_ISSUES')) throw notFound(ISSUE_NOT_FOUND);
         if (!Object.prototype.hasOwnProperty.call(issue.properties, key)) throw notFound(`The property with key '${key}' does not exist.`);
         delete issue.properties[key];
+        store.commit({ kind: 'property', issue, byAccountId: ctx.caller.accountId });
         return { status: 204, issueId: issue.id };
       },
     },
@@ -255,13 +277,14 @@ export function issueRoutes(env: SimEnv): Route[] {
         maxResults: ctx.query.has('maxResults') ? intParam(ctx.query, 'maxResults', 50) : undefined,
         fields: listParam(ctx.query, 'fields'),
         properties: listParam(ctx.query, 'properties'),
+        reconcileIssues: listParam(ctx.query, 'reconcileIssues')?.map(Number).filter(Number.isInteger),
       }),
     },
     {
       method: 'POST', template: `${R}/search/jql`, kind: 'read',
       handler: (ctx) => {
-        const b = (isObject(ctx.body) ? ctx.body : {}) as { jql?: string; nextPageToken?: string; maxResults?: number; fields?: string[]; properties?: string[] };
-        return search(ctx, { jql: b.jql, nextPageToken: b.nextPageToken, maxResults: b.maxResults, fields: b.fields?.flatMap((f) => f.split(',')), properties: b.properties });
+        const b = (isObject(ctx.body) ? ctx.body : {}) as { jql?: string; nextPageToken?: string; maxResults?: number; fields?: string[]; properties?: string[]; reconcileIssues?: number[] };
+        return search(ctx, { jql: b.jql, nextPageToken: b.nextPageToken, maxResults: b.maxResults, fields: b.fields?.flatMap((f) => f.split(',')), properties: b.properties, reconcileIssues: b.reconcileIssues });
       },
     },
   ];

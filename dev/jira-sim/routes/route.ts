@@ -3,6 +3,7 @@ import type { RequestContext, SimResult } from '../http';
 import type { IssueService } from '../issues';
 import type { JqlEngine } from '../jql';
 import type { Repr } from '../repr';
+import type { SearchIndex } from '../search-index';
 import type { SimStore } from '../store';
 
 export interface SimEnv {
@@ -10,6 +11,7 @@ export interface SimEnv {
   repr: Repr;
   issues: IssueService;
   jql: JqlEngine;
+  searchIndex: SearchIndex;
   now: () => number;
 }
 
