@@ -6,7 +6,7 @@
  * which builds them from checked https URLs.
  */
 import { buildPanelViewModel, type FindingView, type LabelView, type LinkView, type PanelViewModel, type Tone } from '../src/core/panel/view-model';
-import { PANEL_RESOLVER_KEY, panelResultSchema, type PanelResult } from '../src/core/panel/types';
+import { PANEL_RESOLVER_KEY, panelResultSchema, type PanelResult } from '../src/shared/contracts/panel';
 
 export function escapeHtml(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');

@@ -53,6 +53,8 @@ export interface LocalRuntimeOptions {
   queueDelayScale?: number;
   /** App egress redirects, host → base URL (tests: `{ 'hooks.slack.com': 'http://127.0.0.1:<port>' }`); see forge-host/egress.ts. */
   egressRedirects?: Record<string, string>;
+  /** The built admin UI to serve; default static/admin/build (what `forge deploy` ships). Tests build their own. */
+  uiBuildDir?: string;
 }
 
 export interface LocalRuntime {
@@ -218,7 +220,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     return sendJson(res, 404, { error: { message: `Nothing at ${method} ${url.pathname}` } });
   }
 
-  const buildDir = () => path.join(REPO_ROOT, 'static', 'admin', 'build');
+  const buildDir = () => options.uiBuildDir ?? path.join(REPO_ROOT, 'static', 'admin', 'build');
   const simulatorBase = () => `${baseUrl}/jira`;
 
   async function servePage(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {

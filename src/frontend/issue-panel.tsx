@@ -7,7 +7,7 @@
 import React, { useEffect, useState } from 'react';
 import ForgeReconciler from '@forge/react';
 import { invoke } from '@forge/bridge';
-import { PANEL_RESOLVER_KEY, panelResultSchema, type PanelResult } from '../core/panel/types';
+import { PANEL_RESOLVER_KEY, panelResultSchema, type PanelResult } from '../shared/contracts/panel';
 import { buildPanelViewModel } from '../core/panel/view-model';
 import { PanelView } from './panel-view';
 

@@ -9,7 +9,6 @@
  * runtime's `now` option drives KVS TTLs and the simulator; both follow one
  * offset here so the 24 h rotation window can pass in a second.
  */
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -17,6 +16,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { startLocalRuntime, type LocalRuntime } from '../../dev/server';
 import { sign, SIGNATURE_HEADER } from '../../dev/sign';
 import { SAMPLE_FINDING } from '../../src/shared/backline-fields';
+import { buildTestUi } from './ui-build';
 import { seriousViolations, textContrast, unnamedControls } from './a11y';
 
 jest.setTimeout(180_000);
@@ -34,11 +34,11 @@ let stateDir: string;
 const consoleErrors: string[] = [];
 
 beforeAll(async () => {
-  execFileSync('npx', ['vite', 'build', '--config', 'static/admin/vite.config.ts', '--logLevel', 'error'], { cwd: ROOT, stdio: 'pipe', env: { ...process.env, VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' } });
+  const uiBuildDir = buildTestUi('admin');
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   Date.now = () => realNow() + offsetMs;
   stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'backline-e2e-'));
-  runtime = await startLocalRuntime({ port: 0, reset: true, stateDir, quiet: true, now: () => Date.now(), housekeepingIntervalMs: 0 });
+  runtime = await startLocalRuntime({ uiBuildDir, port: 0, reset: true, stateDir, quiet: true, now: () => Date.now(), housekeepingIntervalMs: 0 });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   page = await browser.newPage({ viewport: { width: 1024, height: 900 } });
   page.on('console', (message) => {

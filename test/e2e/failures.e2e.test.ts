@@ -8,13 +8,13 @@
  * retries the dead letter and sees the issue created.
  * Screenshots go to test-artifacts/failures/.
  */
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startLocalRuntime, type LocalRuntime } from '../../dev/server';
 import { sign, SIGNATURE_HEADER } from '../../dev/sign';
+import { buildTestUi } from './ui-build';
 
 jest.setTimeout(180_000);
 
@@ -29,10 +29,10 @@ let stateDir: string;
 const consoleErrors: string[] = [];
 
 beforeAll(async () => {
-  execFileSync('npx', ['vite', 'build', '--config', 'static/admin/vite.config.ts', '--logLevel', 'error'], { cwd: ROOT, stdio: 'pipe', env: { ...process.env, VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' } });
+  const uiBuildDir = buildTestUi('failures');
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'backline-e2e-failures-'));
-  runtime = await startLocalRuntime({ port: 0, reset: true, stateDir, quiet: true, housekeepingIntervalMs: 0 });
+  runtime = await startLocalRuntime({ uiBuildDir, port: 0, reset: true, stateDir, quiet: true, housekeepingIntervalMs: 0 });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
   page.on('console', (message) => {

@@ -1,22 +1,14 @@
 /**
- * One entry for every admin resolver call: permission check first (as the
- * user), then payload validation, then the service; every outcome as the
- * contract's result envelope with a stable code. Forge's resolver entry point
- * (src/forge/entry/resolver.ts) only builds the caller and calls this.
+ * The admin settings family on the one resolver dispatcher
+ * (../resolvers/dispatch.ts): which permission each key needs (its scope in
+ * the contract), its payload schema and its service. Forge's resolver entry
+ * point (src/forge/entry/resolver.ts) only builds the caller and calls this.
  */
 import { z } from 'zod';
-import { CodedError, type ErrorCode } from '../errors';
-import { JiraError } from '../jira/http';
+import { CodedError } from '../errors';
 import type { Platform } from '../ports';
-import {
-  RESOLVER_SCOPES,
-  payloadSchemas,
-  type ParsedPayloadOf,
-  type ResolverErrorCode,
-  type ResolverKey,
-  type ResolverResult,
-  type ResultOf,
-} from '../../shared/resolver-contract';
+import { dispatchResolverCall, type PayloadParser } from '../resolvers/dispatch';
+import { RESOLVER_SCOPES, payloadSchemas, type ParsedPayloadOf, type ResolverKey, type ResolverResult, type ResultOf } from '../../shared/contracts/admin';
 import { assertAccess, type Access, type AdminCaller } from './access';
 import { adminContext, adminServices, type AdminEnvironment, type AdminServices } from './services';
 
@@ -45,40 +37,12 @@ export function accessFor(key: ResolverKey, payload: unknown): Access {
   return { scope: 'project', projectKey };
 }
 
-const ENVELOPE_CODES: ReadonlySet<ResolverErrorCode> = new Set<ResolverErrorCode>([
-  'FORBIDDEN',
-  'NOT_FOUND',
-  'INVALID_INPUT',
-  'MAPPING_INVALID',
-  'CONFLICT',
-  'JIRA_UNAVAILABLE',
-  'JIRA_REJECTED',
-  'STORAGE_UNAVAILABLE',
-  'INTERNAL',
-]);
-
-function envelopeCode(code: ErrorCode): ResolverErrorCode {
-  return ENVELOPE_CODES.has(code as ResolverErrorCode) ? (code as ResolverErrorCode) : 'INTERNAL';
-}
-
-export function toErrorResult(error: unknown, platform: Platform, key: string): ResolverResult<never> {
-  if (error instanceof CodedError) {
-    return { ok: false, error: { code: envelopeCode(error.code), message: error.message, ...(error.details ? { details: error.details } : {}) } };
-  }
-  if (error instanceof JiraError) {
-    if (error.retryable) {
-      return { ok: false, error: { code: 'JIRA_UNAVAILABLE', message: `Jira is busy or unavailable right now (HTTP ${error.status}); try again in a minute.` } };
-    }
-    if (error.status === 404) return { ok: false, error: { code: 'NOT_FOUND', message: `Jira could not find it (${error.message}). Reload the page; it may have been deleted.` } };
-    return { ok: false, error: { code: 'JIRA_REJECTED', message: `${error.message}. Check the project's configuration in Jira.` } };
-  }
-  platform.logger.error('admin resolver failed', { key, error: error instanceof Error ? error.message : String(error) });
-  return { ok: false, error: { code: 'INTERNAL', message: 'Something went wrong in the Backline app. Try again; if it keeps failing, contact the app’s support with the time it happened.' } };
-}
-
 export interface DispatchOptions {
   services?: AdminServices;
 }
+
+/** The contract's schemas, typed per key (so the dispatcher hands each service its own payload type). */
+const PARSERS: { [J in ResolverKey]: PayloadParser<ParsedPayloadOf<J>> } = payloadSchemas;
 
 export async function dispatchAdminCall<K extends ResolverKey>(
   key: K,
@@ -88,20 +52,15 @@ export async function dispatchAdminCall<K extends ResolverKey>(
   env: AdminEnvironment,
   options: DispatchOptions = {},
 ): Promise<ResolverResult<ResultOf<K>>> {
-  try {
-    // 1. Who may act: checked as the user before anything else runs.
-    await assertAccess(caller, accessFor(key, rawPayload));
-    // 2. What they ask for: the payload against the contract.
-    const parsed = payloadSchemas[key].safeParse(rawPayload ?? {});
-    if (!parsed.success) {
-      throw new CodedError('INVALID_INPUT', `The request for ${key} is not valid; reload the page and try again.`, {
-        details: parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
-      });
-    }
-    const service = (options.services ?? adminServices)[key];
-    const data = await service(adminContext(platform, caller, env), parsed.data as ParsedPayloadOf<K>);
-    return { ok: true, data };
-  } catch (error) {
-    return toErrorResult(error, platform, key);
-  }
+  const service = (options.services ?? adminServices)[key];
+  return dispatchResolverCall(
+    key,
+    rawPayload,
+    {
+      authorise: (raw) => assertAccess(caller, accessFor(key, raw), { store: platform.store, clock: platform.clock }),
+      schema: PARSERS[key],
+      run: (payload) => service(adminContext(platform, caller, env), payload),
+    },
+    platform,
+  );
 }

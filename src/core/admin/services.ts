@@ -34,7 +34,7 @@ import type {
   ResolverKey,
   ResultOf,
   RoutingTestResult,
-} from '../../shared/resolver-contract';
+} from '../../shared/contracts/admin';
 import type { AdminCaller } from './access';
 
 export interface AdminEnvironment {

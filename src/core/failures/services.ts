@@ -1,14 +1,12 @@
 /**
- * The failures feature's resolver operations (Notifications, Activity, Dead
- * letters, drift check), behind the same gate as every admin resolver: the
- * caller must be a Jira administrator, checked as the user (admin engineer's
- * `assertAccess`) before anything runs as the app; then the payload is
- * validated against src/shared/failures-contract.ts, and every outcome is the
- * contract's envelope.
+ * The failures family's resolver operations (Notifications, Activity, Dead
+ * letters, drift check) on the one resolver dispatcher (../resolvers/dispatch.ts):
+ * the caller must be a Jira administrator, checked as the user before anything
+ * runs as the app; payloads follow src/shared/contracts/failures.ts.
  */
 import { assertAccess, type AdminCaller } from '../admin/access';
-import { toErrorResult } from '../admin/dispatch';
 import { CodedError } from '../errors';
+import { dispatchResolverCall, type PayloadParser } from '../resolvers/dispatch';
 import type { Platform } from '../ports';
 import {
   failurePayloadSchemas,
@@ -18,7 +16,7 @@ import {
   type FailureResolverResult,
   type FailureResultOf,
   type ParsedFailurePayloadOf,
-} from '../../shared/failures-contract';
+} from '../../shared/contracts/failures';
 import { queryActivity } from './activity';
 import { deadLetterIdsOfProject, discardDeadLetters, listDeadLetters, retryDeadLetters, type DeadLetter } from './dead-letters';
 import { checkDrift } from './drift';
@@ -118,6 +116,9 @@ export const failureServices: { [K in FailureResolverKey]: Service<K> } = {
   },
 };
 
+/** The contract's schemas, typed per key (so the dispatcher hands each service its own payload type). */
+const PARSERS: { [J in FailureResolverKey]: PayloadParser<ParsedFailurePayloadOf<J>> } = failurePayloadSchemas;
+
 export async function dispatchFailureCall<K extends FailureResolverKey>(
   key: K,
   rawPayload: unknown,
@@ -125,20 +126,16 @@ export async function dispatchFailureCall<K extends FailureResolverKey>(
   caller: AdminCaller,
   services: { [J in FailureResolverKey]: Service<J> } = failureServices,
 ): Promise<FailureResolverResult<K>> {
-  try {
-    // 1. Jira administrators only, checked as the user before anything runs as the app.
-    await assertAccess(caller, { scope: 'global' });
-    // 2. The payload against the contract (a browser can send anything).
-    const parsed = failurePayloadSchemas[key].safeParse(rawPayload ?? {});
-    if (!parsed.success) {
-      throw new CodedError('INVALID_INPUT', `The request for ${key} is not valid; reload the page and try again.`, {
-        details: parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
-      });
-    }
-    const service = services[key];
-    const data = await service(platform, parsed.data as ParsedFailurePayloadOf<K>);
-    return { ok: true, data };
-  } catch (error) {
-    return toErrorResult(error, platform, key);
-  }
+  const service = services[key];
+  return dispatchResolverCall(
+    key,
+    rawPayload,
+    {
+      // Jira administrators only, checked as the user (or remembered for a few minutes: see access.ts).
+      authorise: () => assertAccess(caller, { scope: 'global' }, { store: platform.store, clock: platform.clock }),
+      schema: PARSERS[key],
+      run: (payload) => service(platform, payload),
+    },
+    platform,
+  );
 }

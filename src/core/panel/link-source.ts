@@ -12,7 +12,7 @@
 import { allPullRequests, LinkStore, type Link } from '../sync/links';
 import type { KeyValueStore } from '../ports';
 import { findingSnapshotSchema, stripUndefined, syncError, toIso } from './snapshot';
-import type { PanelData, PanelFinding, PanelPullRequest, PanelRemediation } from './types';
+import type { PanelData, PanelFinding, PanelPullRequest, PanelRemediation } from '../../shared/contracts/panel';
 import { severitySchema } from '../events/schema';
 
 export interface StoredLink {

@@ -12,12 +12,13 @@
  * app only when the store has no link (the issue property fallback).
  */
 import { z } from 'zod';
-import { toCodedError } from '../errors';
+import { CodedError, toCodedError } from '../errors';
 import { JiraError, segment } from '../jira/http';
 import type { JiraRequest, JiraTransport, Platform } from '../ports';
+import { dispatchResolverCall } from '../resolvers/dispatch';
 import { readStoredLink } from './link-source';
 import { snapshotToPanelData, stripUndefined } from './snapshot';
-import type { PanelData, PanelError, PanelResult } from './types';
+import { PANEL_RESOLVER_KEY, type PanelData, type PanelPayload, type PanelResult } from '../../shared/contracts/panel';
 
 export interface PanelCaller {
   accountId: string | undefined;
@@ -32,24 +33,42 @@ const visibleIssueSchema = z.object({ id: z.string().min(1), key: z.string().min
 
 export const FORBIDDEN_MESSAGE = 'You do not have permission to see this issue, or it no longer exists.';
 
+const panelPayloadSchema = z.object({ issueIdOrKey: z.string().regex(ISSUE_ID_OR_KEY, 'expected an issue id or key') });
+
+/**
+ * The panel's one resolver key on the one resolver dispatcher
+ * (../resolvers/dispatch.ts): the visibility check as the user is the
+ * permission step, and its answer (the issue as Jira named it to the user) is
+ * what the reading step may rely on.
+ */
 export async function getPanelData(platform: Platform, caller: PanelCaller, issueIdOrKey: unknown): Promise<PanelResult> {
-  if (typeof issueIdOrKey !== 'string' || !ISSUE_ID_OR_KEY.test(issueIdOrKey)) {
-    return failure('INVALID_INPUT', 'The panel did not receive a valid issue id. Reload the issue page.');
-  }
-  if (!caller.accountId) return failure('FORBIDDEN', 'Sign in to Jira to see Backline data for this issue.');
-
-  const visible = await checkUserCanSee(caller.jiraAsUser, issueIdOrKey);
-  if (!visible.ok) return visible;
-  const issue = visible.issue;
-
-  try {
-    const data = await readLink(platform, issue);
-    return data ? { ok: true, data: { linked: true, data } } : { ok: true, data: { linked: false, issue } };
-  } catch (error) {
-    const coded = toCodedError(error);
-    platform.logger.error('issue panel: reading the link failed', { issueId: issue.id, code: coded.code });
-    return failure(coded.code === 'STORAGE_UNAVAILABLE' ? 'STORAGE_UNAVAILABLE' : 'JIRA_UNAVAILABLE', 'Backline data could not be read. Try again in a minute.');
-  }
+  const result = await dispatchResolverCall(
+    PANEL_RESOLVER_KEY,
+    { issueIdOrKey },
+    {
+      authorise: async () => {
+        if (typeof issueIdOrKey !== 'string' || !ISSUE_ID_OR_KEY.test(issueIdOrKey)) {
+          throw new CodedError('INVALID_INPUT', 'The panel did not receive a valid issue id. Reload the issue page.');
+        }
+        if (!caller.accountId) throw new CodedError('FORBIDDEN', 'Sign in to Jira to see Backline data for this issue.');
+        return checkUserCanSee(caller.jiraAsUser, issueIdOrKey);
+      },
+      schema: panelPayloadSchema,
+      run: async (_payload, issue): Promise<PanelPayload> => {
+        try {
+          const data = await readLink(platform, issue);
+          return data ? { linked: true, data } : { linked: false, issue };
+        } catch (error) {
+          const coded = toCodedError(error);
+          platform.logger.error('issue panel: reading the link failed', { issueId: issue.id, code: coded.code });
+          throw new CodedError(coded.code === 'STORAGE_UNAVAILABLE' ? 'STORAGE_UNAVAILABLE' : 'JIRA_UNAVAILABLE', 'Backline data could not be read. Try again in a minute.');
+        }
+      },
+    },
+    platform,
+  );
+  // Only the code and the message cross to the panel (its schema has no room for details).
+  return result.ok ? result : { ok: false, error: { code: result.error.code, message: result.error.message } };
 }
 
 /**
@@ -89,11 +108,6 @@ function definedOnly(finding: PanelData['finding']): Partial<PanelData['finding'
   return stripUndefined(rest);
 }
 
-function failure(code: PanelError['code'], message: string): PanelResult {
-  return { ok: false, error: { code, message } };
-}
-
-type Visibility = { ok: true; issue: { id: string; key: string } } | { ok: false; error: PanelError };
 
 /**
  * `GET /issue/{id}?fields=summary` as the user: 200 only if they have Browse
@@ -102,22 +116,20 @@ type Visibility = { ok: true; issue: { id: string; key: string } } | { ok: false
  * not distinguish them either. Cheaper than `mypermissions` (which costs 2
  * points per permission object) and it also tells the id and the key.
  */
-async function checkUserCanSee(jiraAsUser: JiraTransport, issueIdOrKey: string): Promise<Visibility> {
+async function checkUserCanSee(jiraAsUser: JiraTransport, issueIdOrKey: string): Promise<{ id: string; key: string }> {
   let response;
   try {
     response = await jiraAsUser.request({ method: 'GET', path: `/rest/api/3/issue/${segment(issueIdOrKey)}?fields=summary` });
   } catch {
-    return { ok: false, error: { code: 'JIRA_UNAVAILABLE', message: 'Jira did not answer. Try again in a minute.' } };
+    throw new CodedError('JIRA_UNAVAILABLE', 'Jira did not answer. Try again in a minute.');
   }
   if (response.status === 200) {
     const parsed = visibleIssueSchema.safeParse(response.body);
-    if (parsed.success) return { ok: true, issue: { id: parsed.data.id, key: parsed.data.key } };
-    return { ok: false, error: { code: 'INTERNAL', message: 'Jira answered with an unexpected issue shape.' } };
+    if (parsed.success) return { id: parsed.data.id, key: parsed.data.key };
+    throw new CodedError('INTERNAL', 'Jira answered with an unexpected issue shape.');
   }
-  if (response.status === 429 || response.status >= 500) {
-    return { ok: false, error: { code: 'JIRA_UNAVAILABLE', message: 'Jira is busy. Try again in a minute.' } };
-  }
-  return { ok: false, error: { code: 'FORBIDDEN', message: FORBIDDEN_MESSAGE } };
+  if (response.status === 429 || response.status >= 500) throw new CodedError('JIRA_UNAVAILABLE', 'Jira is busy. Try again in a minute.');
+  throw new CodedError('FORBIDDEN', FORBIDDEN_MESSAGE);
 }
 
 /** The link is also written on the issue as the `backline` entity property (backline-events.md §6). */

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { findingSchema, pullRequestSchema, remediationSchema, severitySchema } from '../events/schema';
-import type { PanelData, PanelPullRequest, PanelSyncError, PullRequestState } from './types';
+import type { PanelData, PanelPullRequest, PanelSyncError, PullRequestState } from '../../shared/contracts/panel';
 
 const lenient = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
 

@@ -9,7 +9,7 @@
  * the panel is where a bad value would turn into a clickable link.
  */
 import type { Severity } from '../events/schema';
-import type { PanelData, PanelPullRequest, PanelResult, PullRequestState } from './types';
+import type { PanelData, PanelPullRequest, PanelResult, PullRequestState } from '../../shared/contracts/panel';
 
 /** Lozenge colours UI Kit offers (`@atlaskit/lozenge` legacy appearances), reused by the HTML box. */
 export type Tone = 'default' | 'inprogress' | 'moved' | 'new' | 'removed' | 'success';

@@ -1,12 +1,12 @@
 /**
- * Registers the failures feature's resolver keys (src/shared/failures-contract.ts)
+ * Registers the failures feature's resolver keys (src/shared/contracts/failures.ts)
  * on the admin page's resolver. Translation only: the trustworthy account id
  * from the context and the user's Jira go to the core dispatcher, which checks
  * first, as the user, that the caller is a Jira administrator.
  */
 import type Resolver from '@forge/resolver';
 import { dispatchFailureCall } from '../../core/failures/services';
-import { FAILURE_RESOLVER_KEYS } from '../../shared/failures-contract';
+import { FAILURE_RESOLVER_KEYS } from '../../shared/contracts/failures';
 import { forgeUserJira } from '../adapters/jira';
 import { forgePlatform } from '../adapters/platform';
 

@@ -10,7 +10,7 @@
  */
 import Resolver from '@forge/resolver';
 import { getPanelData } from '../../core/panel/service';
-import { PANEL_RESOLVER_KEY, type PanelResult } from '../../core/panel/types';
+import { PANEL_RESOLVER_KEY, type PanelResult } from '../../shared/contracts/panel';
 import { forgeUserJira } from '../adapters/jira';
 import { forgePlatform } from '../adapters/platform';
 

@@ -12,7 +12,7 @@
 import { webTrigger } from '@forge/api';
 import Resolver from '@forge/resolver';
 import { dispatchAdminCall } from '../../core/admin/dispatch';
-import { RESOLVER_KEYS, type ResolverKey } from '../../shared/resolver-contract';
+import { RESOLVER_KEYS, type ResolverKey } from '../../shared/contracts/admin';
 import { forgeUserJira } from '../adapters/jira';
 import { forgePlatform } from '../adapters/platform';
 import { defineFailureResolvers } from './failures-resolvers';
@@ -32,6 +32,6 @@ function define<K extends ResolverKey>(key: K): void {
 }
 
 for (const key of RESOLVER_KEYS) define(key);
-defineFailureResolvers(r); // Notifications, Activity, Dead letters (src/shared/failures-contract.ts)
+defineFailureResolvers(r); // Notifications, Activity, Dead letters (src/shared/contracts/failures.ts)
 
 export const resolver = r.getDefinitions();

@@ -1,6 +1,6 @@
 /**
  * The UI's only way to the backend: typed calls over `@forge/bridge` `invoke`,
- * keyed and typed by the shared resolver contract (src/shared/resolver-contract.ts).
+ * keyed and typed by the shared resolver contract (src/shared/contracts/admin.ts).
  * Failures arrive as `ApiError` with the resolver's stable code and details.
  * Types only from the contract: zod and the schemas stay out of the bundle.
  */
@@ -13,7 +13,7 @@ import type {
   ResolverKey,
   ResolverResult,
   ResultOf,
-} from '../../../src/shared/resolver-contract';
+} from '../../../src/shared/contracts/admin';
 
 export class ApiError extends Error {
   readonly code: ResolverErrorCode | 'NETWORK';

@@ -5,7 +5,7 @@ import { DEFAULT_RESOLUTIONS, type ProjectConfig } from '../../../src/core/confi
 import type { AdminCaller } from '../../../src/core/admin/access';
 import { dispatchAdminCall } from '../../../src/core/admin/dispatch';
 import type { JiraRequest, JiraTransport } from '../../../src/core/ports';
-import type { PayloadOf, ResolverKey } from '../../../src/shared/resolver-contract';
+import type { PayloadOf, ResolverKey } from '../../../src/shared/contracts/admin';
 import { SIM_BASE_URL, makeTestPlatform, simTransport, type TestPlatform } from '../../fakes';
 
 export const WEBTRIGGER_URL = 'https://example.test/x/backline-events';

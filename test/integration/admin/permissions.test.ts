@@ -3,7 +3,7 @@
  * against Jira (the simulator's users and permissions), before the app does
  * anything as itself.
  */
-import { RESOLVER_KEYS, RESOLVER_SCOPES, type ResolverKey } from '../../../src/shared/resolver-contract';
+import { RESOLVER_KEYS, RESOLVER_SCOPES, type ResolverKey } from '../../../src/shared/contracts/admin';
 import { SAMPLE_FINDING } from '../../../src/shared/backline-fields';
 import { adminHarness, appConfig, type AdminHarness } from './helpers';
 

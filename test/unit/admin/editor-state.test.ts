@@ -1,5 +1,5 @@
 /** The project editor's state logic: what the admin sees and what gets saved. */
-import type { CreateField } from '../../../src/shared/resolver-contract';
+import type { CreateField } from '../../../src/shared/contracts/admin';
 import { controlFor, orderFields } from '../../../static/admin/src/editor/fields';
 import {
   draftFromConfig,

@@ -2,7 +2,7 @@
  * Panel data for the scenarios a user meets on an issue, built from one
  * realistic finding (the contract's lodash example) with overrides.
  */
-import type { PanelData, PanelResult } from '../../../src/core/panel/types';
+import type { PanelData, PanelResult } from '../../../src/shared/contracts/panel';
 
 const DAY_MS = 86_400_000;
 

@@ -4,7 +4,7 @@
  * resolver call; assertions read the tree the reconciler sends to the host.
  */
 import { getPanelData } from '../../../src/core/panel/service';
-import { PANEL_RESOLVER_KEY, type PanelResult } from '../../../src/core/panel/types';
+import { PANEL_RESOLVER_KEY, type PanelResult } from '../../../src/shared/contracts/panel';
 import type { JiraTransport } from '../../../src/core/ports';
 import { makeTestPlatform } from '../../fakes';
 import { findAll, installFakeHost, isLoaded, links, lozenges, texts, textOf, uninstallFakeHost, type ForgeDoc } from './forge-host';

@@ -1,5 +1,5 @@
 import { buildPanelViewModel, cveLink, cweLink, locationLink, safeHttpsUrl, UNLINKED_MESSAGE, type FindingView, type PanelViewModel } from '../../../src/core/panel/view-model';
-import type { PanelData } from '../../../src/core/panel/types';
+import type { PanelData } from '../../../src/shared/contracts/panel';
 import { isoDate, linked, newFinding, overdueFinding, resolvedFinding, unlinked, withMergedPr, withOpenPr, withSyncError } from './fixtures';
 
 const NOW = Date.parse('2026-11-28T14:00:00Z');

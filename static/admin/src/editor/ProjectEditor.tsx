@@ -9,7 +9,7 @@
 import { useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { useCombobox, useDebounced } from './combobox';
 import { ApiError, api } from '../api';
-import type { CreateField, IssuePreview, JiraProjectSummary, MappingProblem } from '../../../../src/shared/resolver-contract';
+import type { CreateField, IssuePreview, JiraProjectSummary, MappingProblem } from '../../../../src/shared/contracts/admin';
 import type { Severity } from '../../../../src/core/events/schema';
 import { Banner, Button, ErrorBanner, Lozenge, Spinner, TableHead, useLoad } from '../ui';
 import { needsMapping, orderFields } from './fields';

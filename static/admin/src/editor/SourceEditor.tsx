@@ -4,7 +4,7 @@
  * Jira field's type.
  */
 import type { FieldSource } from '../../../../src/core/config/model';
-import type { CreateField } from '../../../../src/shared/resolver-contract';
+import type { CreateField } from '../../../../src/shared/contracts/admin';
 import { BACKLINE_PATHS } from '../../../../src/shared/backline-fields';
 import { useState } from 'react';
 import { controlFor, sourceKindsFor, type ControlKind } from './fields';

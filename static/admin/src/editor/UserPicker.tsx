@@ -7,7 +7,7 @@
 import { useEffect, useId, useState } from 'react';
 import { useCombobox, useDebounced } from './combobox';
 import { api } from '../api';
-import type { JiraUserSummary } from '../../../../src/shared/resolver-contract';
+import type { JiraUserSummary } from '../../../../src/shared/contracts/admin';
 import { useLoad } from '../ui';
 
 

@@ -3,7 +3,7 @@
  * order (required first), the fields the app sets itself, and a sensible first
  * source when an admin picks an issue type. Pure functions, unit-tested.
  */
-import type { CreateField } from '../../../../src/shared/resolver-contract';
+import type { CreateField } from '../../../../src/shared/contracts/admin';
 import type { FieldSource } from '../../../../src/core/config/model';
 import { fieldKind } from '../../../../src/core/mapping/field-types';
 

@@ -13,7 +13,7 @@ import type {
   WritePolicy,
 } from '../../../../src/core/config/model';
 import type { ResolveReason, Severity } from '../../../../src/core/events/schema';
-import type { CreateField, MappingProblem } from '../../../../src/shared/resolver-contract';
+import type { CreateField, MappingProblem } from '../../../../src/shared/contracts/admin';
 import { controlFor, needsMapping, suggestSource, APP_MANAGED_FIELDS } from './fields';
 
 export const STAGES: ReadonlyArray<{ stage: LifecycleStage; label: string }> = [

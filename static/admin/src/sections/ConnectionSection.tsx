@@ -5,7 +5,7 @@
  */
 import { useRef, useState } from 'react';
 import { api } from '../api';
-import type { SecretRotation } from '../../../../src/shared/resolver-contract';
+import type { SecretRotation } from '../../../../src/shared/contracts/admin';
 import { Banner, Button, ConfirmDialog, ErrorBanner, Lozenge, Spinner, formatTime, useLoad } from '../ui';
 
 function CopyField({ id, label, value }: { id: string; label: string; value: string }) {

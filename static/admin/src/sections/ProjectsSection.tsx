@@ -4,7 +4,7 @@
  */
 import { useState } from 'react';
 import { api } from '../api';
-import type { ProjectListItem } from '../../../../src/shared/resolver-contract';
+import type { ProjectListItem } from '../../../../src/shared/contracts/admin';
 import { Banner, Button, ConfirmDialog, ErrorBanner, Lozenge, Spinner, TableHead, formatTime, useLoad } from '../ui';
 
 export function ProjectsSection({ onAdd, onEdit }: { onAdd: () => void; onEdit: (projectKey: string) => void }) {

@@ -7,7 +7,7 @@ import { useEffect, useState } from 'react';
 import { api } from '../api';
 import type { GlobalSettings, RoutingRule } from '../../../../src/core/config/model';
 import { CATEGORIES, type Category, type Finding, type Severity } from '../../../../src/core/events/schema';
-import type { RoutingTestResult } from '../../../../src/shared/resolver-contract';
+import type { RoutingTestResult } from '../../../../src/shared/contracts/admin';
 import { SAMPLE_FINDING } from '../../../../src/shared/backline-fields';
 import { blankRule, describeRule, moveRule, normaliseRule, removeRule, ruleProblems, settingsWithRules, splitList, upsertRule } from '../editor/routing';
 import { SEVERITY_LIST } from '../editor/state';

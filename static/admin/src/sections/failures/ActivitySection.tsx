@@ -5,7 +5,7 @@
  * the error with Jira's own message.
  */
 import { useState } from 'react';
-import type { ActivityItemView } from '../../../../../src/shared/failures-contract';
+import type { ActivityItemView } from '../../../../../src/shared/contracts/failures';
 import { Button, ErrorBanner, Lozenge, Spinner, TableHead, formatTime, useLoad } from '../../ui';
 import { failuresApi } from './api';
 

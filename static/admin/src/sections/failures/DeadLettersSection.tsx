@@ -5,7 +5,7 @@
  * applying an event twice never creates a second issue.
  */
 import { useState } from 'react';
-import type { DeadLetterView, RetryOutcomeView } from '../../../../../src/shared/failures-contract';
+import type { DeadLetterView, RetryOutcomeView } from '../../../../../src/shared/contracts/failures';
 import { Banner, Button, ConfirmDialog, ErrorBanner, Spinner, TableHead, formatTime, useLoad } from '../../ui';
 import { failuresApi } from './api';
 

@@ -1,10 +1,10 @@
 /**
  * Typed calls for the Notifications, Activity and Dead letters sections, through
  * the one resolver client in ../../api.ts, keyed by
- * src/shared/failures-contract.ts (types only: zod stays out of the bundle).
+ * src/shared/contracts/failures.ts (types only: zod stays out of the bundle).
  */
 import { invokeResolver } from '../../api';
-import type { FailurePayloadOf, FailureResolverKey, FailureResultOf } from '../../../../../src/shared/failures-contract';
+import type { FailurePayloadOf, FailureResolverKey, FailureResultOf } from '../../../../../src/shared/contracts/failures';
 
 export async function callFailures<K extends FailureResolverKey>(key: K, payload: FailurePayloadOf<K>): Promise<FailureResultOf<K>> {
   return invokeResolver<FailureResultOf<K>>(key, payload);

@@ -1,16 +1,15 @@
 /**
  * The contract between the admin UI's Notifications, Activity and Dead
  * letters sections and their resolvers (src/forge/entry/failures-resolvers.ts),
- * with the same envelope and conventions as resolver-contract.ts: keys
+ * with the same envelope and conventions as admin.ts: keys
  * namespaced, payloads validated on the server with these schemas, results
  * typed here once. Every key is for Jira administrators only (checked as the
  * user on the first line of each resolver).
  */
 import { z } from 'zod';
-import { RESULT_STATUSES, type ResultStatus } from '../core/results';
-import type { ResolverResult } from './resolver-contract';
+import { RESULT_STATUSES, type ResultStatus } from '../../core/results';
+import type { ResolverResult } from './envelope';
 
-export type { ResolverResult, ResolverError, ResolverErrorCode } from './resolver-contract';
 
 const projectKeySchema = z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'expected a Jira project key such as SEC');
 /** `-` = events that never reached a project. */
@@ -108,7 +107,7 @@ export interface FailureResultTypes {
   'notifications/test': { ok: boolean; message: string };
   'activity/list': { items: ActivityItemView[]; nextCursor?: string };
   'deadletters/list': { items: DeadLetterView[]; total: number; byProject: Array<{ projectKey: string | null; count: number }> };
-  /** `remaining`: dead letters still kept for the selection afterwards. */
+  /** `message`: one sentence with how many were applied, queued again, or failed again. */
   'deadletters/retry': { outcomes: RetryOutcomeView[]; message: string };
   'deadletters/discard': { discarded: number };
   'drift/check': { projects: DriftView[] };

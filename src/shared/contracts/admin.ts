@@ -1,7 +1,8 @@
 /**
- * The one contract between the admin UI (static/admin) and the resolvers
- * (src/forge/entry/resolver.ts): every resolver key, its payload schema and its
- * result type, and the result envelope. Both sides import this file; nothing is
+ * The contract between the admin UI's Connection, Projects, editor and Routing
+ * parts (static/admin) and their resolvers (src/forge/entry/resolver.ts):
+ * every resolver key, its payload schema, its result type and who may call it.
+ * The envelope is ./envelope.ts. Both sides import this file; nothing is
  * copied. The UI imports it with `import type` only (plus the key list), so zod
  * stays out of the first-load bundle.
  *
@@ -15,37 +16,10 @@ import {
   projectConfigSchema,
   type GlobalSettings,
   type ProjectConfig,
-} from '../core/config/model';
-import { findingSchema } from '../core/events/schema';
+} from '../../core/config/model';
+import { findingSchema } from '../../core/events/schema';
 
-// ---------------------------------------------------------------------------
-// Envelope
-
-export type ResolverErrorCode =
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'INVALID_INPUT'
-  | 'MAPPING_INVALID'
-  | 'CONFLICT'
-  | 'JIRA_UNAVAILABLE'
-  | 'JIRA_REJECTED'
-  | 'STORAGE_UNAVAILABLE'
-  | 'INTERNAL';
-
-export interface ResolverErrorDetail {
-  /** Where the problem is, e.g. `fields.customfield_10014` or `payload.projectKey`. */
-  path: string;
-  message: string;
-}
-
-export interface ResolverError {
-  code: ResolverErrorCode;
-  /** Says what happened and what to do about it; shown to the admin as is. */
-  message: string;
-  details?: ResolverErrorDetail[];
-}
-
-export type ResolverResult<T> = { ok: true; data: T } | { ok: false; error: ResolverError };
+export type { ResolverError, ResolverErrorCode, ResolverErrorDetail, ResolverResult } from './envelope';
 
 // ---------------------------------------------------------------------------
 // Shared shapes

@@ -5,7 +5,8 @@
  * `panelResultSchema` because it crossed the bridge as JSON.
  */
 import { z } from 'zod';
-import { severitySchema } from '../events/schema';
+import { severitySchema } from '../../core/events/schema';
+import { RESOLVER_ERROR_CODES } from './envelope';
 
 export const PANEL_RESOLVER_KEY = 'panel/get';
 
@@ -76,7 +77,7 @@ export const panelDataSchema = z.object({
 export type PanelData = z.infer<typeof panelDataSchema>;
 
 export const panelErrorSchema = z.object({
-  code: z.enum(['FORBIDDEN', 'NOT_FOUND', 'INVALID_INPUT', 'JIRA_UNAVAILABLE', 'STORAGE_UNAVAILABLE', 'INTERNAL']),
+  code: z.enum(RESOLVER_ERROR_CODES),
   /** Shown to the user as is: says what happened and what to do. */
   message: z.string(),
 });
@@ -89,7 +90,7 @@ export const panelPayloadSchema = z.discriminatedUnion('linked', [
 ]);
 export type PanelPayload = z.infer<typeof panelPayloadSchema>;
 
-/** Same envelope as the admin resolvers (`src/shared/resolver-contract.ts` `ResolverResult`). */
+/** Same envelope as the admin resolvers (`./envelope.ts` `ResolverResult`). */
 export const panelResultSchema = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), data: panelPayloadSchema }),
   z.object({ ok: z.literal(false), error: panelErrorSchema }),
