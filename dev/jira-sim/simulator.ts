@@ -16,6 +16,8 @@ import { Repr } from './repr';
 import { SearchIndex } from './search-index';
 import { issueRoutes } from './routes/issues';
 import { metaRoutes } from './routes/meta';
+import { DevopsSimStore, devopsRoutes, isDevopsApiPath } from './routes/devops';
+import { renderDevelopmentPanel } from './routes/devops-panel';
 import type { Route, SimEnv } from './routes/route';
 import { SIM_USERS } from './seed';
 import { SimStore, type SeedName } from './store';
@@ -48,6 +50,8 @@ export class JiraSimulator implements ControlTarget {
   readonly store: SimStore;
   readonly issues: IssueService;
   readonly contract?: OpenApiContract;
+  /** Jira Software's security and development information (routes/devops.ts). */
+  readonly devops = new DevopsSimStore();
   readonly baseUrl: string;
   stats: Stats = emptyStats();
   violations: Violation[] = [];
@@ -76,7 +80,7 @@ export class JiraSimulator implements ControlTarget {
     this.limiter = new RateLimiter(options.pointsPerHour ?? DEFAULT_POINTS_PER_HOUR);
 
     const byTemplate = new Map<string, Partial<Record<string, Route>>>();
-    for (const r of [...metaRoutes(this.env), ...issueRoutes(this.env)]) {
+    for (const r of [...metaRoutes(this.env), ...issueRoutes(this.env), ...devopsRoutes(this.env, this.devops)]) {
       const entry = byTemplate.get(r.template) ?? {};
       entry[r.method] = r;
       byTemplate.set(r.template, entry);
@@ -137,6 +141,7 @@ export class JiraSimulator implements ControlTarget {
   /** Data back to the seed; counters, faults, rate-limit windows, clock offset and quota back to their start. */
   resetAll(): void {
     this.store.reset();
+    this.devops.reset();
     this.resetStats();
     this.faults = [];
     this.latencyMs = 0;
@@ -174,7 +179,7 @@ export class JiraSimulator implements ControlTarget {
   private async browse(key: string): Promise<Response> {
     const issue = this.store.issue(key);
     if (!issue) return new Response(renderNotFoundPage(key), { status: 404, headers: { 'content-type': 'text/html; charset=utf-8' } });
-    const extras = this.options.renderIssueExtras ? await this.options.renderIssueExtras(issue.key) : '';
+    const extras = renderDevelopmentPanel(this.devops, issue.key) + (this.options.renderIssueExtras ? await this.options.renderIssueExtras(issue.key) : '');
     return new Response(renderIssuePage(this.store, this.repr, issue, extras), { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' } });
   }
 
@@ -195,7 +200,8 @@ export class JiraSimulator implements ControlTarget {
     let params: Record<string, string> = {};
     let body: unknown;
     let bodyParsed = false;
-    if (this.contract) {
+    // Jira Software's DevOps APIs are not in the platform document: routes/devops.ts validates them.
+    if (this.contract && !isDevopsApiPath(rel)) {
       const m = this.contract.match(rel, method);
       if (m.kind === 'no-path') {
         this.recordViolation(method, rel, [`no operation in the OpenAPI document matches the path ${rel}`]);

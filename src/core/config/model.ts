@@ -92,6 +92,13 @@ export const projectConfigSchema = z.object({
   recreateDeletedIssues: z.boolean().default(true),
   /** Post a comment for each lifecycle step (PR opened, merged, …). */
   commentOnLifecycle: z.boolean().default(true),
+  /**
+   * Show the project's findings in Jira's Security tab (vulnerabilities) and the remediation PRs
+   * in the development panel of its issues (docs/security-tab.md). Absent = on: where the site has
+   * no Jira Software, Jira refuses the first request and the app stops asking for a day.
+   */
+  showInSecurityTab: z.boolean().optional(),
+  showInDevelopmentPanel: z.boolean().optional(),
   updatedAt: z.string().optional(),
   updatedBy: z.string().optional(),
 });
