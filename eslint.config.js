@@ -8,7 +8,7 @@ const reactHooks = require('eslint-plugin-react-hooks');
 
 module.exports = tseslint.config(
   {
-    ignores: ['node_modules/**', 'static/*/build/**', '.local/**', 'coverage/**', 'test-artifacts/**', '.bench/**', '**/*.d.ts'],
+    ignores: ['node_modules/**', 'static/*/build/**', 'build/**', '.local/**', 'coverage/**', 'test-artifacts/**', '.bench/**', '**/*.d.ts'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,

@@ -4,32 +4,22 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import { builtinModules } from 'node:module';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
+import { BACKEND_BUNDLE_FILE, ensureForgeBundle } from '../scripts/forge-build';
 
 export const REPO_ROOT = path.resolve(__dirname, '..');
 
 /**
- * `src/index.ts` bundled the way the Forge CLI bundles a Node runtime app:
- * one file, platform node, minified, every dependency (including @forge/*)
- * inside, only Node's built-ins left external. Answers the bundle's bytes.
+ * The backend as `forge deploy` would upload it: `index.cjs` of
+ * `npm run forge:bundle` (Forge's own Node runtime bundler: webpack, not
+ * minified, every dependency inside), bundled first when missing or stale.
+ * The source map beside it is uploaded too but never loaded at cold start,
+ * so it is not counted.
  */
-export async function backendBundleBytes(): Promise<number> {
-  const result = await build({
-    entryPoints: [path.join(REPO_ROOT, 'src', 'index.ts')],
-    bundle: true,
-    platform: 'node',
-    // manifest.yml runs nodejs22.x; the code must also run on Node 20 (FORGE-FACTS.md "Runtime").
-    target: ['node20', 'node22'],
-    format: 'cjs',
-    minify: true,
-    write: false,
-    logLevel: 'silent',
-    external: [...builtinModules, ...builtinModules.map((m) => `node:${m}`)],
-  });
-  return result.outputFiles.reduce((sum, file) => sum + file.contents.byteLength, 0);
+export function backendBundleBytes(): number {
+  ensureForgeBundle();
+  return fs.statSync(BACKEND_BUNDLE_FILE).size;
 }
 
 export interface FirstLoadFile {

@@ -51,6 +51,11 @@ export interface LocalRuntimeOptions {
   housekeepingIntervalMs?: number;
   /** Multiplies queue delays and backoff (tests). Default 1. */
   queueDelayScale?: number;
+  /**
+   * Where the manifest's handler modules load from: default `src/` (tsx); the
+   * Forge bundle `build/forge/backend` (`npm run forge:bundle`) runs what would ship.
+   */
+  functionsDir?: string;
   /** App egress redirects, host → base URL (tests: `{ 'hooks.slack.com': 'http://127.0.0.1:<port>' }`); see forge-host/egress.ts. */
   egressRedirects?: Record<string, string>;
   /** The built admin UI to serve; default static/admin/build (what `forge deploy` ships). Tests build their own. */
@@ -63,6 +68,8 @@ export interface LocalRuntime {
   signingSecret: string;
   simulator: JiraSimulator;
   host: ForgeHost;
+  /** The app's functions as the runtime calls them (scheduled triggers, direct consumer deliveries). */
+  functions: AppFunctions;
   stateDir: string;
   /** Runs `fn` inside an app invocation with the Forge platform, as a consumer would. */
   withPlatform<T>(fn: (platform: Platform) => Promise<T>): Promise<T>;
@@ -128,7 +135,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     },
   });
   const removeEgress = installEgress({ allowedHosts: manifestEgressHosts(path.join(REPO_ROOT, 'manifest.yml')), ...(options.egressRedirects ? { redirects: options.egressRedirects } : {}) });
-  const functions = new AppFunctions(manifest, path.join(REPO_ROOT, 'src'));
+  const functions = new AppFunctions(manifest, options.functionsDir ?? path.join(REPO_ROOT, 'src'));
   // Created once the port is known (its base URL needs it); requests before that get a 503.
   const simulatorRef: { current?: JiraSimulator } = {};
   let baseUrl = '';
@@ -324,7 +331,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const period = options.housekeepingIntervalMs ?? INTERVAL_MS[trigger.interval] ?? INTERVAL_MS.hour;
     if (period <= 0) continue;
     const timer = setInterval(() => {
-      functions.scheduled(trigger.key).catch((error: unknown) => log(`scheduled trigger ${trigger.key} failed: ${error instanceof Error ? error.message : String(error)}`));
+      functions
+        .scheduled(trigger.key)
+        .then((answer) => {
+          if (answer.statusCode >= 400) log(`scheduled trigger ${trigger.key} answered ${answer.statusCode}: ${answer.body.slice(0, 500)}`);
+        })
+        .catch((error: unknown) => log(`scheduled trigger ${trigger.key} failed: ${error instanceof Error ? error.message : String(error)}`));
     }, period);
     timer.unref();
     timers.push(timer);
@@ -351,6 +363,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     signingSecret,
     simulator,
     host,
+    functions,
     stateDir,
     withPlatform,
     waitForQueueIdle: () => host.waitForQueueIdle(),

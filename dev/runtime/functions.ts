@@ -7,6 +7,7 @@
  * knows the user.
  */
 import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runInvocation, LOCAL_CLOUD_ID, LOCAL_ENVIRONMENT_ID, type AppManifest, type AsyncEvent } from '../forge-host';
 
@@ -37,6 +38,16 @@ export class AppFunctions {
     private readonly srcDir: string,
   ) {}
 
+  /**
+   * The file a handler module loads from: `src/index.ts` for the sources, or
+   * `index.cjs` in a Forge bundle (`npm run forge:bundle` writes `[name].cjs`,
+   * which Node's `require` does not try by itself).
+   */
+  modulePath(file: string): string {
+    const base = path.join(this.srcDir, file);
+    return fs.existsSync(`${base}.cjs`) ? `${base}.cjs` : base;
+  }
+
   /** The handler behind a function key; throws with a message naming what is missing. */
   handler(functionKey: string): Handler {
     const fn = this.manifest.functions.get(functionKey);
@@ -45,7 +56,7 @@ export class AppFunctions {
     const file = fn.handler.slice(0, dot);
     const exportName = fn.handler.slice(dot + 1);
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- handlers are discovered from the manifest at run time
-    const mod = require(path.join(this.srcDir, file)) as Record<string, unknown>;
+    const mod = require(this.modulePath(file)) as Record<string, unknown>;
     const handler = mod[exportName];
     if (typeof handler !== 'function') throw new Error(`src/${file} does not export "${exportName}" (manifest function "${functionKey}")`);
     return handler as Handler;
@@ -74,7 +85,7 @@ export class AppFunctions {
     const result = await runInvocation({ functionKey: module.function, moduleKey, invocationId: randomUUID() }, async () =>
       handler(event, { installContext: INSTALL_CONTEXT, principal: undefined, license: undefined }),
     );
-    return toWebTriggerResponse(result);
+    return toFunctionResponse(result, 500, 'web trigger');
   }
 
   /** A resolver call as @forge/resolver's `getDefinitions()` receives it. */
@@ -124,29 +135,40 @@ export class AppFunctions {
     return runInvocation(invocation, async () => handler(event, backend));
   }
 
-  async scheduled(moduleKey: string): Promise<unknown> {
+  /**
+   * Runs a scheduled trigger with Forge's request shape. Its answer must take
+   * the web trigger's response shape; anything else (`undefined` included) is
+   * what Forge records as 424 Failed dependency (docs/platform-limits.md
+   * "Scheduled triggers"), answered here as that status.
+   */
+  async scheduled(moduleKey: string): Promise<WebTriggerResponse> {
     const trigger = this.manifest.scheduledTriggers.find((t) => t.key === moduleKey);
     if (!trigger) throw new Error(`No scheduled trigger "${moduleKey}" in manifest.yml`);
     const handler = this.handler(trigger.function);
-    return runInvocation({ functionKey: trigger.function, moduleKey, invocationId: randomUUID() }, async () =>
+    const result = await runInvocation({ functionKey: trigger.function, moduleKey, invocationId: randomUUID() }, async () =>
       handler({ context: { cloudId: LOCAL_CLOUD_ID, moduleKey }, contextToken: 'local' }, { installContext: INSTALL_CONTEXT, principal: undefined }),
     );
+    return toFunctionResponse(result, 424, 'scheduled trigger');
   }
 }
 
-/** Forge turns anything but `{ statusCode, headers?: {name: string[]}, body? }` into a 500. */
-function toWebTriggerResponse(result: unknown): WebTriggerResponse {
+/**
+ * Forge's dynamic response shape `{ statusCode, headers?: {name: string[]}, body?: string }`;
+ * anything else becomes `invalidStatus` (500 for a web trigger, 424 for a scheduled trigger).
+ */
+function toFunctionResponse(result: unknown, invalidStatus: number, kind: string): WebTriggerResponse {
+  const invalid = (why: string) => ({ statusCode: invalidStatus, headers: {}, body: `The ${kind} handler ${why} (Forge answers ${invalidStatus})` });
   if (!result || typeof result !== 'object' || typeof (result as { statusCode?: unknown }).statusCode !== 'number') {
-    return { statusCode: 500, headers: {}, body: 'The web trigger handler returned an invalid response (Forge answers 500)' };
+    return invalid('returned an invalid response');
   }
   const r = result as { statusCode: number; headers?: unknown; body?: unknown };
   const headers: Record<string, string[]> = {};
   if (r.headers && typeof r.headers === 'object') {
     for (const [name, value] of Object.entries(r.headers as Record<string, unknown>)) {
       if (Array.isArray(value)) headers[name] = value.map(String);
-      else if (value !== undefined) return { statusCode: 500, headers: {}, body: `Header "${name}" must be a string array (Forge answers 500)` };
+      else if (value !== undefined) return invalid(`answered header "${name}" that is not a string array`);
     }
   }
-  if (r.body !== undefined && typeof r.body !== 'string') return { statusCode: 500, headers: {}, body: 'The body must be a string (Forge answers 500)' };
+  if (r.body !== undefined && typeof r.body !== 'string') return invalid('answered a body that is not a string');
   return { statusCode: r.statusCode, headers, body: r.body ?? '' };
 }
