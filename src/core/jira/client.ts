@@ -69,7 +69,23 @@ export interface TransitionInfo {
   toStatusName?: string;
   hasScreen: boolean;
   isAvailable: boolean;
+  /** Available from every status of the workflow (Jira's `isGlobal`). */
+  isGlobal: boolean;
   fields: TransitionField[];
+}
+
+/**
+ * Where an issue is now, read in one request (`GET /issue/{key}?fields=status,resolution&expand=transitions`):
+ * its status, whether it is closed, and the transitions out of that status (without screen fields: the
+ * issue's `transitions` expand does not offer `transitions.fields`, OpenAPI `getIssue`).
+ */
+export interface IssueState {
+  statusId: string;
+  statusName?: string;
+  /** A resolution is set, or the status is in Jira's `done` category. */
+  closed: boolean;
+  resolutionName?: string;
+  transitions: TransitionInfo[];
 }
 
 export interface TransitionInput {
@@ -127,6 +143,7 @@ const transitionsSchema = z.looseObject({
         name: z.string().catch(''),
         hasScreen: z.boolean().optional(),
         isAvailable: z.boolean().optional(),
+        isGlobal: z.boolean().optional(),
         to: z.looseObject({ id: idLike, name: z.string().optional() }),
         fields: z.record(z.string(), z.unknown()).optional(),
       }),
@@ -154,6 +171,39 @@ const remoteLinkSchema = z.looseObject({ id: idLike.optional() });
 const commentSchema = z.looseObject({ id: idLike });
 
 const refSchema = z.looseObject({ id: idLike.optional(), key: z.string().optional(), name: z.string().optional() });
+
+function parseTransitions(raw: unknown): TransitionInfo[] {
+  return transitionsSchema.parse(raw).transitions.map((t) => ({
+    id: t.id,
+    name: t.name,
+    toStatusId: t.to.id,
+    ...(t.to.name ? { toStatusName: t.to.name } : {}),
+    hasScreen: t.hasScreen ?? false,
+    isAvailable: t.isAvailable ?? true,
+    isGlobal: t.isGlobal ?? false,
+    fields: Object.entries(t.fields ?? {}).flatMap(([fieldId, value]) => {
+      const field = transitionFieldSchema.safeParse(value);
+      if (!field.success) return [];
+      return [
+        {
+          fieldId,
+          required: field.data.required,
+          ...(field.data.name ? { name: field.data.name } : {}),
+          ...(field.data.allowedValues ? { allowedValues: field.data.allowedValues } : {}),
+          ...(field.data.hasDefaultValue !== undefined ? { hasDefaultValue: field.data.hasDefaultValue } : {}),
+        },
+      ];
+    }),
+  }));
+}
+
+const issueStateSchema = z.looseObject({
+  fields: z
+    .looseObject({
+      status: z.looseObject({ id: idLike, name: z.string().optional(), statusCategory: z.looseObject({ key: z.string().optional() }).optional().catch(undefined) }),
+      resolution: z.looseObject({ name: z.string().optional() }).nullable().optional().catch(null),
+    }),
+});
 
 function snapshot(raw: unknown): IssueSnapshot {
   const issue = issueSchema.parse(raw);
@@ -248,6 +298,26 @@ export class JiraClient {
     }
   }
 
+  /** Status, resolution and the transitions out of the status, in one read; undefined when the issue does not exist (404). */
+  async getIssueState(issueIdOrKey: string): Promise<IssueState | undefined> {
+    const path = `/rest/api/3/issue/${segment(issueIdOrKey)}${query({ fields: 'status,resolution', expand: 'transitions' })}`;
+    let raw: unknown;
+    try {
+      raw = await callJira<unknown>(this.transport, 'GET', path);
+    } catch (error) {
+      if (error instanceof JiraError && error.status === 404) return undefined;
+      throw error;
+    }
+    const { status, resolution } = issueStateSchema.parse(raw).fields;
+    return {
+      statusId: status.id,
+      ...(status.name ? { statusName: status.name } : {}),
+      closed: Boolean(resolution) || status.statusCategory?.key === 'done',
+      ...(resolution?.name ? { resolutionName: resolution.name } : {}),
+      transitions: parseTransitions(raw),
+    };
+  }
+
   /** `GET .../transitions?expand=transitions.fields`: the transitions available from the issue's current status. */
   async getTransitions(issueIdOrKey: string): Promise<TransitionInfo[]> {
     const raw = await callJira<unknown>(
@@ -255,27 +325,7 @@ export class JiraClient {
       'GET',
       `/rest/api/3/issue/${segment(issueIdOrKey)}/transitions${query({ expand: 'transitions.fields' })}`,
     );
-    return transitionsSchema.parse(raw).transitions.map((t) => ({
-      id: t.id,
-      name: t.name,
-      toStatusId: t.to.id,
-      ...(t.to.name ? { toStatusName: t.to.name } : {}),
-      hasScreen: t.hasScreen ?? false,
-      isAvailable: t.isAvailable ?? true,
-      fields: Object.entries(t.fields ?? {}).flatMap(([fieldId, value]) => {
-        const field = transitionFieldSchema.safeParse(value);
-        if (!field.success) return [];
-        return [
-          {
-            fieldId,
-            required: field.data.required,
-            ...(field.data.name ? { name: field.data.name } : {}),
-            ...(field.data.allowedValues ? { allowedValues: field.data.allowedValues } : {}),
-            ...(field.data.hasDefaultValue !== undefined ? { hasDefaultValue: field.data.hasDefaultValue } : {}),
-          },
-        ];
-      }),
-    }));
+    return parseTransitions(raw);
   }
 
   /**

@@ -2,12 +2,16 @@
  * Reaching a target status from wherever an issue is, in the team's own
  * workflow. Reading a workflow definition needs Administer Jira, which the app
  * does not ask for, so the graph is learned from what Jira tells every caller:
- * `GET /issue/{key}/transitions?expand=transitions.fields` lists the
- * transitions out of the issue's *current* status, with their screens' fields.
+ * the transitions out of an issue's *current* status, filed under the status
+ * Jira reported with them (never under the one the app believed: that filed a
+ * person's moves under the wrong status and walked issues backwards).
  * Those edges are cached per (project, issue type, status) in KVS and in
  * memory, so a warm status change costs exactly one request (the transition,
- * carrying comment, fields and the `backline` property); a rejected
- * transition drops the cached edges and the solver re-learns them.
+ * carrying comment, fields and the `backline` property): it is sent without
+ * reading the issue first only when the cached graph says the transition
+ * leaves from the believed status alone (`sendsBlind`), so Jira accepting it
+ * proves the issue was there. Anything else reads the issue first
+ * (docs/sync.md, "People win").
  *
  * Path finding is BFS over known edges; when no known path exists the solver
  * explores, moving to a status whose edges are not known yet (each hop is a
@@ -27,6 +31,8 @@ export interface KnownTransition {
   toStatusId: string;
   toStatusName?: string;
   hasScreen: boolean;
+  /** Jira's `isGlobal`: available from every status, so accepting it proves nothing about where the issue was. */
+  global?: boolean;
   /** Ids of the fields on the transition screen (they may be set in the transition request). */
   screenFieldIds: string[];
   /** Required screen fields without a default, with their allowed values (e.g. resolution). */
@@ -47,6 +53,7 @@ const knownTransitionSchema = z.object({
   toStatusId: z.string(),
   toStatusName: z.string().optional(),
   hasScreen: z.boolean(),
+  global: z.boolean().optional(),
   screenFieldIds: z.array(z.string()),
   required: z.array(
     z.object({
@@ -78,9 +85,27 @@ export function toKnownTransitions(transitions: TransitionInfo[]): KnownTransiti
       toStatusId: t.toStatusId,
       ...(t.toStatusName ? { toStatusName: t.toStatusName } : {}),
       hasScreen: t.hasScreen,
+      ...(t.isGlobal ? { global: true } : {}),
       screenFieldIds: t.fields.map((f) => f.fieldId),
       required: t.fields.filter((f) => f.required && !f.hasDefaultValue),
     }));
+}
+
+/**
+ * Whether `transition` may be sent without reading the issue first: the cached graph says it
+ * leaves from `believed` and from no other status the app has read, and it is not global. Then
+ * Jira accepting it proves the issue was in `believed`; refusing it (400) sends the app to read.
+ */
+export function sendsBlind(graph: WorkflowGraph, believed: string, transition: KnownTransition): boolean {
+  if (transition.global) return false;
+  if (!(graph.edges[believed] ?? []).some((t) => t.id === transition.id)) return false;
+  return Object.entries(graph.edges).every(([status, edges]) => status === believed || !edges.some((t) => t.id === transition.id));
+}
+
+/** Whether two lists name the same transitions to the same statuses (then the cached one, with screen fields, stands). */
+export function sameTransitions(a: KnownTransition[], b: KnownTransition[]): boolean {
+  const key = (list: KnownTransition[]) => list.map((t) => `${t.id}>${t.toStatusId}:${t.hasScreen ? 1 : 0}`).sort().join(',');
+  return key(a) === key(b);
 }
 
 /** Workflow graphs per (project, issue type), cached in memory and KVS. */

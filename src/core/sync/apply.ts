@@ -6,8 +6,9 @@
 import { CodedError } from '../errors';
 import { type JiraClient, type AdfDocument, type EntityPropertyInput } from '../jira/client';
 import { JiraError } from '../jira/http';
-import { MAX_HOPS, type WorkflowCache, explorationStep, fillRequired, findPath, toKnownTransitions, type FieldFill } from '../jira/workflow';
+import { MAX_HOPS, type FieldFill, type KnownTransition, type WorkflowCache, type WorkflowGraph, explorationStep, fillRequired, findPath, sameTransitions, sendsBlind, toKnownTransitions } from '../jira/workflow';
 import type { Link } from './links';
+import { type IssuePosition, mayMove } from './move-policy';
 import { PROPERTY_KEY, describeWrite, textDoc, type FindingPlan, type JiraWrite } from './plan';
 
 export interface ApplyContext {
@@ -23,6 +24,10 @@ export interface ApplyOutcome {
   done: string[];
   /** Set when the status could not be reached (comment added instead). */
   blocked?: CodedError;
+  /** What did not happen and did not stop the rest (a refused remote link), for the activity entry. */
+  warnings: string[];
+  /** Set when the issue stayed where a person put it (docs/sync.md, "People win"). */
+  kept?: string;
 }
 
 export class IssueDeletedError extends CodedError {
@@ -39,17 +44,35 @@ const commentUpdate = (body: AdfDocument) => ({ comment: [{ add: { body } }] });
 
 export async function applyPlan(ctx: ApplyContext, plan: FindingPlan): Promise<ApplyOutcome> {
   const link = plan.next;
-  const outcome: ApplyOutcome = { link, created: false, done: [] };
+  const outcome: ApplyOutcome = { link, created: false, done: [], warnings: [] };
   for (const write of plan.writes) {
     try {
       await applyWrite(ctx, link, write, outcome);
     } catch (error) {
       if (error instanceof JiraError && error.status === 404 && write.kind !== 'create') throw new IssueDeletedError(link.issueKey);
+      if (error instanceof JiraError && error.status === 403 && write.kind === 'remotelink') {
+        // No Link Issues permission, or linking switched off: the PR is still named (and linked) in the
+        // comment, and the status change goes on. The link is tried again with the PR's next event.
+        refusedRemoteLink(link, write.link.globalId, outcome, error);
+        continue;
+      }
       throw error;
     }
     outcome.done.push(describeWrite(write));
   }
   return outcome;
+}
+
+function refusedRemoteLink(link: Link, globalId: string, outcome: ApplyOutcome, error: JiraError): void {
+  for (const pr of link.remediations.flatMap((r) => r.prs)) if (pr.url === globalId) pr.linked = false;
+  outcome.warnings.push(`Jira refused the link to the pull request (${error.status}: ${jiraMessage(error)}); the comment names the pull request instead. Grant the app the Link Issues permission (and switch issue linking on) to get the link.`);
+  outcome.done.push('remotelink refused');
+}
+
+/** Jira's own words for a refusal (`errorMessages`, then field `errors`). */
+function jiraMessage(error: JiraError): string {
+  const messages = [...error.errorMessages, ...Object.entries(error.errors).map(([field, message]) => `${field}: ${message}`)];
+  return messages.length > 0 ? messages.join('; ') : error.message;
 }
 
 async function applyWrite(ctx: ApplyContext, link: Link, write: JiraWrite, outcome: ApplyOutcome): Promise<void> {
@@ -83,50 +106,94 @@ async function applyWrite(ctx: ApplyContext, link: Link, write: JiraWrite, outco
   }
 }
 
-/** Where the issue is now: the link's belief, else one read (then remembered as the workflow's initial status if new). */
-async function currentStatus(ctx: ApplyContext, link: Link, fresh: boolean): Promise<string> {
-  if (link.statusId && !fresh) return link.statusId;
-  const issue = await ctx.client.getIssue(link.issueId, { fields: ['status'] });
-  if (!issue) throw new IssueDeletedError(link.issueKey);
-  if (!issue.statusId) throw new CodedError('JIRA_REJECTED', `Jira did not report the status of ${link.issueKey}`);
-  if (!link.statusId && !fresh) {
-    const graph = await ctx.workflows.get(link.projectKey, link.issueTypeId);
-    if (!graph.initialStatusId) ctx.workflows.learnInitial(link.projectKey, link.issueTypeId, graph, issue.statusId);
+/**
+ * Where the issue is, read from Jira (one request: status, resolution and the transitions out of the
+ * status). The transitions are filed under the status Jira reported; when they differ from the cached
+ * ones and one has a screen, its fields are read once more (`transitions.fields` exists only on
+ * `GET /transitions`). The link follows Jira: a status the app did not put the issue in is a person's.
+ */
+async function readPosition(ctx: ApplyContext, link: Link, graph: WorkflowGraph, created: boolean, appStatusId: string | undefined): Promise<IssuePosition> {
+  const state = await ctx.client.getIssueState(link.issueId);
+  if (!state) throw new IssueDeletedError(link.issueKey);
+  const { projectKey, issueTypeId } = link;
+  const read = toKnownTransitions(state.transitions);
+  const cached = graph.edges[state.statusId];
+  if (!cached || !sameTransitions(cached, read)) {
+    let learned = read;
+    if (read.some((t) => t.hasScreen)) {
+      const detailed = toKnownTransitions(await ctx.client.getTransitions(link.issueId));
+      // Different lists: a person moved the issue between the two reads; a refusal will read again.
+      if (sameTransitions(detailed, read)) learned = detailed;
+    }
+    ctx.workflows.learn(projectKey, issueTypeId, graph, state.statusId, learned);
   }
-  link.statusId = issue.statusId;
-  return issue.statusId;
+  if (state.statusName) graph.statusNames[state.statusId] = state.statusName;
+  // A link without a status belongs to an issue the app created before it knew the workflow's initial status.
+  if (link.statusId === undefined && !graph.initialStatusId) ctx.workflows.learnInitial(projectKey, issueTypeId, graph, state.statusId);
+  link.statusId = state.statusId;
+  if (!created && appStatusId !== undefined && state.statusId !== appStatusId) link.statusByPerson = { closed: state.closed };
+  return { statusId: state.statusId, closed: state.closed };
 }
 
-async function transition(ctx: ApplyContext, link: Link, write: Extract<JiraWrite, { kind: 'transition' }>, outcome: ApplyOutcome): Promise<void> {
+type TransitionWrite = Extract<JiraWrite, { kind: 'transition' }>;
+
+/**
+ * Moves the issue toward the write's target by the policy (docs/sync.md, "People win"), judged on
+ * where Jira says the issue is: a transition goes out unread only when Jira accepting it proves the
+ * issue was where the link believes (`sendsBlind`); a refusal, or any doubt, reads the issue first.
+ */
+async function transition(ctx: ApplyContext, link: Link, write: TransitionWrite, outcome: ApplyOutcome): Promise<void> {
   const { client, workflows } = ctx;
   const graph = await workflows.get(link.projectKey, link.issueTypeId);
   const fill: FieldFill = {
     ...(write.resolutionName ? { resolutionName: write.resolutionName } : {}),
     ...(ctx.fallbackResolutionName ? { fallbackResolutionName: ctx.fallbackResolutionName } : {}),
   };
-  let fresh = false;
-  let retried = false;
+  const hopFill: FieldFill = ctx.fallbackResolutionName ? { fallbackResolutionName: ctx.fallbackResolutionName } : {};
+  const appStatusId = link.statusByPerson ? undefined : link.statusId;
+  const read = () => readPosition(ctx, link, graph, outcome.created, appStatusId);
+  /** Where Jira says the issue is (a read, or a transition Jira accepted); undefined while only believed. */
+  let known: IssuePosition | undefined = link.statusId === undefined ? await read() : undefined;
+  /** The policy was judged on Jira's answer (after the app's own accepted move there is nothing to judge). */
+  let judged = false;
+  let rereads = 0;
+  let moves = 0;
   const visited = new Set<string>();
   let pendingComment = write.comment;
   let pendingProperty = write.property;
   let pendingFields = write.fields;
 
-  for (let hop = 0; hop <= MAX_HOPS; hop++) {
-    const status = await currentStatus(ctx, link, fresh);
-    fresh = false;
-    visited.add(status);
-    if (write.onlyFromStatusId && hop === 0 && status !== write.onlyFromStatusId) break;
-    if (status === write.target.id) break;
-    if (!graph.edges[status]) workflows.learn(link.projectKey, link.issueTypeId, graph, status, toKnownTransitions(await client.getTransitions(link.issueId)));
-    const path = findPath(graph, status, write.target.id, fill);
-    const next = path?.[0] ?? explorationStep(graph, status, visited, fill);
+  while (moves <= MAX_HOPS) {
+    const from = known?.statusId ?? link.statusId;
+    if (from === undefined || from === write.target.id) break;
+    if (known && !judged) {
+      if (!mayMove(write.rule, known, { ...(appStatusId ? { appStatusId } : {}), ...(graph.initialStatusId ? { initialStatusId: graph.initialStatusId } : {}) })) {
+        outcome.kept = `${link.issueKey} stays in ${graph.statusNames[from] ?? `status ${from}`}${known.closed ? ' (closed)' : ''}, where a person put it: Backline moves issues only forward along the configured steps`;
+        outcome.done.push(`status kept (${graph.statusNames[from] ?? from})`);
+        break;
+      }
+      judged = true;
+    }
+    if (!graph.edges[from]) {
+      if (moves > 0) {
+        // The app just moved the issue here, so its status is proven: only its transitions are new.
+        workflows.learn(link.projectKey, link.issueTypeId, graph, from, toKnownTransitions(await client.getTransitions(link.issueId)));
+      } else known = await read();
+      continue;
+    }
+    visited.add(from);
+    const next = findPath(graph, from, write.target.id, fill)?.[0] ?? explorationStep(graph, from, visited, fill);
     if (!next) {
-      outcome.blocked = await blocked(ctx, link, write, status, graph.statusNames[status], pendingComment);
+      outcome.blocked = await blocked(ctx, link, write, noPathReason(graph, from, write), pendingComment);
       pendingComment = undefined;
       break;
     }
+    if (!known && !sendsBlind(graph, from, next)) {
+      known = await read();
+      continue;
+    }
     const final = next.toStatusId === write.target.id;
-    const filled = fillRequired(next, final ? fill : { ...(fill.fallbackResolutionName ? { fallbackResolutionName: fill.fallbackResolutionName } : {}) });
+    const filled = fillRequired(next, final ? fill : hopFill);
     const fields: Record<string, unknown> = 'fields' in filled ? { ...filled.fields } : {};
     let separateFields: Record<string, unknown> | undefined;
     if (final && pendingFields) {
@@ -146,22 +213,32 @@ async function transition(ctx: ApplyContext, link: Link, write: Extract<JiraWrit
         ...(final && pendingProperty ? { properties: props(pendingProperty) } : {}),
       });
     } catch (error) {
-      // The cached graph (or the link's status) was wrong: someone moved the issue or changed the workflow.
-      if (error instanceof JiraError && (error.status === 400 || error.status === 409) && !retried) {
-        retried = true;
-        workflows.forget(link.projectKey, link.issueTypeId, graph, status);
-        fresh = true;
-        continue;
+      if (!(error instanceof JiraError) || (error.status !== 400 && error.status !== 409)) throw error;
+      // Refused: the issue is not where the app believed (a person moved it), the cached graph is
+      // stale (the workflow changed), or a validator or screen refused it. Reading tells which.
+      const stillOffered = async () => {
+        known = await read();
+        judged = false;
+        return known.statusId === from && (graph.edges[from] ?? []).some((t) => t.id === next.id);
+      };
+      if (rereads++ > 0 || (await stillOffered())) {
+        outcome.blocked = await blocked(ctx, link, write, `Jira refused the transition "${next.name}": ${jiraMessage(error)}`, pendingComment);
+        pendingComment = undefined;
+        break;
       }
-      throw error;
+      continue;
     }
+    moves++;
     link.statusId = next.toStatusId;
+    delete link.statusByPerson;
+    known = { statusId: next.toStatusId, closed: false };
+    judged = true;
     if (final) {
       pendingComment = undefined;
       pendingProperty = undefined;
     }
   }
-  // Already there, not applicable, or blocked: what did not ride along goes on its own.
+  // Already there, kept, or blocked: what did not ride along goes on its own.
   if (pendingFields) await client.editIssue(link.issueId, { fields: pendingFields, ...(pendingProperty ? { properties: props(pendingProperty) } : {}) });
   else if (pendingProperty) await client.setIssueProperty(link.issueId, PROPERTY_KEY, pendingProperty);
   if (pendingComment) await client.addComment(link.issueId, pendingComment);
@@ -169,22 +246,19 @@ async function transition(ctx: ApplyContext, link: Link, write: Extract<JiraWrit
   if (outcome.blocked) outcome.done.push('comment(blocked)');
 }
 
-async function blocked(
-  ctx: ApplyContext,
-  link: Link,
-  write: Extract<JiraWrite, { kind: 'transition' }>,
-  statusId: string,
-  statusName: string | undefined,
-  comment: AdfDocument | undefined,
-): Promise<CodedError> {
-  const graph = await ctx.workflows.get(link.projectKey, link.issueTypeId);
+function noPathReason(graph: WorkflowGraph, statusId: string, write: TransitionWrite): string {
   const needs = (graph.edges[statusId] ?? [])
-    .filter((t) => t.toStatusId === write.target.id)
+    .filter((t: KnownTransition) => t.toStatusId === write.target.id)
     .flatMap((t) => {
       const filled = fillRequired(t, { ...(write.resolutionName ? { resolutionName: write.resolutionName } : {}) });
       return 'missing' in filled ? filled.missing : [];
     });
-  const why = needs.length > 0 ? `the transition needs ${needs.join(', ')}` : `the workflow has no transition path from ${statusName ?? `status ${statusId}`} to ${write.target.name} that the app may take`;
+  const statusName = graph.statusNames[statusId];
+  return needs.length > 0 ? `the transition needs ${needs.join(', ')}` : `the workflow has no transition path from ${statusName ?? `status ${statusId}`} to ${write.target.name} that the app may take`;
+}
+
+/** A comment naming what blocked the move (with the event's own comment, which must not be lost), and TRANSITION_BLOCKED. */
+async function blocked(ctx: ApplyContext, link: Link, write: TransitionWrite, why: string, comment: AdfDocument | undefined): Promise<CodedError> {
   const message = `Backline could not move ${link.issueKey} to "${write.target.name}": ${why}. Move it by hand, or change the status mapping in the Backline project settings.`;
   const body: AdfDocument = comment
     ? { ...comment, content: [...comment.content, ...textDoc([{ text: message }]).content] }

@@ -48,6 +48,12 @@ export const linkSchema = z.looseObject({
   projectKey: z.string(),
   issueTypeId: z.string(),
   statusId: z.string().optional(),
+  /**
+   * Present when Jira showed the issue in `statusId` without the app having put it there (a person
+   * moved it): whether it was closed then. The app never moves such an issue backwards or out of a
+   * person's choice (docs/sync.md, "People win"). Absent: the app put the issue in `statusId`.
+   */
+  statusByPerson: z.object({ closed: z.boolean() }).optional(),
   /** occurredAt (ms) of the newest event applied to this finding. */
   lastEventAt: z.number(),
   fieldFingerprints: z.record(z.string(), z.string()),

@@ -12,6 +12,7 @@ import { adfPlainText, type AdfDocument, type RemoteLinkInput } from '../jira/cl
 import { valueFingerprint } from '../mapping/fingerprint';
 import type { RenderedFields } from '../mapping/types';
 import { type Link, type PrState, prEntry, propertyValue } from './links';
+import { type MoveRule, mayMove, moveRule } from './move-policy';
 
 export const PROPERTY_KEY = 'backline';
 const PROPERTY_FINGERPRINT = 'property:backline';
@@ -29,8 +30,8 @@ export type JiraWrite =
       /** Field values that ride along when the transition screen has them (else a separate edit). */
       fields?: Record<string, unknown>;
       property?: Record<string, unknown>;
-      /** Only when the issue is in this status (pr_closed: back only if still in the PR-opened status). */
-      onlyFromStatusId?: string;
+      /** From where the move may happen (docs/sync.md, "People win"); the applier judges it on Jira's answer. */
+      rule: MoveRule;
     }
   | { kind: 'comment'; body: AdfDocument }
   | { kind: 'property'; value: Record<string, unknown> }
@@ -148,11 +149,18 @@ export function planEvent(input: PlanInput): FindingPlan {
     }
   }
 
+  // A move only where the policy lets the app move the issue from where the link believes it is
+  // (a person's move that the link does not know of yet is judged when Jira answers: apply.ts).
   const stage = (name: LifecycleStage, extra: Partial<Extract<JiraWrite, { kind: 'transition' }>> = {}) => {
     const target = config.statuses[name];
-    if (!target || stale) return;
-    if (!extra.onlyFromStatusId && link.statusId === target.id) return;
-    transition = { kind: 'transition', stage: name, target, ...extra };
+    const rule = moveRule(name, config.statuses);
+    if (!target || !rule || stale || (input.creating && rule.kind === 'back')) return;
+    if (link.statusId !== undefined) {
+      if (link.statusId === target.id) return;
+      const closed = link.statusByPerson?.closed ?? link.statusId === config.statuses.resolved?.id;
+      if (!mayMove(rule, { statusId: link.statusId, closed }, link.statusByPerson ? {} : { appStatusId: link.statusId })) return;
+    }
+    transition = { kind: 'transition', stage: name, target, rule, ...extra };
   };
   const commentsOn = config.commentOnLifecycle;
 
@@ -175,7 +183,8 @@ export function planEvent(input: PlanInput): FindingPlan {
       const wasResolved = link.resolved !== undefined;
       delete link.resolved;
       if (!input.creating) stage('reopened');
-      if (commentsOn && !input.creating && (wasResolved || transition)) comment = textDoc([{ text: 'Backline detected this finding again, so the issue was reopened.' }]);
+      // "Reopened" only when a move is planned: an issue that is open already (a person reopened it) is not.
+      if (commentsOn && !input.creating && (wasResolved || transition)) comment = textDoc([{ text: `Backline detected this finding again${transition ? ', so the issue was reopened' : ''}.` }]);
       break;
     }
     case 'remediation.pr_opened':
@@ -201,7 +210,7 @@ export function planEvent(input: PlanInput): FindingPlan {
       }
       if (prState === 'open') stage('prOpened');
       else if (prState === 'merged') stage('prMerged');
-      else if (config.statuses.prOpened && link.statusId === config.statuses.prOpened.id) stage('prClosed', { onlyFromStatusId: config.statuses.prOpened.id });
+      else stage('prClosed');
       break;
     }
     case 'remediation.resolved': {
@@ -249,10 +258,6 @@ export function planEvent(input: PlanInput): FindingPlan {
   // The remote link (an idempotent upsert by globalId) goes before the write carrying the comment (not
   // idempotent in Jira): if a later write failed after the comment was posted, the retry would post it twice.
   if (remoteLink) writes.splice(input.creating ? 1 : 0, 0, { kind: 'remotelink', link: remoteLink });
-  if (transition?.onlyFromStatusId && input.creating) {
-    // A new issue is never "still in the PR-opened status".
-    writes.splice(writes.indexOf(writes.find((w) => w.kind === 'transition') as JiraWrite), 1);
-  }
   return { findingId: link.findingId, writes, stale, next: link };
 }
 
