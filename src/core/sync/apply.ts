@@ -66,7 +66,7 @@ export async function applyPlan(ctx: ApplyContext, plan: FindingPlan): Promise<A
 function refusedRemoteLink(link: Link, globalId: string, outcome: ApplyOutcome, error: JiraError): void {
   for (const pr of link.remediations.flatMap((r) => r.prs)) if (pr.url === globalId) pr.linked = false;
   outcome.warnings.push(`Jira refused the link to the pull request (${error.status}: ${jiraMessage(error)}); the comment names the pull request instead. Grant the app the Link Issues permission (and switch issue linking on) to get the link.`);
-  outcome.done.push('remotelink refused');
+  outcome.done.push(`remotelink refused (${error.status})`);
 }
 
 /** Jira's own words for a refusal (`errorMessages`, then field `errors`). */

@@ -3,12 +3,14 @@ import { seedDemoConfiguration } from '../../../src/core/config/demo';
 import type { BacklineEvent } from '../../../src/core/events/schema';
 import { eventSchema } from '../../../src/core/events/schema';
 import { CountingTransport } from '../../../src/core/jira/http';
+import type { JiraTransport } from '../../../src/core/ports';
 import { createEventProcessor, type ProcessorOptions } from '../../../src/core/sync/processor';
 import { SIM_BASE_URL, makeTestPlatform, simControl, simTransport, type TestPlatform } from '../../fakes';
 
-export async function setup(options: ProcessorOptions = {}) {
+/** `wrap`: a transport between the app and the simulator (a test's stand-in for a refusal the simulator lacks). */
+export async function setup(options: ProcessorOptions = {}, wrap: (transport: JiraTransport) => JiraTransport = (transport) => transport) {
   const sim = createJiraSimulator({ baseUrl: SIM_BASE_URL });
-  const counting = new CountingTransport(simTransport(sim));
+  const counting = new CountingTransport(wrap(simTransport(sim)));
   const platform: TestPlatform = makeTestPlatform({ jira: counting, siteUrl: 'https://acme.atlassian.net' });
   await seedDemoConfiguration(platform);
   const processorOptions: ProcessorOptions = { sleep: async () => undefined, ...options };

@@ -1,0 +1,108 @@
+/**
+ * Refusals that must not block the rest of an event (issue 13 item 7): a
+ * remote link Jira refuses with 403 (no Link Issues permission, or issue
+ * linking switched off), and a transition a workflow validator refuses with
+ * 400 and its message in `errorMessages` (the transition metadata does not
+ * show validators, so the app meets it only on the POST).
+ */
+import { ACTIVITY_ENTITY, type ActivityEntry } from '../../../src/core/sync/activity';
+import type { JiraRequest, JiraResponse, JiraTransport } from '../../../src/core/ports';
+import { adfPlainText } from '../../../src/core/jira/client';
+import { event, finding, pr, setup } from './harness';
+
+type Harness = Awaited<ReturnType<typeof setup>>;
+
+const at = (minute: number) => `2026-11-28T12:${String(minute).padStart(2, '0')}:00Z`;
+
+/** Answers `status` with Jira's error body to the requests `matches` picks, and passes the rest on. */
+function refusing(matches: (request: JiraRequest) => boolean, status: number, message: string) {
+  const refused: JiraRequest[] = [];
+  const wrap = (inner: JiraTransport): JiraTransport => ({
+    async request(request) {
+      if (!matches(request)) return inner.request(request);
+      refused.push(request);
+      const response: JiraResponse = { status, headers: { 'content-type': 'application/json' }, body: { errorMessages: [message], errors: {} } };
+      return response;
+    },
+  });
+  return { wrap, refused };
+}
+
+async function issueState(h: Harness, key: string) {
+  const issue = await h.issue(key);
+  return {
+    status: issue.fields.status.name as string,
+    comments: issue.fields.comment.comments.map((c: { body: unknown }) => adfPlainText(c.body)) as string[],
+    commentBodies: issue.fields.comment.comments.map((c: { body: unknown }) => JSON.stringify(c.body)) as string[],
+  };
+}
+
+async function activityOf(h: Harness, eventId: string): Promise<ActivityEntry | undefined> {
+  const page = await h.platform.store.entityQuery<ActivityEntry>(ACTIVITY_ENTITY, { index: 'at', range: { op: 'greaterThan', value: 0 }, sort: 'DESC', limit: 50 });
+  return page.items.map((item) => item.value).find((entry) => entry.details.eventId === eventId);
+}
+
+describe('a refused remote link does not block the rest', () => {
+  const linkRefusal = () => refusing((r) => r.method === 'POST' && r.path.endsWith('/remotelink'), 403, 'You do not have permission to link issues in this project.');
+
+  it('403 on the PR link: the transition and the comment with the PR link still happen; activity shows the refusal; the next PR event tries the link again', async () => {
+    const refusal = linkRefusal();
+    const h = await setup({}, refusal.wrap);
+    const [created] = await h.run(event('finding.created', { finding: finding('fnd_nolink') }, at(1)));
+    const key = created.issues![0].key;
+
+    const opened = event('remediation.pr_opened', { ...pr(501), findings: [{ id: 'fnd_nolink' }] }, at(2));
+    const [result] = await h.run(opened);
+    expect(refusal.refused).toHaveLength(1);
+    expect(result.status).toBe('updated');
+    expect(result.error).toBeUndefined();
+    const after = await issueState(h, key);
+    expect(after.status).toBe('In Progress');
+    expect(after.comments.at(-1)).toContain('Backline opened pull request #501');
+    expect(after.commentBodies.at(-1)).toContain('https://github.com/acme/payments-api/pull/501');
+    const entry = await activityOf(h, opened.id);
+    expect(entry?.details.done).toEqual(['remotelink refused (403)', 'transition→In Progress+comment+property']);
+
+    // Not marked linked: the PR's next event asks again (and, refused again, still moves the issue).
+    await h.run(event('remediation.pr_merged', { ...pr(501), findings: [{ id: 'fnd_nolink' }] }, at(3)));
+    expect(refusal.refused).toHaveLength(2);
+    expect((await issueState(h, key)).status).toBe('In Review');
+    expect(await h.control('GET', '/_sim/violations')).toEqual([]);
+  });
+
+  it('403 on the link of a PR that creates the issue: the issue, its transition and the comment all happen', async () => {
+    const refusal = linkRefusal();
+    const h = await setup({}, refusal.wrap);
+    const [result] = await h.run(event('remediation.pr_opened', { ...pr(502), findings: [finding('fnd_nolink_new')] }, at(1)));
+    expect(result.status).toBe('created');
+    const after = await issueState(h, result.issues![0].key);
+    expect(after.status).toBe('In Progress');
+    expect(after.comments.at(-1)).toContain('#502');
+  });
+});
+
+describe('a transition refused by a workflow validator', () => {
+  const VALIDATOR = 'Only the security lead may send findings to review.';
+
+  it('400 with errorMessages: a comment with Jira\'s message, TRANSITION_BLOCKED, the status unchanged, the event comment kept', async () => {
+    const refusal = refusing((r) => r.method === 'POST' && r.path.endsWith('/transitions') && JSON.stringify(r.body).includes('"id":"21"'), 400, VALIDATOR);
+    const h = await setup({}, refusal.wrap);
+    const [created] = await h.run(event('finding.created', { finding: finding('fnd_validator') }, at(1)));
+    const key = created.issues![0].key;
+    await h.run(event('remediation.pr_opened', { ...pr(601), findings: [{ id: 'fnd_validator' }] }, at(2)));
+
+    const merged = event('remediation.pr_merged', { ...pr(601), findings: [{ id: 'fnd_validator' }] }, at(3));
+    const [result] = await h.run(merged);
+    expect(result.status).toBe('updated');
+    expect(result.error?.code).toBe('TRANSITION_BLOCKED');
+    expect(result.error?.message).toContain(VALIDATOR);
+    // Refused once; read to tell a validator from a person's move; not retried against the validator.
+    expect(refusal.refused).toHaveLength(1);
+    const after = await issueState(h, key);
+    expect(after.status).toBe('In Progress');
+    expect(after.comments.at(-1)).toContain('was merged');
+    expect(after.comments.at(-1)).toContain(`could not move ${key} to "In Review"`);
+    expect(after.comments.at(-1)).toContain(VALIDATOR);
+    expect((await activityOf(h, merged.id))?.details.error?.code).toBe('TRANSITION_BLOCKED');
+  });
+});
