@@ -72,8 +72,12 @@ const graphSchema = z.object({
   at: z.number(),
 });
 
+/**
+ * `v2`: graphs cached before the fix could hold a person's moves filed under the wrong status
+ * (docs/sync.md, "Transition solver"); a new key drops them, at the cost of one cold lifecycle.
+ */
 export function workflowCacheKey(projectKey: string, issueTypeId: string): string {
-  return `cache:workflow:${projectKey}:${issueTypeId}`;
+  return `cache:workflow:v2:${projectKey}:${issueTypeId}`;
 }
 
 export function toKnownTransitions(transitions: TransitionInfo[]): KnownTransition[] {
