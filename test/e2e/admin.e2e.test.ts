@@ -134,7 +134,7 @@ test('an admin connects APP, routes a finding to it, edits the mapping, disconne
   await connect.click();
   await page.getByText('Saved. New findings use this mapping.').waitFor();
   await page.getByRole('button', { name: 'Back to projects' }).click();
-  await page.locator('tr[data-project="APP"]').getByText('Valid').waitFor();
+  await page.getByRole('row', { name: /Applications/ }).getByText('Valid').waitFor();
   await shot('03-projects');
   await expectAccessible();
 
@@ -262,8 +262,19 @@ test('the project settings page edits only its own project, and a plain user is 
   await page.goto(`${runtime.url}/project-settings/SEC?as=user`);
   await page.getByRole('alert').getByText(/administrator of project SEC/).waitFor();
   await shot('12-project-settings-forbidden');
+  // A plain user on the admin page: a message, not a load error with a useless "Try again".
   await page.goto(`${runtime.url}/admin?as=user`);
-  await page.getByRole('alert').getByText(/Only Jira administrators/).waitFor();
+  await page.getByText('Backline’s global settings are for Jira administrators').waitFor();
+  await page.getByText(/Ask a Jira administrator to connect your project/).waitFor();
+  await expect(page.getByRole('button', { name: 'Try again' }).count()).resolves.toBe(0);
+  await expect(page.getByRole('tab').count()).resolves.toBe(0);
+  await shot('13-admin-plain-user');
+  // A project administrator: a link to the settings of the project they administer.
+  await page.goto(`${runtime.url}/admin?as=sec-admin`);
+  const link = page.getByRole('button', { name: /Security \(SEC\) → Project settings → Backline/ });
+  await link.click();
+  await page.waitForURL(/\/project-settings\/SEC/);
+  await page.getByRole('heading', { name: /Security \(SEC\)/ }).waitFor();
   consoleErrors.length = 0;
 });
 
@@ -274,7 +285,7 @@ test('with Jira’s dark theme the page is dark and its text stays readable', as
   const body = await textContrast(page, 'body');
   expect(body.background).toBe('rgb(31, 31, 33)'); // --ds-surface of the dark theme: the tokens applied, not the light fallbacks
   expect(body.ratio).toBeGreaterThanOrEqual(4.5);
-  for (const selector of ['h1', 'p.subtle', 'label', '#tab-projects']) {
+  for (const selector of ['h1', 'p.subtle', 'label', '[role="tab"]:not([aria-selected="true"])']) {
     const { ratio } = await textContrast(page, selector);
     expect([selector, ratio >= 4.5 ? 'readable' : ratio]).toEqual([selector, 'readable']);
   }

@@ -117,3 +117,38 @@ function forbidden(access: Access): CodedError {
       : `You need to be an administrator of project ${access.projectKey} (or a Jira administrator) to change its Backline settings. Ask a project administrator.`,
   );
 }
+
+const projectPageSchema = z.object({ values: z.array(z.object({ id: z.string(), key: z.string(), name: z.string() })) });
+const permissionCheckSchema = z.object({
+  projectPermissions: z.array(z.object({ permission: z.string(), projects: z.array(z.union([z.string(), z.number()])).optional() })),
+});
+
+/** At most this many projects are looked at for the "your projects" links (one page of Jira's project search). */
+const ADMINISTERED_PROJECTS_PAGE = 50;
+
+/**
+ * What the admin page shows the caller: everything (a Jira administrator) or
+ * a message with links to the settings of the projects they administer.
+ * Everything is asked as the user, so nothing is disclosed that Jira would
+ * not show them: the projects they can browse (`GET /project/search`) and,
+ * among those, the ones they administer (`POST /permissions/check`).
+ */
+export async function callerAccess(caller: AdminCaller, memory: GrantMemory): Promise<{ jiraAdmin: boolean; administeredProjects: Array<{ id: string; key: string; name: string }> }> {
+  try {
+    await assertAccess(caller, { scope: 'global' }, memory);
+    return { jiraAdmin: true, administeredProjects: [] };
+  } catch (error) {
+    if (!(error instanceof CodedError) || error.code !== 'FORBIDDEN' || !caller.accountId) throw error;
+  }
+  const page = projectPageSchema.safeParse(await callJira<unknown>(caller.jiraAsUser, 'GET', `/rest/api/3/project/search${query({ maxResults: String(ADMINISTERED_PROJECTS_PAGE), orderBy: 'name' })}`));
+  if (!page.success || page.data.values.length === 0) return { jiraAdmin: false, administeredProjects: [] };
+  const projects = page.data.values;
+  const checked = permissionCheckSchema.safeParse(
+    await callJira<unknown>(caller.jiraAsUser, 'POST', '/rest/api/3/permissions/check', {
+      projectPermissions: [{ permissions: ['ADMINISTER_PROJECTS'], projects: projects.map((p) => Number(p.id)) }],
+    }),
+  );
+  if (!checked.success) return { jiraAdmin: false, administeredProjects: [] };
+  const allowed = new Set(checked.data.projectPermissions.filter((p) => p.permission === 'ADMINISTER_PROJECTS').flatMap((p) => (p.projects ?? []).map(String)));
+  return { jiraAdmin: false, administeredProjects: projects.filter((p) => allowed.has(p.id)).map((p) => ({ id: p.id, key: p.key, name: p.name })) };
+}

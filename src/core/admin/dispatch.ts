@@ -26,7 +26,9 @@ export function projectOfPayload(payload: unknown): string | undefined {
   return nested.success ? nested.data.config.projectKey : undefined;
 }
 
-export function accessFor(key: ResolverKey, payload: unknown): Access {
+/** `undefined` for a `self` key: any signed-in user, whose service reads Jira only as that user. */
+export function accessFor(key: ResolverKey, payload: unknown): Access | undefined {
+  if (RESOLVER_SCOPES[key] === 'self') return undefined;
   if (RESOLVER_SCOPES[key] === 'global') return { scope: 'global' };
   const projectKey = projectOfPayload(payload);
   if (!projectKey) {
@@ -57,7 +59,11 @@ export async function dispatchAdminCall<K extends ResolverKey>(
     key,
     rawPayload,
     {
-      authorise: (raw) => assertAccess(caller, accessFor(key, raw), { store: platform.store, clock: platform.clock }),
+      authorise: async (raw) => {
+        const access = accessFor(key, raw);
+        if (access) return assertAccess(caller, access, { store: platform.store, clock: platform.clock });
+        if (!caller.accountId) throw new CodedError('FORBIDDEN', 'Sign in to Jira to use Backline’s settings.');
+      },
       schema: PARSERS[key],
       run: (payload) => service(adminContext(platform, caller, env), payload),
     },

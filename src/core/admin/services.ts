@@ -35,7 +35,7 @@ import type {
   ResultOf,
   RoutingTestResult,
 } from '../../shared/contracts/admin';
-import type { AdminCaller } from './access';
+import { callerAccess, type AdminCaller } from './access';
 
 export interface AdminEnvironment {
   /** The `backline-events` web trigger URL (Forge: `webTrigger.getUrl`), asked only when shown. */
@@ -233,13 +233,13 @@ export const adminServices: AdminServices = {
     };
   },
 
-  async 'projects/list'(ctx): Promise<ProjectListItem[]> {
+  async 'projects/list'(ctx, { refresh }): Promise<ProjectListItem[]> {
     const projects = await ctx.repository.listProjects();
     const items: ProjectListItem[] = [];
     for (const config of projects) {
       let problems: MappingProblem[];
       try {
-        problems = (await checkConfig(ctx, config, false)).problems;
+        problems = (await checkConfig(ctx, config, refresh ?? false)).problems;
       } catch (error) {
         // One project Jira cannot describe right now must not hide the others.
         problems = [{ path: 'project', message: `Could not check the mapping against Jira (${error instanceof Error ? error.message : String(error)}); try again later.`, severity: 'warning' }];
@@ -380,4 +380,6 @@ export const adminServices: AdminServices = {
     const [settings, projects] = await Promise.all([ctx.repository.getGlobal(), ctx.repository.listProjects()]);
     return explainRoute(routeFinding(finding, settings, projects));
   },
+
+  'access/me': (ctx) => callerAccess(ctx.caller, { store: ctx.platform.store, clock: ctx.platform.clock }),
 };

@@ -71,7 +71,7 @@ export function matchAllowed(values: AllowedValue[] | undefined, wanted: string)
 function reference(field: CreateMetaField, value: SourceValue, nameKey: 'value' | 'name'): { ref: Record<string, string> } | { problem: string } {
   if (value.from === 'jira') {
     if (field.allowedValues && !matchAllowed(field.allowedValues, value.id)) {
-      return { problem: `"${value.label}" is no longer an allowed value of ${field.name} in Jira: choose another value${listAllowed(field.allowedValues)}` };
+      return { problem: `${field.name}: option ${value.label} no longer exists in Jira; choose another value${listAllowed(field.allowedValues)}` };
     }
     return { ref: { id: value.id } };
   }

@@ -135,6 +135,13 @@ export interface RoutingTestResult {
   explanation: string;
 }
 
+/** What the admin page may show the caller (never a grant: every other resolver checks again). */
+export interface CallerAccess {
+  jiraAdmin: boolean;
+  /** For someone who is not a Jira administrator: the projects whose settings they administer. */
+  administeredProjects: JiraProjectSummary[];
+}
+
 export interface SecretRotation {
   /** Shown once; the server keeps only the stored secret. */
   secret: string;
@@ -152,7 +159,12 @@ const projectRef = z.object({ projectKey: projectKeySchema }).strict();
 export const payloadSchemas = {
   'connection/get': empty,
   'secret/rotate': empty,
-  'projects/list': empty,
+  /**
+   * Every connected mapping checked against Jira. `refresh`: re-read each
+   * create screen from Jira instead of the cached one (the page does on open
+   * and on "Check now": a removed option shows before a finding fails).
+   */
+  'projects/list': z.object({ refresh: z.boolean().optional() }).strict(),
   'projects/get': projectRef,
   /**
    * `create: true` (Add project, or a project not connected yet): refused with
@@ -185,6 +197,8 @@ export const payloadSchemas = {
   'routing/get': empty,
   'routing/save': z.object({ settings: globalSettingsSchema }).strict(),
   'routing/test': z.object({ finding: findingSchema }).strict(),
+  /** Who the caller is to Backline: a Jira administrator, or the projects they administer (asked as the user). */
+  'access/me': empty,
 } as const;
 
 export type ResolverKey = keyof typeof payloadSchemas;
@@ -215,6 +229,7 @@ export interface ResultTypes {
   'routing/get': { settings: GlobalSettings; connectedProjects: string[] };
   'routing/save': { settings: GlobalSettings };
   'routing/test': RoutingTestResult;
+  'access/me': CallerAccess;
 }
 
 export type ResultOf<K extends ResolverKey> = ResultTypes[K];
@@ -222,9 +237,12 @@ export type ResultOf<K extends ResolverKey> = ResultTypes[K];
 /**
  * Who may call what. `global` = Jira administrators only; `project` = Jira
  * administrators and administrators of the payload's project (verified as the
- * user, never taken from the extension context).
+ * user, never taken from the extension context); `self` = any signed-in user,
+ * and the service reads Jira only as that user, never as the app.
  */
-export const RESOLVER_SCOPES: Record<ResolverKey, 'global' | 'project'> = {
+export type ResolverScope = 'global' | 'project' | 'self';
+
+export const RESOLVER_SCOPES: Record<ResolverKey, ResolverScope> = {
   'connection/get': 'global',
   'secret/rotate': 'global',
   'projects/list': 'global',
@@ -243,6 +261,7 @@ export const RESOLVER_SCOPES: Record<ResolverKey, 'global' | 'project'> = {
   'routing/get': 'global',
   'routing/save': 'global',
   'routing/test': 'global',
+  'access/me': 'self',
 };
 
 export type { GlobalSettings, ProjectConfig };

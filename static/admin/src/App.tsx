@@ -1,29 +1,32 @@
 /**
  * One app for both modules: the admin page (`jira:adminPage`: Connection,
- * Projects, Routing, and slots for Notifications and Activity) and the project
- * settings page (`jira:projectSettingsPage`: the editor for that project).
- * The editor and the routing rules are lazy-loaded to keep the first load small.
+ * Projects, Routing, Notifications, Activity) and the project settings page
+ * (`jira:projectSettingsPage`: the editor for that project). Every tab but the
+ * first, and the editor, load when opened, to keep the first load small
+ * (docs/admin.md "First load").
  */
-import { Suspense, lazy, useCallback, useEffect, useState } from 'react';
+import Tabs, { Tab, TabList, TabPanel } from '@atlaskit/tabs';
+import { Suspense, lazy, useCallback, useEffect, useState, type ReactNode } from 'react';
+import { ApiError } from './api';
 import { loadPageContext, type PageContext } from './context';
+import { AccessGate } from './sections/AccessGate';
 import { ConnectionSection } from './sections/ConnectionSection';
-import { ProjectsSection } from './sections/ProjectsSection';
-import { ActivitySlot, NotificationsSlot } from './sections/slots';
-import { ErrorBanner, Spinner } from './ui';
+import { ConfirmDialog, ErrorBanner, Spinner } from './ui';
 
 const ProjectEditor = lazy(() => import('./editor/ProjectEditor'));
+const ProjectsSection = lazy(() => import('./sections/ProjectsSection'));
 const RoutingSection = lazy(() => import('./sections/RoutingSection'));
+const NotificationsSection = lazy(() => import('./sections/failures/NotificationsSection'));
+const ActivityTab = lazy(() => import('./sections/failures/ActivityTab'));
 
-type Tab = 'connection' | 'projects' | 'routing' | 'notifications' | 'activity';
-const TABS: Array<{ id: Tab; label: string }> = [
+type TabId = 'connection' | 'projects' | 'routing' | 'notifications' | 'activity';
+const TABS: Array<{ id: TabId; label: string }> = [
   { id: 'connection', label: 'Connection' },
   { id: 'projects', label: 'Projects' },
   { id: 'routing', label: 'Routing rules' },
   { id: 'notifications', label: 'Notifications' },
   { id: 'activity', label: 'Activity' },
 ];
-
-const LEAVE_MESSAGE = 'You have unsaved changes to this project mapping. Leave without saving?';
 
 export function App() {
   const [context, setContext] = useState<PageContext | { error: unknown } | null>(null);
@@ -37,13 +40,25 @@ export function App() {
       <main>
         <h1>Backline</h1>
         <p className="subtle">How Backline findings become issues in {context.projectName ?? context.projectKey}.</p>
-        <Suspense fallback={<Spinner label="Loading the editor…" />}>
+        <Lazy label="Loading the editor…">
           <GuardedEditor projectKey={context.projectKey} fixedProject onClose={undefined} />
-        </Suspense>
+        </Lazy>
       </main>
     );
   }
-  return <AdminPage />;
+  return (
+    <main>
+      <h1>Backline</h1>
+      <p className="subtle">Turn Backline findings and remediation pull requests into Jira issues that follow your workflow.</p>
+      <AccessGate>
+        <AdminPage />
+      </AccessGate>
+    </main>
+  );
+}
+
+function Lazy({ label, children }: { label: string; children: ReactNode }) {
+  return <Suspense fallback={<Spinner label={label} />}>{children}</Suspense>;
 }
 
 /** Warns before the browser leaves the page while the editor has unsaved changes. */
@@ -79,63 +94,37 @@ function GuardedEditor(props: {
   return <ProjectEditor projectKey={props.projectKey} fixedProject={props.fixedProject ?? false} onClose={props.onClose} onDirtyChange={change} onEditExisting={props.onEditExisting} />;
 }
 
+/** What happens after the admin confirms leaving the editor with unsaved changes. */
+type PendingLeave = { kind: 'tab'; tab: TabId } | { kind: 'close' };
+
 function AdminPage() {
-  const [tab, setTab] = useState<Tab>('connection');
+  const [tab, setTab] = useState<TabId>('connection');
   const [editing, setEditing] = useState<{ projectKey?: string } | null>(null);
   const [dirty, setDirty] = useState(false);
   const [listVersion, setListVersion] = useState(0);
+  const [pendingLeave, setPendingLeave] = useState<PendingLeave | null>(null);
 
-  const leaveEditor = (): boolean => {
-    if (editing && dirty && !window.confirm(LEAVE_MESSAGE)) return false;
+  const leave = (then: PendingLeave) => {
     setEditing(null);
     setDirty(false);
-    return true;
+    setPendingLeave(null);
+    if (then.kind === 'tab') setTab(then.tab);
+    else setListVersion((v) => v + 1);
   };
 
-  const selectTab = (next: Tab) => {
+  const selectTab = (next: TabId) => {
     if (next === tab && !editing) return;
-    if (!leaveEditor()) return;
-    setTab(next);
+    if (editing && dirty) return setPendingLeave({ kind: 'tab', tab: next });
+    leave({ kind: 'tab', tab: next });
   };
 
-  return (
-    <main>
-      <h1>Backline</h1>
-      <p className="subtle">Turn Backline findings and remediation pull requests into Jira issues that follow your workflow.</p>
-      <div className="tabs" role="tablist" aria-label="Backline settings">
-        {TABS.map((t) => (
-          <button
-            key={t.id}
-            id={`tab-${t.id}`}
-            role="tab"
-            type="button"
-            className="tab"
-            aria-selected={tab === t.id}
-            aria-controls={`panel-${t.id}`}
-            onClick={() => selectTab(t.id)}
-            onKeyDown={(e) => {
-              const index = TABS.findIndex((x) => x.id === t.id);
-              const delta = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
-              if (!delta) return;
-              const next = TABS[(index + delta + TABS.length) % TABS.length];
-              if (next) {
-                selectTab(next.id);
-                document.getElementById(`tab-${next.id}`)?.focus();
-              }
-            }}
-            tabIndex={tab === t.id ? 0 : -1}
-          >
-            {t.label}
-          </button>
-        ))}
-      </div>
-      <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
-        {tab === 'connection' ? <ConnectionSection /> : null}
-        {tab === 'projects' && !editing ? (
-          <ProjectsSection key={listVersion} onAdd={() => setEditing({})} onEdit={(projectKey) => setEditing({ projectKey })} />
-        ) : null}
-        {tab === 'projects' && editing ? (
-          <Suspense fallback={<Spinner label="Loading the editor…" />}>
+  const panel = (id: TabId): ReactNode => {
+    switch (id) {
+      case 'connection':
+        return <ConnectionSection />;
+      case 'projects':
+        return editing ? (
+          <Lazy label="Loading the editor…">
             <GuardedEditor
               {...(editing.projectKey ? { projectKey: editing.projectKey } : {})}
               onDirtyChange={setDirty}
@@ -145,22 +134,62 @@ function AdminPage() {
                 setEditing({ projectKey });
               }}
               onClose={(saved) => {
-                if (!saved && !leaveEditor()) return;
-                setEditing(null);
-                setDirty(false);
-                setListVersion((v) => v + 1);
+                if (!saved && dirty) return setPendingLeave({ kind: 'close' });
+                leave({ kind: 'close' });
               }}
             />
-          </Suspense>
-        ) : null}
-        {tab === 'routing' ? (
-          <Suspense fallback={<Spinner label="Loading routing rules…" />}>
+          </Lazy>
+        ) : (
+          <Lazy label="Loading projects…">
+            <ProjectsSection key={listVersion} onAdd={() => setEditing({})} onEdit={(projectKey) => setEditing({ projectKey })} />
+          </Lazy>
+        );
+      case 'routing':
+        return (
+          <Lazy label="Loading routing rules…">
             <RoutingSection />
-          </Suspense>
-        ) : null}
-        {tab === 'notifications' ? <NotificationsSlot /> : null}
-        {tab === 'activity' ? <ActivitySlot /> : null}
-      </div>
-    </main>
+          </Lazy>
+        );
+      case 'notifications':
+        return (
+          <Lazy label="Loading notifications…">
+            <NotificationsSection />
+          </Lazy>
+        );
+      case 'activity':
+        return (
+          <Lazy label="Loading activity…">
+            <ActivityTab />
+          </Lazy>
+        );
+    }
+  };
+
+  const selected = TABS.findIndex((t) => t.id === tab);
+  return (
+    <>
+      <Tabs id="backline-settings" selected={selected} onChange={(index) => selectTab(TABS[index]?.id ?? 'connection')} shouldUnmountTabPanelOnChange>
+        <TabList>
+          {TABS.map((t) => (
+            <Tab key={t.id}>{t.label}</Tab>
+          ))}
+        </TabList>
+        {TABS.map((t) => (
+          <TabPanel key={t.id}>
+            <div className="tab-panel">{t.id === tab ? panel(t.id) : null}</div>
+          </TabPanel>
+        ))}
+      </Tabs>
+      {pendingLeave ? (
+        <ConfirmDialog title="Leave without saving?" confirmLabel="Leave" danger onConfirm={() => leave(pendingLeave)} onCancel={() => setPendingLeave(null)}>
+          <p>You have unsaved changes to this project mapping. They are lost if you leave.</p>
+        </ConfirmDialog>
+      ) : null}
+    </>
   );
+}
+
+/** Whether an error is Jira refusing the user (the access gate shows its own message for that). */
+export function isForbidden(error: unknown): boolean {
+  return error instanceof ApiError && error.code === 'FORBIDDEN';
 }

@@ -59,7 +59,8 @@ export async function call<K extends ResolverKey>(key: K, payload: PayloadOf<K>)
 export const api = {
   connection: () => call('connection/get', {}),
   rotateSecret: () => call('secret/rotate', {}),
-  listProjects: () => call('projects/list', {}),
+  /** `refresh`: check every mapping against Jira's create screens as they are now (not the cached ones). */
+  listProjects: (refresh = false) => call('projects/list', refresh ? { refresh } : {}),
   getProject: (projectKey: string) => call('projects/get', { projectKey }),
   /** `create`: a project not connected yet (refused with CONFLICT if it is connected meanwhile). */
   saveProject: (config: PayloadOf<'projects/save'>['config'], create = false) => call('projects/save', create ? { config, create } : { config }),
@@ -77,15 +78,12 @@ export const api = {
   routing: () => call('routing/get', {}),
   saveRouting: (settings: PayloadOf<'routing/save'>['settings']) => call('routing/save', { settings }),
   testRouting: (finding: PayloadOf<'routing/test'>['finding']) => call('routing/test', { finding }),
+  accessMe: () => call('access/me', {}),
 };
 
 export type Api = typeof api;
 
 /** A message for an error banner: the server's message says what to do. */
 export function errorMessage(error: unknown): string {
-  if (error instanceof ApiError) {
-    if (error.code === 'FORBIDDEN') return `${error.message}`;
-    return error.message;
-  }
   return error instanceof Error ? error.message : String(error);
 }

@@ -37,6 +37,8 @@ function payloadFor(key: ResolverKey, projectKey: string): Record<string, unknow
 
 const GLOBAL_KEYS = RESOLVER_KEYS.filter((k) => RESOLVER_SCOPES[k] === 'global');
 const PROJECT_KEYS = RESOLVER_KEYS.filter((k) => RESOLVER_SCOPES[k] === 'project');
+/** Keys every signed-in user may call: they read Jira only as the user. */
+const GUARDED_KEYS = RESOLVER_KEYS.filter((k) => RESOLVER_SCOPES[k] !== 'self');
 
 describe('admin resolver permissions', () => {
   let h: AdminHarness;
@@ -49,7 +51,7 @@ describe('admin resolver permissions', () => {
     expect(result.ok ? 'ok' : `${result.error.code}: ${result.error.message}`).toBe('ok');
   });
 
-  test.each(RESOLVER_KEYS)('a plain user is refused %s, and the app asks Jira nothing', async (key) => {
+  test.each(GUARDED_KEYS)('a plain user is refused %s, and the app asks Jira nothing', async (key) => {
     const result = await h.call('plainUser', key, payloadFor(key, 'SEC'));
     expect(result).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(h.appJira.requests).toEqual([]);
@@ -59,6 +61,14 @@ describe('admin resolver permissions', () => {
     const result = await h.call('secAdmin', key, payloadFor(key, 'SEC'));
     expect(result).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(result.ok ? '' : result.error.message).toMatch(/Jira administrators/);
+  });
+
+  test('access/me tells a Jira administrator, a project administrator and a plain user apart, asking Jira only as the user', async () => {
+    expect(await h.call('siteAdmin', 'access/me', {})).toEqual({ ok: true, data: { jiraAdmin: true, administeredProjects: [] } });
+    expect(await h.call('secAdmin', 'access/me', {})).toEqual({ ok: true, data: { jiraAdmin: false, administeredProjects: [{ id: '10000', key: 'SEC', name: 'Security' }] } });
+    expect(await h.call('plainUser', 'access/me', {})).toEqual({ ok: true, data: { jiraAdmin: false, administeredProjects: [] } });
+    expect(h.appJira.requests).toEqual([]);
+    expect(await h.call('plainUser', 'access/me', { projectKey: 'SEC' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
   });
 
   test.each(PROJECT_KEYS)('the administrator of SEC may call %s for SEC', async (key) => {

@@ -75,7 +75,7 @@ describe('validateProjectConfig', () => {
     });
     expect(messages(config)).toEqual([
       `fields.${SIM_FIELDS.Severity}: Severity takes one value, but 2 are chosen: keep one (source 2)`,
-      `fields.${SIM_FIELDS.Severity}: "Extreme" is no longer an allowed value of Severity in Jira: choose another value (allowed: Critical, High, Medium, Low, Info) (source 2)`,
+      `fields.${SIM_FIELDS.Severity}: Severity: option Extreme no longer exists in Jira; choose another value (allowed: Critical, High, Medium, Low, Info) (source 2)`,
     ]);
   });
 

@@ -89,7 +89,7 @@ describe('converting to Jira request values', () => {
     const bad = convert(severity, raw('urgent'));
     expect(!bad.ok && bad.problem).toMatch(/"urgent" is not an allowed value of Severity.*Critical, High, Medium, Low, Info/);
     const gone = convert(severity, [{ from: 'jira', id: '99999', label: 'Removed' }]);
-    expect(!gone.ok && gone.problem).toContain('no longer an allowed value of Severity');
+    expect(!gone.ok && gone.problem).toContain('Severity: option Removed no longer exists in Jira');
   });
 
   it('array of option (multi select): every value, deduplicated', () => {

@@ -5,10 +5,30 @@
 import { useState } from 'react';
 import { api } from '../api';
 import type { ProjectListItem } from '../../../../src/shared/contracts/admin';
-import { Banner, Button, ConfirmDialog, ErrorBanner, Lozenge, Spinner, TableHead, formatTime, useLoad } from '../ui';
+import DynamicTable from '@atlaskit/dynamic-table';
+import EmptyState from '@atlaskit/empty-state';
+import { Banner, Button, ConfirmDialog, ErrorBanner, Lozenge, Spinner, formatTime, useLoad } from '../ui';
 
-export function ProjectsSection({ onAdd, onEdit }: { onAdd: () => void; onEdit: (projectKey: string) => void }) {
-  const projects = useLoad(() => api.listProjects(), []);
+/** Whether the mapping still fits Jira; the problems name the fields and options ("Team: option Payments no longer exists"). */
+function MappingState({ project }: { project: ProjectListItem }) {
+  if (project.status === 'valid') return <Lozenge kind="success">Valid</Lozenge>;
+  const errors = project.problems.filter((p) => p.severity === 'error');
+  const shown = (errors.length > 0 ? errors : project.problems).slice(0, 3);
+  return (
+    <>
+      <Lozenge kind="warning">Needs attention</Lozenge>
+      <ul className="subtle problem-list">
+        {shown.map((problem) => (
+          <li key={`${problem.path}${problem.message}`}>{problem.message}</li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+export default function ProjectsSection({ onAdd, onEdit }: { onAdd: () => void; onEdit: (projectKey: string) => void }) {
+  // Every connected mapping is checked against Jira as it is now each time this list loads; "Check now" asks again.
+  const projects = useLoad(() => api.listProjects(true), []);
   const [deleting, setDeleting] = useState<ProjectListItem | null>(null);
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
@@ -34,55 +54,62 @@ export function ProjectsSection({ onAdd, onEdit }: { onAdd: () => void; onEdit: 
     <section className="card" aria-labelledby="projects-title">
       <div className="spread">
         <h2 id="projects-title">Connected projects</h2>
-        <Button kind="primary" onClick={onAdd}>
-          Add project
-        </Button>
+        <div className="row">
+          <Button onClick={projects.reload} disabled={projects.state === 'loading'}>
+            {projects.state === 'loading' && projects.data ? 'Checking…' : 'Check now'}
+          </Button>
+          <Button kind="primary" onClick={onAdd}>
+            Add project
+          </Button>
+        </div>
       </div>
-      <p className="subtle">Each connected project receives the findings routed to it, as issues of the type and with the fields you map.</p>
+      <p className="subtle">
+        Each connected project receives the findings routed to it, as issues of the type and with the fields you map. Every mapping is checked against Jira when this
+        list opens: a field, option or status removed in Jira shows here before a finding fails.
+      </p>
       {notice ? <Banner kind="success">{notice}</Banner> : null}
       {deleteError ? <ErrorBanner error={deleteError} /> : null}
       {projects.state === 'loading' && !projects.data ? <Spinner label="Loading projects…" /> : null}
       {projects.state === 'error' ? <ErrorBanner title="The projects could not be loaded" error={projects.error} onRetry={projects.reload} /> : null}
       {projects.data && projects.data.length === 0 ? (
-        <div className="empty">
-          <p>No project is connected yet. Findings cannot become issues until one is.</p>
-          <Button kind="primary" onClick={onAdd}>
-            Connect a project
-          </Button>
-        </div>
+        <EmptyState
+          header="No project is connected yet"
+          description="Findings cannot become issues until a project is connected: choose the project, its issue type and how Backline fields fill Jira fields."
+          primaryAction={
+            <Button kind="primary" onClick={onAdd}>
+              Connect a project
+            </Button>
+          }
+        />
       ) : null}
       {projects.data && projects.data.length > 0 ? (
-        <table className="table">
-          <TableHead columns={["Project", "Issue type", "Mapping", "Last saved"]} hiddenLast="Actions" />
-          <tbody>
-            {projects.data.map((p) => (
-              <tr key={p.projectKey} data-project={p.projectKey}>
-                <td>
-                  <strong>{p.projectName}</strong> <span className="subtlest">{p.projectKey}</span>
-                  {!p.enabled ? (
-                    <>
-                      {' '}
-                      <Lozenge kind="neutral">Paused</Lozenge>
-                    </>
-                  ) : null}
-                </td>
-                <td>{p.issueTypeName}</td>
-                <td>
-                  {p.status === 'valid' ? (
-                    <Lozenge kind="success">Valid</Lozenge>
-                  ) : (
-                    <>
-                      <Lozenge kind="warning">Needs attention</Lozenge>
-                      <ul className="subtle" style={{ margin: '4px 0 0', paddingLeft: 18 }}>
-                        {p.problems.slice(0, 3).map((problem) => (
-                          <li key={`${problem.path}${problem.message}`}>{problem.message}</li>
-                        ))}
-                      </ul>
-                    </>
-                  )}
-                </td>
-                <td className="subtle">{formatTime(p.updatedAt)}</td>
-                <td>
+        <DynamicTable
+          label="Connected projects"
+          head={{ cells: ['Project', 'Issue type', 'Mapping', 'Last saved', 'Actions'].map((content) => ({ key: content, content })) }}
+          rows={projects.data.map((p) => ({
+            key: p.projectKey,
+            testId: `project-${p.projectKey}`,
+            cells: [
+              {
+                key: 'project',
+                content: (
+                  <>
+                    <strong>{p.projectName}</strong> <span className="subtlest">{p.projectKey}</span>
+                    {!p.enabled ? (
+                      <>
+                        {' '}
+                        <Lozenge kind="neutral">Paused</Lozenge>
+                      </>
+                    ) : null}
+                  </>
+                ),
+              },
+              { key: 'type', content: p.issueTypeName },
+              { key: 'mapping', content: <MappingState project={p} /> },
+              { key: 'saved', content: <span className="subtle">{formatTime(p.updatedAt)}</span> },
+              {
+                key: 'actions',
+                content: (
                   <div className="row" style={{ justifyContent: 'flex-end' }}>
                     <Button small onClick={() => onEdit(p.projectKey)} aria-label={`Edit ${p.projectName}`}>
                       Edit
@@ -91,11 +118,11 @@ export function ProjectsSection({ onAdd, onEdit }: { onAdd: () => void; onEdit: 
                       Delete
                     </Button>
                   </div>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                ),
+              },
+            ],
+          }))}
+        />
       ) : null}
       {deleting ? (
         <ConfirmDialog
