@@ -1,18 +1,15 @@
 /**
  * The hourly scheduled trigger's work: a list of independent jobs. Each runs
  * in isolation (one failing never stops the others), because a Forge scheduled
- * trigger is not retried on error (FORGE-FACTS.md "Runtime and manifest") and
+ * trigger is not retried on error (docs/platform-limits.md "Runtime and manifest") and
  * may run twice: every job must be idempotent and cheap to repeat.
  */
 import type { Platform } from './ports';
 import { pruneExpiredSecret } from './secrets/signing-secret';
 import { FAILURE_HOUSEKEEPING_JOBS } from './failures/jobs';
+import type { HousekeepingJob } from './housekeeping-job';
 
-export interface HousekeepingJob {
-  name: string;
-  /** Answers a short summary for the log (never secrets). */
-  run(platform: Platform): Promise<string>;
-}
+export type { HousekeepingJob } from './housekeeping-job';
 
 export interface HousekeepingReport {
   job: string;

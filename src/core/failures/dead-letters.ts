@@ -6,18 +6,18 @@
  * the full event and the error, so an admin can fix the cause and Retry it
  * (through the same idempotent processor path as a new delivery) or Discard it.
  *
- * Retrying many at once runs inline until the resolver's deadline; what does
- * not fit goes to the Forge queue (the processor does that itself), and a
- * queued event that fails again comes back here.
+ * Every dead letter is written by `keepDeadLetter` (the processor's final
+ * inline failures through the outcome hook in hooks.ts, the queue consumer's
+ * given-up events and unreadable messages through src/core/engine.ts). Retrying
+ * them is replay.ts.
  */
 import { z } from 'zod';
 import { ConfigRepository } from '../config/repository';
 import { eventSchema, type BacklineEvent } from '../events/schema';
 import type { Platform } from '../ports';
-import type { EventResult, ResultError } from '../results';
+import type { ResultError } from '../results';
 import { routeFinding } from '../routing';
 import { LinkStore } from '../sync/links';
-import { createEventProcessor, type EventProcessor } from '../sync/processor';
 import { Notifier } from './notifications';
 
 export const DEAD_LETTER_PREFIX = 'deadletter:';
@@ -92,7 +92,8 @@ async function projectOf(platform: Platform, event: BacklineEvent): Promise<stri
 }
 
 export interface KeepOptions {
-  event: BacklineEvent;
+  /** The event; for a queued message that is not a valid event, whatever it carried (listed as `unreadable`). */
+  event: unknown;
   error?: ResultError;
   /** Known from the processor's outcome; looked up from the link or routing when absent. */
   projectKey?: string;
@@ -102,17 +103,25 @@ export interface KeepOptions {
   notify?: boolean;
 }
 
+/** The key of an unreadable message: its own id when it has one, else when it was given up. */
+function keyIdOf(raw: unknown, now: number): string {
+  const id = raw && typeof raw === 'object' && 'id' in raw && typeof raw.id === 'string' && raw.id.length > 0 ? raw.id : undefined;
+  return id ?? `unreadable-${now}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
 /**
  * Keeps a final failure. Never throws: losing the dead letter must not turn a
  * final failure into a platform retry storm, so a storage error is logged.
  */
 export async function keepDeadLetter(platform: Platform, options: KeepOptions, notifier: Notifier = new Notifier(platform)): Promise<void> {
-  const { event } = options;
+  const parsed = eventSchema.safeParse(options.event);
+  const event = parsed.success ? parsed.data : undefined;
+  const eventId = event?.id ?? keyIdOf(options.event, platform.clock.now());
   try {
-    const projectKey = options.projectKey || (await projectOf(platform, event).catch(() => undefined)) || '-';
-    const previous = storedSchema.safeParse(await platform.store.get<unknown>(deadLetterKey(event.id)));
-    await platform.store.set(deadLetterKey(event.id), {
-      event,
+    const projectKey = options.projectKey || (event ? await projectOf(platform, event).catch(() => undefined) : undefined) || '-';
+    const previous = storedSchema.safeParse(await platform.store.get<unknown>(deadLetterKey(eventId)));
+    await platform.store.set(deadLetterKey(eventId), {
+      event: options.event,
       ...(options.error ? { error: options.error } : {}),
       at: platform.clock.now(),
       retries: options.retries ?? 0,
@@ -121,10 +130,10 @@ export async function keepDeadLetter(platform: Platform, options: KeepOptions, n
       // Failing again after a retry (or a re-delivery) counts as a replay.
       replays: previous.success ? (previous.data.replays ?? 0) + 1 : 0,
     });
-    platform.logger.warn('event kept as a dead letter', { eventId: event.id, projectKey, code: options.error?.code });
-    if (options.notify !== false && options.error) await notifier.onFailure(projectKey, options.error.code, options.error.message, event.id);
+    platform.logger.warn('event kept as a dead letter', { eventId, projectKey, code: options.error?.code });
+    if (options.notify !== false && options.error) await notifier.onFailure(projectKey, options.error.code, options.error.message, eventId);
   } catch (error) {
-    platform.logger.error('could not keep a dead letter', { eventId: event.id, error: error instanceof Error ? error.message : String(error) });
+    platform.logger.error('could not keep a dead letter', { eventId, error: error instanceof Error ? error.message : String(error) });
   }
 }
 
@@ -176,49 +185,6 @@ export async function discardDeadLetters(platform: Platform, eventIds: string[])
     removed += 1;
   }
   return removed;
-}
-
-export interface RetryOutcome {
-  eventId: string;
-  /** The processor's result status (`queued` = handed to the queue; it comes back here if it fails again). */
-  status: EventResult['status'] | 'missing' | 'unreadable';
-  issues?: Array<{ key: string; url: string }>;
-  error?: { code: string; message: string };
-}
-
-/**
- * Re-runs dead letters through the processor, oldest first (events of one
- * finding keep their order). A success (or a duplicate: it was applied by a
- * later delivery) removes the dead letter; a failure keeps it with the new error.
- */
-export async function retryDeadLetters(
-  platform: Platform,
-  eventIds: string[],
-  options: { deadlineAt: number; processor?: EventProcessor },
-): Promise<RetryOutcome[]> {
-  const outcomes: RetryOutcome[] = [];
-  const letters: DeadLetter[] = [];
-  for (const id of eventIds) {
-    const letter = await getDeadLetter(platform, id);
-    if (!letter) outcomes.push({ eventId: id, status: 'missing', error: { code: 'NOT_FOUND', message: 'No dead letter with this id: it was retried or discarded already.' } });
-    else if (!letter.event) outcomes.push({ eventId: id, status: 'unreadable', error: { code: 'INVALID_EVENT', message: 'The stored event is not a valid Backline event; it cannot be retried. Discard it.' } });
-    else letters.push(letter);
-  }
-  letters.sort((a, b) => a.at - b.at);
-  const events = letters.flatMap((l) => (l.event ? [l.event] : []));
-  if (events.length === 0) return outcomes;
-  const processor = options.processor ?? createEventProcessor(platform);
-  const results = await processor.process(events, { deadlineAt: options.deadlineAt });
-  for (const result of results) {
-    if (result.status !== 'failed') await platform.store.delete(deadLetterKey(result.eventId));
-    outcomes.push({
-      eventId: result.eventId,
-      status: result.status,
-      ...(result.issues ? { issues: result.issues.map((i) => ({ key: i.key, url: i.url })) } : {}),
-      ...(result.error ? { error: { code: result.error.code, message: result.error.message } } : {}),
-    });
-  }
-  return outcomes;
 }
 
 export async function deadLetterIdsOfProject(platform: Platform, projectKey: string): Promise<string[]> {

@@ -1,23 +1,15 @@
 /**
- * The one call the sync engine makes into this module after an event's
- * outcome is recorded (src/core/sync/processor.ts, `finish`): a final inline
- * failure becomes a dead letter and may start a Slack notification; a success
- * may end one. It never throws: failure handling must not fail the event.
+ * This feature's `onOutcome` hook (src/core/sync/outcome.ts; wired by
+ * src/core/engine.ts): a final inline failure becomes a dead letter and may
+ * start a Slack notification; a success may end one. The queue consumer keeps
+ * its own dead letters (it knows the retry count). It never throws: failure
+ * handling must not fail the event.
  */
-import type { BacklineEvent } from '../events/schema';
 import type { Platform } from '../ports';
 import type { EventResult } from '../results';
+import type { EventOutcome, OutcomeHook } from '../sync/outcome';
 import { keepDeadLetter } from './dead-letters';
 import { Notifier } from './notifications';
-
-export interface RecordedOutcome {
-  event: BacklineEvent;
-  result: EventResult;
-  /** The project the event was routed to or linked with; '' when none. */
-  projectKey: string;
-  /** `consumer`: the queue consumer keeps its own dead letters, knowing the retry count. */
-  mode: 'inline' | 'consumer';
-}
 
 // One Notifier per platform (= per invocation): the webhook URL is read once.
 const notifiers = new WeakMap<Platform, Notifier>();
@@ -33,7 +25,11 @@ export function notifierFor(platform: Platform): Notifier {
 
 const SUCCESS = new Set<EventResult['status']>(['created', 'updated', 'unchanged', 'stale']);
 
-export async function recordEventOutcome(platform: Platform, outcome: RecordedOutcome): Promise<void> {
+export function failureOutcomeHook(platform: Platform): OutcomeHook {
+  return (outcome) => recordFailureOutcome(platform, outcome);
+}
+
+async function recordFailureOutcome(platform: Platform, outcome: EventOutcome): Promise<void> {
   try {
     const { result } = outcome;
     if (result.status === 'failed') {

@@ -1,9 +1,9 @@
 /**
  * This feature's housekeeping jobs (src/core/housekeeping.ts runs them on the
  * hourly scheduled trigger). Each is idempotent and bounded: a scheduled
- * trigger is not retried and may run twice (FORGE-FACTS.md).
+ * trigger is not retried and may run twice (docs/platform-limits.md "Runtime and manifest").
  */
-import type { HousekeepingJob } from '../housekeeping';
+import type { HousekeepingJob } from '../housekeeping-job';
 import { pruneActivity } from './activity';
 import { checkDrift } from './drift';
 import { Notifier } from './notifications';

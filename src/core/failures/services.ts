@@ -18,7 +18,8 @@ import {
   type ParsedFailurePayloadOf,
 } from '../../shared/contracts/failures';
 import { queryActivity } from './activity';
-import { deadLetterIdsOfProject, discardDeadLetters, listDeadLetters, retryDeadLetters, type DeadLetter } from './dead-letters';
+import { deadLetterIdsOfProject, discardDeadLetters, listDeadLetters, type DeadLetter } from './dead-letters';
+import { retryDeadLetters } from './replay';
 import { checkDrift } from './drift';
 import { Notifier } from './notifications';
 

@@ -1,7 +1,8 @@
 /**
  * Calling Jira through the `JiraTransport` port: status checks, Jira's error
- * format, rate-limit signals, and request counting (every Jira request costs
- * points from the app's shared hourly budget, so each one is counted per event).
+ * format, rate-limit headers (parsed here once, into `RateLimitInfo`), and
+ * request counting (every Jira request costs points from the app's shared
+ * hourly budget, so each one is counted per event).
  */
 import type { HttpMethod, JiraRequest, JiraResponse, JiraTransport } from '../ports';
 
@@ -16,8 +17,8 @@ export class JiraError extends Error {
   readonly status: number;
   readonly errorMessages: string[];
   readonly errors: Record<string, string>;
-  readonly retryAfterSeconds?: number;
-  readonly rateLimitReason?: string;
+  /** The answer's rate-limit headers (what a retry must wait for). */
+  readonly limits: RateLimitInfo;
 
   constructor(request: JiraRequest, response: JiraResponse) {
     const parsed = parseJiraErrorBody(response.body);
@@ -27,16 +28,88 @@ export class JiraError extends Error {
     this.status = response.status;
     this.errorMessages = parsed.errorMessages;
     this.errors = parsed.errors;
-    const retryAfter = Number(response.headers['retry-after']);
-    if (Number.isFinite(retryAfter) && retryAfter >= 0) this.retryAfterSeconds = retryAfter;
-    const reason = response.headers['ratelimit-reason'];
-    if (reason) this.rateLimitReason = reason;
+    this.limits = readRateLimit(response);
+  }
+
+  get retryAfterSeconds(): number | undefined {
+    return this.limits.retryAfterSeconds;
+  }
+
+  get rateLimitReason(): string | undefined {
+    return this.limits.reason;
   }
 
   /** 429 and 5xx are worth retrying later; other 4xx are final until something changes. */
   get retryable(): boolean {
-    return this.status === 429 || this.status >= 500;
+    return isRefusal(this.status);
   }
+}
+
+/** 429 (rate limited) and 5xx (unavailable): Jira refused for now, not for good. */
+export const isRefusal = (status: number): boolean => status === 429 || status >= 500;
+
+/**
+ * Jira's rate-limit headers on one answer (docs/platform-limits.md "Jira REST rate
+ * limits"). Three limits, each with its own figures:
+ * - the burst bucket (per endpoint, per second): `X-RateLimit-Limit` / `-Remaining`;
+ * - the hourly points quota: `RateLimit` / `Beta-RateLimit` (`r=<remaining>;t=<s to reset>`),
+ *   and `X-RateLimit-NearLimit: true` when little of it is left;
+ * - on a refusal: `Retry-After` (s), `RateLimit-Reason` (which limit), `X-RateLimit-Reset`.
+ */
+export interface RateLimitInfo {
+  status: number;
+  retryAfterSeconds?: number;
+  /** `RateLimit-Reason`: `jira-quota-global-based`, `jira-quota-tenant-based`, `jira-burst-based`, `jira-per-issue-on-write`. */
+  reason?: string;
+  /** `X-RateLimit-Reset` as epoch ms. */
+  resetAt?: number;
+  nearLimit: boolean;
+  /** The per-second request bucket (`X-RateLimit-Limit` / `X-RateLimit-Remaining`). */
+  burst?: { limit?: number; remaining?: number };
+  /** The hourly points quota (`RateLimit`, else `Beta-RateLimit`). */
+  quota?: { remaining: number; resetInSeconds?: number };
+}
+
+const wholeNumber = (value: string | undefined): number | undefined => {
+  if (value === undefined || !/^\s*\d+(\.\d+)?\s*$/.test(value)) return undefined;
+  return Number(value);
+};
+
+/** `"tenant-app-quota";r=12000;t=1800` → { remaining: 12000, resetInSeconds: 1800 } (the first item that has `r=`). */
+export function parseQuotaHeader(value: string | undefined): RateLimitInfo['quota'] {
+  if (!value) return undefined;
+  for (const item of value.split(',')) {
+    const params = new Map(item.split(';').slice(1).map((part) => {
+      const [name = '', raw = ''] = part.split('=');
+      return [name.trim().toLowerCase(), raw.trim()] as const;
+    }));
+    const remaining = wholeNumber(params.get('r'));
+    if (remaining === undefined) continue;
+    const reset = wholeNumber(params.get('t'));
+    return { remaining, ...(reset !== undefined ? { resetInSeconds: reset } : {}) };
+  }
+  return undefined;
+}
+
+export function readRateLimit(response: JiraResponse): RateLimitInfo {
+  const h = response.headers;
+  const retryAfter = wholeNumber(h['retry-after']);
+  const reset = h['x-ratelimit-reset'];
+  const resetAt = reset === undefined ? Number.NaN : /^\d+$/.test(reset) ? Number(reset) * 1000 : Date.parse(reset);
+  const burstLimit = wholeNumber(h['x-ratelimit-limit']);
+  const burstRemaining = wholeNumber(h['x-ratelimit-remaining']);
+  const quota = parseQuotaHeader(h['ratelimit']) ?? parseQuotaHeader(h['beta-ratelimit']);
+  return {
+    status: response.status,
+    ...(retryAfter !== undefined ? { retryAfterSeconds: retryAfter } : {}),
+    ...(h['ratelimit-reason'] ? { reason: h['ratelimit-reason'] } : {}),
+    ...(Number.isFinite(resetAt) ? { resetAt } : {}),
+    nearLimit: h['x-ratelimit-nearlimit'] === 'true',
+    ...(burstLimit !== undefined || burstRemaining !== undefined
+      ? { burst: { ...(burstLimit !== undefined ? { limit: burstLimit } : {}), ...(burstRemaining !== undefined ? { remaining: burstRemaining } : {}) } }
+      : {}),
+    ...(quota ? { quota } : {}),
+  };
 }
 
 export function parseJiraErrorBody(body: unknown): JiraErrorBody {
@@ -101,21 +174,17 @@ export function segment(value: string): string {
   return encodeURIComponent(value);
 }
 
-/** Rate-limit headroom Jira reported on the last response (FORGE-FACTS.md "Jira REST rate limits"). */
-export interface RateLimitSignal {
-  remaining?: number;
-  nearLimit: boolean;
-}
-
 /**
- * A transport decorator that counts requests and remembers the last rate-limit
- * headers, so results can report "Jira calls used" and the queue can slow down
- * before Jira refuses.
+ * A transport decorator that counts requests and keeps the last rate-limit
+ * headers (and the last refusal), so results can report "Jira calls used",
+ * the queue can slow down before Jira refuses, and a retry waits what Jira asked.
  */
 export class CountingTransport implements JiraTransport {
   private requestCount = 0;
   private readonly byRoute = new Map<string, number>();
-  lastRateLimit: RateLimitSignal = { nearLimit: false };
+  lastRateLimit: RateLimitInfo = { status: 200, nearLimit: false };
+  /** The last 429/5xx answered (after the retrying transport below gave up). */
+  lastRefusal: RateLimitInfo | undefined;
 
   constructor(private readonly inner: JiraTransport) {}
 
@@ -124,11 +193,8 @@ export class CountingTransport implements JiraTransport {
     const route = `${request.method} ${stripQuery(request.path)}`;
     this.byRoute.set(route, (this.byRoute.get(route) ?? 0) + 1);
     const response = await this.inner.request(request);
-    const remaining = Number(response.headers['x-ratelimit-remaining']);
-    this.lastRateLimit = {
-      ...(Number.isFinite(remaining) ? { remaining } : {}),
-      nearLimit: response.headers['x-ratelimit-nearlimit'] === 'true',
-    };
+    this.lastRateLimit = readRateLimit(response);
+    if (isRefusal(response.status)) this.lastRefusal = this.lastRateLimit;
     return response;
   }
 
@@ -141,10 +207,7 @@ export class CountingTransport implements JiraTransport {
   }
 }
 
-/**
- * Sends a request and returns the body of a 2xx answer; anything else throws a
- * JiraError. `acceptStatuses` lets a caller treat e.g. 404 as a normal answer.
- */
+/** Sends a request and returns the body of a 2xx answer; anything else throws a JiraError. */
 export async function callJira<T>(
   transport: JiraTransport,
   method: HttpMethod,

@@ -75,7 +75,7 @@ export function describeWrite(write: JiraWrite): string {
   }
 }
 
-function isFullFinding(finding: Finding | FindingRef): finding is Finding {
+export function isFullFinding(finding: Finding | FindingRef): finding is Finding {
   return typeof finding.title === 'string' && typeof finding.severity === 'string';
 }
 

@@ -7,7 +7,7 @@
  */
 import { InvocationError, InvocationErrorCode } from '@forge/events';
 import { RetryLaterError } from '../../core/ports';
-import { createSyncConsumer } from '../../core/sync/consumer';
+import { createAppConsumer } from '../../core/engine';
 import { forgePlatform } from '../adapters/platform';
 
 interface AsyncEventLike {
@@ -22,7 +22,7 @@ function asRecord(value: unknown): Record<string, unknown> {
 export const consumer = async (event: AsyncEventLike): Promise<InvocationError | undefined> => {
   const retryCount = typeof event?.retryContext?.retryCount === 'number' ? event.retryContext.retryCount : 0;
   try {
-    await createSyncConsumer(forgePlatform()).handle(asRecord(event?.body), { retryCount });
+    await createAppConsumer(forgePlatform()).handle(asRecord(event?.body), { retryCount });
     return undefined;
   } catch (error) {
     if (error instanceof RetryLaterError) {

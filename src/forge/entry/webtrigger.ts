@@ -4,7 +4,7 @@
  * core's shape; the answer is Forge's dynamic response shape.
  */
 import { ConfigRepository } from '../../core/config/repository';
-import { createEventProcessor } from '../../core/sync/processor';
+import { createAppProcessor } from '../../core/engine';
 import { handleWebtrigger, type WebtriggerResponse } from '../../core/webhook/handler';
 import { forgePlatform } from '../adapters/platform';
 
@@ -38,7 +38,7 @@ export const webtrigger = async (request: ForgeWebtriggerRequest): Promise<Webtr
       platform,
       // One repository for the invocation: the project list read to answer "configured?" also routes the events.
       hasAnyProject: () => configs.hasAnyProject(),
-      processEvents: (events, options) => createEventProcessor(platform, { configs }).process(events, options),
+      processEvents: (events, options) => createAppProcessor(platform, { configs }).process(events, options),
     },
   );
 };

@@ -3,7 +3,7 @@ import { createJiraSimulator } from '../../../dev/jira-sim';
 import { seedDemoConfiguration } from '../../../src/core/config/demo';
 import { eventSchema, type BacklineEvent } from '../../../src/core/events/schema';
 import type { HttpPoster } from '../../../src/core/ports';
-import { createEventProcessor } from '../../../src/core/sync/processor';
+import { createAppProcessor } from '../../../src/core/engine';
 import { SIM_BASE_URL, makeTestPlatform, simControl } from '../../fakes';
 
 export class FakeSlack implements HttpPoster {
@@ -19,7 +19,7 @@ export async function setup() {
   const slack = new FakeSlack();
   const platform = makeTestPlatform({ sim, http: slack });
   await seedDemoConfiguration(platform);
-  const run = (...events: BacklineEvent[]) => createEventProcessor(platform, { sleep: async () => undefined }).process(events, { deadlineAt: platform.clock.now() + 25_000 });
+  const run = (...events: BacklineEvent[]) => createAppProcessor(platform, { sleep: async () => undefined }).process(events, { deadlineAt: platform.clock.now() + 25_000 });
   const control = (method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown) => simControl(sim, method, path, body);
   return { sim, platform, slack, run, control };
 }

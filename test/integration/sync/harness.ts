@@ -3,8 +3,9 @@ import { seedDemoConfiguration } from '../../../src/core/config/demo';
 import type { BacklineEvent } from '../../../src/core/events/schema';
 import { eventSchema } from '../../../src/core/events/schema';
 import { CountingTransport } from '../../../src/core/jira/http';
+import { createAppProcessor } from '../../../src/core/engine';
 import type { JiraTransport } from '../../../src/core/ports';
-import { createEventProcessor, type ProcessorOptions } from '../../../src/core/sync/processor';
+import type { ProcessorOptions } from '../../../src/core/sync/processor';
 import { SIM_BASE_URL, makeTestPlatform, simControl, simTransport, type TestPlatform } from '../../fakes';
 
 /** `wrap`: a transport between the app and the simulator (a test's stand-in for a refusal the simulator lacks). */
@@ -14,7 +15,7 @@ export async function setup(options: ProcessorOptions = {}, wrap: (transport: Ji
   const platform: TestPlatform = makeTestPlatform({ jira: counting, siteUrl: 'https://acme.atlassian.net' });
   await seedDemoConfiguration(platform);
   const processorOptions: ProcessorOptions = { sleep: async () => undefined, ...options };
-  const processor = () => createEventProcessor(platform, processorOptions);
+  const processor = () => createAppProcessor(platform, processorOptions);
   const run = async (...events: BacklineEvent[]) => processor().process(events, { deadlineAt: platform.clock.now() + 25_000 });
   const control = (method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown) => simControl(sim, method, path, body);
   const stats = async () => (await control('GET', '/_sim/stats')) as { requests: number; byRoute: Record<string, number>; contractViolations: number };

@@ -168,7 +168,7 @@ describe('sync through the processor against the simulator (demo SEC config)', (
     await h.control('POST', '/_sim/faults', { status: 429, count: 10, retryAfter: 5 });
     const [queued] = await h.run(event('finding.created', { finding: finding('fnd_429') }, at(1)));
     expect(queued.status).toBe('queued');
-    const consumer = (await import('../../../src/core/sync/consumer')).createSyncConsumer(h.platform, { sleep: async () => undefined });
+    const consumer = (await import('../../../src/core/engine')).createAppConsumer(h.platform, { sleep: async () => undefined });
     const report = await h.platform.queue.drain((body, ctx) => consumer.handle(body, ctx), { clock: h.platform.clock });
     expect(report.failed).toEqual([]);
     const mine = (await h.issues()).filter((i) => i.properties?.backline?.findingId === 'fnd_429');

@@ -1,0 +1,197 @@
+/**
+ * Applies one event to one finding (the caller holds the finding's claim): find
+ * or route its issue, render and plan the Jira writes (plan.ts), make them
+ * (apply.ts), and answer what happened. It never throws: every failure comes
+ * back as a `failed` outcome, with what was known before it (project, rule,
+ * planned and done writes), and `retry` set when Jira refused for now.
+ */
+import type { ProjectConfig } from '../config/model';
+import { CodedError } from '../errors';
+import { SEVERITY_RANK, severitySchema, type Finding, type FindingRef } from '../events/schema';
+import { adfPlainText } from '../jira/client';
+import { JiraError } from '../jira/http';
+import type { RenderedFields } from '../mapping/types';
+import { IssueDeletedError, applyPlan } from './apply';
+import { classify, errorOf } from './classify';
+import type { Claim } from './idempotency';
+import type { Invocation } from './invocation';
+import { LINK_ENTITY, parseLink, type Link } from './links';
+import type { ApplicableEvent, FindingOutcome } from './outcome';
+import { describeWrite, emptyLink, fillIfEmptyToCheck, isEmptyJiraValue, isFullFinding, planEvent, type FindingPlan, type JiraWrite } from './plan';
+import { recoverLink } from './recovery';
+
+export interface FindingApplication {
+  outcome: FindingOutcome;
+  /** Set when Jira (or storage) refused for now: the event stops here and is retried later. */
+  retry?: CodedError;
+}
+
+interface Target {
+  event: ApplicableEvent;
+  finding: Finding | FindingRef;
+  claim: Claim;
+}
+
+export async function applyToFinding(inv: Invocation, target: Target, prefetched?: { link: unknown }): Promise<FindingApplication> {
+  const tracker: { current: FindingOutcome } = { current: newOutcome(target.finding.id) };
+  try {
+    return { outcome: await attempt(inv, target, tracker, 0, prefetched) };
+  } catch (error) {
+    const coded = classify(error);
+    const known = tracker.current;
+    const outcome: FindingOutcome = {
+      findingId: target.finding.id, status: 'failed', error: errorOf(coded), reason: coded.message, planned: known.planned, done: known.done,
+      ...(known.projectKey ? { projectKey: known.projectKey } : {}), ...(known.rule ? { rule: known.rule } : {}),
+    };
+    return coded.retryable ? { outcome, retry: coded } : { outcome };
+  }
+}
+
+const newOutcome = (findingId: string): FindingOutcome => ({ findingId, status: 'unchanged', planned: [], done: [] });
+
+/** One try; a deleted issue or stale create metadata gets one more (attempt 1). */
+async function attempt(inv: Invocation, target: Target, tracker: { current: FindingOutcome }, attemptNo: number, prefetched?: { link: unknown }): Promise<FindingOutcome> {
+  const outcome = newOutcome(target.finding.id);
+  tracker.current = outcome;
+  const resolved = await resolveIssue(inv, target, outcome, prefetched);
+  if ('status' in resolved) return resolved;
+  const { link, config, creating } = resolved;
+  const planned = await planWrites(inv, target, link, config, creating);
+  if ('status' in planned) return { ...outcome, ...planned };
+  const plan = planned;
+  outcome.planned = plan.writes.map(describeWrite);
+  // The site URL (a Jira read that can fail) is needed for the result: read it before writing, so a
+  // failure cannot fall between a create and the link that records it (that orphan got a second issue).
+  await inv.siteBase();
+  // Creates and comments are the writes Jira would repeat: until a link records them, a
+  // failure hands the claim over for recovery instead of releasing it.
+  if (plan.writes.some((write) => write.kind === 'create' || write.kind === 'comment' || (write.kind === 'transition' && write.comment))) inv.unrecordedWrites.add(target.finding.id);
+  try {
+    return await execute(inv, plan, config, outcome, creating ? undefined : link.statusId);
+  } catch (error) {
+    if (attemptNo > 0) throw error;
+    if (error instanceof IssueDeletedError) return recreate(inv, target, tracker, config, link, error);
+    if (error instanceof JiraError && error.status === 400 && Object.values(error.errors).some((m) => /cannot be set|unknown/i.test(m))) {
+      // The cached create metadata may be stale (field removed from the screen): refresh once and retry.
+      await inv.metadata.invalidate(config.projectKey, config.issueTypeId);
+      return attempt(inv, target, tracker, attemptNo + 1);
+    }
+    throw error;
+  }
+}
+
+type Resolved = { link: Link; config: ProjectConfig; creating: boolean } | FindingOutcome;
+
+/** The finding's issue (from the store, else recovered from Jira), or the project a new one goes to. */
+async function resolveIssue(inv: Invocation, { event, finding, claim }: Target, outcome: FindingOutcome, prefetched?: { link: unknown }): Promise<Resolved> {
+  // Read with the post-claim record check when possible (apply-event.ts readAfterClaim), never before the claim.
+  const stored = prefetched ? parseLink(prefetched.link) : await inv.links.get(finding.id);
+  const link = stored ?? (await recoverLink(inv, finding.id, claim.recovered));
+  if (link) {
+    const config = await inv.configs.getProject(link.projectKey);
+    if (!config) return { ...outcome, status: 'skipped', reason: `project ${link.projectKey} is no longer connected`, link };
+    outcome.projectKey = link.projectKey;
+    return { link, config, creating: false };
+  }
+  const createsIssue = event.type === 'finding.created' || event.type === 'finding.updated' || event.type === 'finding.reopened' || event.type.startsWith('remediation.');
+  if (!createsIssue) return { ...outcome, status: 'skipped', reason: 'the finding has no Jira issue' };
+  if (!isFullFinding(finding)) return { ...outcome, status: 'skipped', reason: 'the finding has no Jira issue and the event does not carry its title and severity' };
+  const route = await inv.projectFor(finding);
+  if (route instanceof CodedError) return { ...outcome, status: 'failed', error: errorOf(route), reason: route.message };
+  const config = route.config;
+  outcome.projectKey = config.projectKey;
+  if (route.rule) outcome.rule = route.rule;
+  if (SEVERITY_RANK[finding.severity] < SEVERITY_RANK[config.minimumSeverity]) {
+    return { ...outcome, status: 'skipped', reason: `severity ${finding.severity} is below the minimum ${config.minimumSeverity} of ${config.projectKey}` };
+  }
+  return { link: emptyLink(finding.id, config.projectKey, config.issueTypeId, inv.clock.now()), config, creating: true };
+}
+
+/** Renders the fields (when the event carries them) and plans the writes; a mapping problem on create fails the finding. */
+async function planWrites(inv: Invocation, { event, finding, claim }: Target, link: Link, config: ProjectConfig, creating: boolean): Promise<FindingPlan | Pick<FindingOutcome, 'status' | 'error' | 'reason'>> {
+  const now = inv.clock.now();
+  const context = {
+    finding,
+    ...('remediation' in event.data ? { remediation: event.data.remediation } : {}),
+    ...('pullRequest' in event.data ? { pullRequest: event.data.pullRequest } : {}),
+  };
+  let rendered: RenderedFields | undefined;
+  if (creating || (isFullFinding(finding) && event.type.startsWith('finding.'))) {
+    rendered = await inv.render(config, context, creating ? 'create' : 'update');
+    const problem = blockingProblems(rendered, creating);
+    if (problem) return { status: 'failed', error: errorOf(problem), reason: problem.message };
+  }
+  // fill-if-empty: a value the app never wrote goes in only where Jira's field is empty. One read of
+  // just those fields, only when such a value is new (never in the steady state).
+  let jiraEmpty: Record<string, boolean> | undefined;
+  const toCheck = rendered && !creating ? fillIfEmptyToCheck(rendered, link, Date.parse(event.occurredAt) < link.lastEventAt) : [];
+  if (toCheck.length > 0) {
+    // A deleted issue answers undefined: the write that follows meets the 404 and re-creates it.
+    const current = await inv.client.getIssue(link.issueId, { fields: toCheck });
+    jiraEmpty = Object.fromEntries(toCheck.map((fieldId) => [fieldId, isEmptyJiraValue(current?.fields[fieldId])]));
+  }
+  const plan = planEvent({ event, finding, link, creating, config, ...(rendered ? { rendered } : {}), ...(jiraEmpty ? { jiraEmpty } : {}), now });
+  // Taken over after a failure: a comment may already be on the issue without the link
+  // knowing (the write went through, recording it did not). Look before posting again.
+  if (claim.recovered && !creating) await dropCommentsAlreadyPosted(inv, plan.writes, link);
+  return plan;
+}
+
+/** Makes the planned writes and describes the result. */
+async function execute(inv: Invocation, plan: FindingPlan, config: ProjectConfig, outcome: FindingOutcome, fromStatusId: string | undefined): Promise<FindingOutcome> {
+  const applied = await applyPlan(
+    { client: inv.client, workflows: inv.workflows, ...(config.resolutions.fixed ? { fallbackResolutionName: config.resolutions.fixed } : {}) },
+    plan,
+  );
+  outcome.done = applied.done;
+  outcome.link = applied.link;
+  delete applied.link.lastError;
+  outcome.issue = await inv.issueRef(applied.link);
+  outcome.status = applied.created ? 'created' : plan.stale ? 'stale' : plan.writes.length > 0 ? 'updated' : 'unchanged';
+  const toStatusId = applied.link.statusId;
+  if (toStatusId && toStatusId !== fromStatusId) outcome.statusChange = { ...(fromStatusId ? { fromStatusId } : {}), toStatusId };
+  if (plan.stale) outcome.reason = `older than the newest event applied to ${plan.findingId}${plan.writes.length > 0 ? '; missing PR comment/link added' : ''}`;
+  if (applied.blocked) {
+    outcome.error = errorOf(applied.blocked);
+    outcome.reason = applied.blocked.message;
+    applied.link.lastError = { code: applied.blocked.code, message: applied.blocked.message, at: inv.clock.now() };
+  }
+  return outcome;
+}
+
+/** The linked issue was deleted in Jira: re-create it (unless the project says not to). */
+async function recreate(inv: Invocation, target: Target, tracker: { current: FindingOutcome }, config: ProjectConfig, link: Link, error: IssueDeletedError): Promise<FindingOutcome> {
+  const { finding } = target;
+  if (config.recreateDeletedIssues === false) return { ...tracker.current, status: 'failed', error: errorOf(error), reason: error.message };
+  // Forget the dead issue but keep nothing that described it (comments/links go on the new one).
+  const severity = severitySchema.safeParse(link.severity);
+  const full: FindingRef = isFullFinding(finding) ? finding : { ...finding, ...(link.title ? { title: link.title } : {}), ...(severity.success ? { severity: severity.data } : {}) };
+  await inv.store.entityDelete(LINK_ENTITY, finding.id);
+  const again = await attempt(inv, { ...target, finding: full }, tracker, 1);
+  if (again.status === 'created') again.reason = `the linked issue ${link.issueKey} was deleted in Jira; re-created as ${again.issue?.key ?? 'a new issue'}`;
+  return again;
+}
+
+function blockingProblems(rendered: RenderedFields, creating: boolean): CodedError | undefined {
+  if (!creating || rendered.problems.length === 0) return undefined;
+  return new CodedError('MAPPING_INVALID', rendered.problems.map((p) => `${p.fieldName}: ${p.message}`).join('; '), {
+    details: rendered.problems.map((p) => ({ path: p.fieldId, message: p.message })),
+  });
+}
+
+/**
+ * Removes from `writes` a comment whose text is already on the issue, posted since
+ * the link was last synced. One Jira read, and only on the recovery path.
+ */
+async function dropCommentsAlreadyPosted(inv: Invocation, writes: JiraWrite[], link: Link): Promise<void> {
+  const planned = writes.flatMap((write) => (write.kind === 'comment' ? [write.body] : write.kind === 'transition' && write.comment ? [write.comment] : []));
+  if (planned.length === 0 || !link.issueId) return;
+  // A minute of slack for the difference between Jira's clock and ours.
+  const since = link.lastSyncAt - 60_000;
+  const posted = new Set((await inv.client.recentComments(link.issueId)).filter((c) => c.created >= since).map((c) => c.text));
+  for (let index = writes.length - 1; index >= 0; index--) {
+    const write = writes[index];
+    if (write?.kind === 'comment' && posted.has(adfPlainText(write.body))) writes.splice(index, 1);
+    if (write?.kind === 'transition' && write.comment && posted.has(adfPlainText(write.comment))) delete write.comment;
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * Handing work to the Forge queue: what does not fit in the invocation's time,
+ * what pacing holds back, and what Jira refused for now. Written once: the
+ * processor calls `deferRest` from whichever event stopped the batch.
+ */
+import type { BacklineEvent } from '../events/schema';
+import type { EventResult, ResultError } from '../results';
+import type { Invocation } from './invocation';
+import { isApplicable } from './outcome';
+import { MAX_DELAY_SECONDS } from './pacing';
+
+/** What the queue carries: the event itself (re-validated by the consumer). */
+export interface QueuedEvent {
+  kind: 'backline-event';
+  event: BacklineEvent;
+  enqueuedAt: number;
+}
+
+/** Events in one `push` (docs/platform-limits.md "Async events"). */
+export const QUEUE_PUSH_LIMIT = 50;
+
+export async function enqueue(inv: Invocation, events: BacklineEvent[], delaySeconds: number): Promise<void> {
+  for (let i = 0; i < events.length; i += QUEUE_PUSH_LIMIT) {
+    await inv.queue.push(
+      events.slice(i, i + QUEUE_PUSH_LIMIT).map((event) => ({
+        body: { kind: 'backline-event', event, enqueuedAt: inv.clock.now() } satisfies QueuedEvent,
+        ...(delaySeconds > 0 ? { delayInSeconds: Math.min(MAX_DELAY_SECONDS, Math.ceil(delaySeconds)) } : {}),
+      })),
+    );
+  }
+}
+
+export interface Deferral {
+  delaySeconds: number;
+  /** Said with each queued event. */
+  reason?: string;
+  /** Reported for each event when the queue refuses too. */
+  unqueued: ResultError;
+}
+
+/**
+ * Queues every event of `events` that changes issues and was not applied yet (in
+ * order), answers pings and lookups now (`answerNow`), and answers one result per
+ * event. When the queue refuses, every event not applied yet fails with `unqueued`
+ * (Backline redelivers).
+ */
+export async function deferRest(
+  inv: Invocation,
+  events: BacklineEvent[],
+  deferral: Deferral,
+  applied: ReadonlyMap<string, EventResult>,
+  answerNow: (event: BacklineEvent) => Promise<EventResult>,
+): Promise<EventResult[]> {
+  const rest = events.filter((e) => isApplicable(e) && !applied.has(e.id));
+  try {
+    await enqueue(inv, rest, deferral.delaySeconds);
+  } catch {
+    return events.map((e) => applied.get(e.id) ?? { eventId: e.id, type: e.type, status: 'failed', error: deferral.unqueued });
+  }
+  const results: EventResult[] = [];
+  for (const e of events) {
+    const known = applied.get(e.id);
+    if (known) results.push(known);
+    else if (isApplicable(e)) results.push({ eventId: e.id, type: e.type, status: 'queued', ...(deferral.reason ? { reason: deferral.reason } : {}) });
+    else results.push(await answerNow(e));
+  }
+  return results;
+}

@@ -1,0 +1,184 @@
+/**
+ * One invocation of the sync engine (a web trigger call, a queue delivery, an
+ * admin's retry): the services every step shares, built once on one counted and
+ * retrying Jira transport, and the state that lives exactly as long as the
+ * invocation (its deadline, the link store's completeness, the site URL, the
+ * writes Jira may have that no link records yet, the request count at the start
+ * of the current event). The engine's modules take it as their first argument.
+ */
+import { ConfigRepository } from '../config/repository';
+import type { ProjectConfig } from '../config/model';
+import { CodedError } from '../errors';
+import type { Finding, FindingRef } from '../events/schema';
+import { JiraClient } from '../jira/client';
+import { CountingTransport } from '../jira/http';
+import { JiraMetadata } from '../jira/metadata';
+import { WorkflowCache } from '../jira/workflow';
+import { renderIssueFields } from '../mapping/render';
+import type { RenderedFields } from '../mapping/types';
+import { UserDirectory } from '../mapping/users';
+import type { Clock, KeyValueStore, Logger, Platform, Queue, TransactionOperation } from '../ports';
+import type { IssueRef } from '../results';
+import { routeFinding } from '../routing';
+import { entityActivityLog, type ActivityLog } from './activity';
+import { Idempotency, findingClaimKey, type Claim } from './idempotency';
+import { LinkStore, type Link } from './links';
+import type { OutcomeHook, SyncMode } from './outcome';
+import { RetryingTransport } from './retry';
+
+export interface ProcessorOptions {
+  mode?: SyncMode;
+  sleep?: (ms: number) => Promise<void>;
+  /** Jira attempts per request (429/5xx) before giving up inline. */
+  maxAttempts?: number;
+  /** Time kept free before the deadline to answer (ms). */
+  reserveMs?: number;
+  /** How long a delivery waits for another one holding the same finding (ms). */
+  claimWaitMs?: number;
+  activity?: ActivityLog;
+  /**
+   * The invocation's configuration repository, when the caller already has one (the web
+   * trigger read the project list to answer "configured?"): its memo saves a KVS read.
+   */
+  configs?: ConfigRepository;
+  /** Told what each applied or failed event did (src/core/engine.ts wires the app's hooks). */
+  onOutcome?: OutcomeHook;
+}
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export class Invocation {
+  readonly mode: SyncMode;
+  readonly store: KeyValueStore;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly queue: Queue;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly activity: ActivityLog;
+  readonly idempotency: Idempotency;
+  readonly links: LinkStore;
+  readonly configs: ConfigRepository;
+  readonly workflows: WorkflowCache;
+  /** Every Jira request of the invocation goes through it: counted, with the last rate-limit headers. */
+  readonly counting: CountingTransport;
+  readonly client: JiraClient;
+  readonly metadata: JiraMetadata;
+  readonly users: UserDirectory;
+  readonly onOutcome: OutcomeHook | undefined;
+
+  deadlineAt = Number.POSITIVE_INFINITY;
+  /** True once the link store is known complete (its `meta:links` marker read, or rebuilt from Jira). */
+  storeComplete = false;
+  /** The site URL cache key as read in the first batch of the invocation (see apply-event.ts readBeforeClaim). */
+  siteCache: { cached: unknown } | undefined;
+  /** Request count when the current event started (for "Jira calls used" in the activity log). */
+  requestStart = 0;
+  /**
+   * Findings for which a create or a comment went to Jira in this invocation while no
+   * link records it yet. Their claims are handed over for recovery instead of released
+   * on any failure path (see Idempotency.recoverOperation): the next holder looks the
+   * issue up in Jira (and its recent comments) before creating or commenting again.
+   */
+  readonly unrecordedWrites = new Set<string>();
+
+  private readonly reserveMs: number;
+  private readonly claimWaitMs: number;
+  private siteUrl: string | undefined;
+
+  constructor(
+    private readonly platform: Platform,
+    options: ProcessorOptions = {},
+  ) {
+    this.mode = options.mode ?? 'inline';
+    this.store = platform.store;
+    this.clock = platform.clock;
+    this.logger = platform.logger;
+    this.queue = platform.queue;
+    this.sleep = options.sleep ?? realSleep;
+    this.reserveMs = options.reserveMs ?? 3_000;
+    this.claimWaitMs = options.claimWaitMs ?? 5_000;
+    this.activity = options.activity ?? entityActivityLog;
+    this.idempotency = new Idempotency(this.store, this.clock);
+    this.links = new LinkStore(this.store);
+    this.configs = options.configs ?? new ConfigRepository(this.store, this.clock);
+    this.workflows = new WorkflowCache(this.store, this.clock);
+    const retrying = new RetryingTransport(platform.jira, {
+      maxAttempts: options.maxAttempts ?? 3,
+      sleep: this.sleep,
+      clock: this.clock,
+      deadlineAt: () => this.deadlineAt - this.reserveMs,
+    });
+    this.counting = new CountingTransport(retrying);
+    this.client = new JiraClient(this.counting);
+    this.metadata = new JiraMetadata(this.counting, this.store, this.clock);
+    this.users = new UserDirectory(this.counting, this.store, this.clock);
+    this.onOutcome = options.onOutcome;
+  }
+
+  /** False once less than the reserve is left before the deadline. */
+  hasTime(): boolean {
+    return this.clock.now() <= this.deadlineAt - this.reserveMs;
+  }
+
+  /** How long a claim may wait for another delivery, within the time left. */
+  claimWait(): { maxWaitMs: number; sleep: (ms: number) => Promise<void> } {
+    return { maxWaitMs: Math.max(0, Math.min(this.claimWaitMs, this.deadlineAt - this.reserveMs - this.clock.now())), sleep: this.sleep };
+  }
+
+  get knowsSiteUrl(): boolean {
+    return this.siteUrl !== undefined || this.siteCache !== undefined;
+  }
+
+  async siteBase(): Promise<string> {
+    this.siteUrl ??= (await this.platform.siteUrl(this.siteCache)).replace(/\/$/, '');
+    return this.siteUrl;
+  }
+
+  async issueRef(link: Link): Promise<IssueRef> {
+    const base = await this.siteBase();
+    return { findingId: link.findingId, key: link.issueKey, id: link.issueId, url: `${base}/browse/${link.issueKey}` };
+  }
+
+  /** The project a new finding goes to, or why it goes nowhere. */
+  async projectFor(finding: Finding | FindingRef): Promise<{ config: ProjectConfig; rule?: string } | CodedError> {
+    const projects = await this.configs.listProjects();
+    if (projects.length === 0) return new CodedError('NOT_CONFIGURED', 'No Jira project is connected to Backline yet: connect one in the Backline admin page');
+    const decision = routeFinding(finding, await this.configs.getGlobal(), projects);
+    if (!decision.ok) return new CodedError('NO_ROUTE', decision.reason);
+    const config = projects.find((p) => p.projectKey === decision.projectKey);
+    if (!config) return new CodedError('NO_ROUTE', `Project ${decision.projectKey} is not connected`);
+    return { config, rule: decision.rule?.name ?? decision.via };
+  }
+
+  async render(config: ProjectConfig, context: Parameters<typeof renderIssueFields>[0]['context'], mode: 'create' | 'update'): Promise<RenderedFields> {
+    const meta = await this.metadata.getCreateMeta(config.projectKey, config.issueTypeId);
+    // User fields mapped from an email need an accountId; the directory answers from
+    // its cache and searches Jira only for an address it has never seen.
+    return renderIssueFields({ config, meta, context, mode, users: await this.users.resolveFor(config, meta, context) });
+  }
+
+  /** Release a claim, or hand it over for recovery when Jira may have a write no link records. */
+  claimExitOperation(claim: Claim, linked: ReadonlySet<string> = new Set()): TransactionOperation {
+    const findingId = findingOfClaim(claim);
+    return findingId && this.unrecordedWrites.has(findingId) && !linked.has(findingId) ? this.idempotency.recoverOperation(claim) : this.idempotency.releaseOperation(claim);
+  }
+
+  async leaveClaim(claim: Claim): Promise<void> {
+    const findingId = findingOfClaim(claim);
+    if (findingId && this.unrecordedWrites.has(findingId)) await this.idempotency.handOver(claim);
+    else await this.idempotency.release(claim);
+  }
+
+  /** Stores operations in transactions of at most 25 (docs/platform-limits.md "Storage"). */
+  async transactAll(ops: TransactionOperation[]): Promise<void> {
+    for (let i = 0; i < ops.length; i += TRANSACTION_LIMIT) await this.store.transact(ops.slice(i, i + TRANSACTION_LIMIT));
+  }
+}
+
+/** Operations in one KVS transaction (docs/platform-limits.md "Storage"). */
+export const TRANSACTION_LIMIT = 25;
+
+function findingOfClaim(claim: Claim): string | undefined {
+  const prefix = findingClaimKey('');
+  return claim.key.startsWith(prefix) ? claim.key.slice(prefix.length) : undefined;
+}

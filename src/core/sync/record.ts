@@ -1,0 +1,59 @@
+/**
+ * Recording an event's outcome: one set of KVS transactions holds the event's
+ * record (`evt:<id>`, unless it must be retried), the links Jira now matches, the
+ * activity entry and the claims' exit, so "applied" and "recorded" cannot
+ * disagree (docs/sync.md "Exactly once"). Then the `onOutcome` hook hears it.
+ */
+import type { TransactionOperation } from '../ports';
+import type { EventResult } from '../results';
+import type { Claim } from './idempotency';
+import type { Invocation } from './invocation';
+import { LINK_ENTITY } from './links';
+import { findingChange, summarise, type ApplicableEvent, type FindingOutcome } from './outcome';
+
+export async function recordEvent(inv: Invocation, event: ApplicableEvent, claims: Claim[], outcomes: FindingOutcome[], extra: TransactionOperation[] = []): Promise<EventResult> {
+  const result = summarise(event, outcomes);
+  const ops: TransactionOperation[] = [...extra];
+  const final = result.status !== 'failed' || !result.error?.retryable;
+  if (final && result.status !== 'failed') ops.push(inv.idempotency.recordOperation(event.id, { status: result.status, issues: result.issues ?? [], at: inv.clock.now() }));
+  for (const outcome of outcomes) {
+    if (outcome.link?.issueId) ops.push({ kind: 'set', entity: LINK_ENTITY, key: outcome.link.findingId, value: outcome.link });
+  }
+  const first = outcomes[0];
+  const jiraRequests = inv.counting.count - inv.requestStart;
+  ops.push(
+    inv.activity.operation({
+      at: inv.clock.now(),
+      projectKey: first?.projectKey ?? '',
+      status: result.status,
+      findingId: outcomes.length === 1 ? (first?.findingId ?? '') : `${outcomes.length} findings`,
+      details: {
+        type: event.type,
+        eventId: event.id,
+        jiraRequests,
+        ...(first?.issue ? { issueKey: first.issue.key } : {}),
+        ...(first?.rule ? { rule: first.rule } : {}),
+        ...(result.reason ? { reason: result.reason } : {}),
+        ...(result.error ? { error: result.error } : {}),
+        planned: outcomes.flatMap((o) => o.planned),
+        done: outcomes.flatMap((o) => o.done),
+      },
+    }),
+  );
+  const linked = new Set(outcomes.filter((o) => o.link?.issueId).map((o) => o.findingId));
+  for (const claim of claims) ops.push(inv.claimExitOperation(claim, linked));
+  await inv.transactAll(ops);
+  for (const findingId of linked) inv.unrecordedWrites.delete(findingId);
+  await tellHook(inv, { event, result, mode: inv.mode, projectKey: first?.projectKey ?? '', findings: outcomes.map(findingChange), jiraRequests });
+  return result;
+}
+
+/** The hook's failure is logged, never the event's: bookkeeping must not fail an applied event. */
+async function tellHook(inv: Invocation, outcome: Parameters<NonNullable<Invocation['onOutcome']>>[0]): Promise<void> {
+  if (!inv.onOutcome) return;
+  try {
+    await inv.onOutcome(outcome);
+  } catch (error) {
+    inv.logger.warn('outcome hook failed', { eventId: outcome.event.id, error: error instanceof Error ? error.name : 'error' });
+  }
+}
