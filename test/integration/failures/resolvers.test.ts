@@ -1,5 +1,6 @@
 /** The failures resolvers' gate: Jira administrators only, checked as the user before anything else. */
 import { SIM_USERS } from '../../../dev/jira-sim';
+import { createAppConsumer } from '../../../src/core/engine';
 import { dispatchFailureCall } from '../../../src/core/failures/services';
 import { SLACK_SECRET_KEY } from '../../../src/core/failures/notifications';
 import { simTransport } from '../../fakes';
@@ -33,4 +34,30 @@ test('a Jira administrator sets the webhook (validated), lists and discards dead
   expect(await dispatchFailureCall('deadletters/discard', { eventIds: ['evt_r1'] }, h.platform, admin)).toMatchObject({ ok: true, data: { discarded: 1 } });
   expect(await dispatchFailureCall('deadletters/list', {}, h.platform, admin)).toMatchObject({ ok: true, data: { total: 0 } });
   expect(await dispatchFailureCall('deadletters/retry', { eventIds: ['bad id!'] }, h.platform, admin)).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+});
+
+test('the queue consumer keeps what it gives up on, even a message that is not an event, and the admin lists and discards it', async () => {
+  const h = await setup();
+  const admin = { accountId: SIM_USERS.siteAdmin.accountId, jiraAsUser: simTransport(h.sim, SIM_USERS.siteAdmin.accountId) };
+  const consumer = createAppConsumer(h.platform, { sleep: async () => undefined });
+
+  await consumer.handle({ kind: 'backline-event', event: { id: 'evt_garbled', type: 'finding.created', data: 'not an object' }, enqueuedAt: 0 });
+  await consumer.handle({ kind: 'something-else' });
+  // A final failure after the queue's retries: kept with its retry count.
+  await h.control('POST', '/_sim/fields', { project: 'SEC', issueType: 'Vulnerability', removeFromScreen: 'Repository' });
+  await consumer.handle({ kind: 'backline-event', event: event('finding.created', { finding: finding('fnd_q1') }, 'evt_q1'), enqueuedAt: 0 }, { retryCount: 3 });
+
+  const list = await dispatchFailureCall('deadletters/list', {}, h.platform, admin);
+  if (!list.ok) throw new Error('list refused');
+  const items = (list.data as { items: Array<{ eventId: string; type: string; source: string; retries: number; error?: { code: string } }> }).items;
+  expect(items).toHaveLength(3);
+  expect(items).toContainEqual(expect.objectContaining({ eventId: 'evt_garbled', type: 'unreadable', source: 'consumer', error: expect.objectContaining({ code: 'INVALID_EVENT' }) }));
+  expect(items).toContainEqual(expect.objectContaining({ eventId: 'evt_q1', type: 'finding.created', source: 'consumer', retries: 3 }));
+  const anonymous = items.find((item) => item.eventId.startsWith('unreadable-'));
+  expect(anonymous).toMatchObject({ type: 'unreadable', error: { code: 'INVALID_EVENT' } });
+
+  // Unreadable ones cannot be retried, only discarded; discarding removes them from the list.
+  expect(await dispatchFailureCall('deadletters/retry', { eventIds: ['evt_garbled'] }, h.platform, admin)).toMatchObject({ ok: true, data: { outcomes: [{ eventId: 'evt_garbled', status: 'unreadable' }] } });
+  expect(await dispatchFailureCall('deadletters/discard', { eventIds: ['evt_garbled', anonymous?.eventId ?? ''] }, h.platform, admin)).toMatchObject({ ok: true, data: { discarded: 2 } });
+  expect(await dispatchFailureCall('deadletters/list', {}, h.platform, admin)).toMatchObject({ ok: true, data: { total: 1 } });
 });
