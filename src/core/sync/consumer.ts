@@ -32,7 +32,7 @@ export interface GivenUp {
 }
 
 export interface ConsumerOptions extends ProcessorOptions {
-  keepDeadLetter(letter: GivenUp): Promise<void>;
+  keepDeadLetter: (letter: GivenUp) => Promise<void>;
 }
 
 export function createSyncConsumer(platform: Platform, options: ConsumerOptions) {
