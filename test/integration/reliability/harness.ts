@@ -38,10 +38,71 @@ export function restoreClock(): void {
 
 // ---------------------------------------------------------------------------
 
+/** One answer the simulator gave the app (status 0: no answer, the connection dropped). */
+export interface JiraAnswer {
+  method: string;
+  path: string;
+  status: number;
+}
+
+/**
+ * Every answer the app got from Jira, and event-driven waits on them: a test waits
+ * for "the consumer was refused by the quota" instead of sleeping and hoping.
+ */
+export class JiraAnswers {
+  readonly all: JiraAnswer[] = [];
+  private waiters: Array<{ from: number; count: number; match: (answer: JiraAnswer) => boolean; resolve: () => void }> = [];
+
+  record(answer: JiraAnswer): void {
+    this.all.push(answer);
+    this.waiters = this.waiters.filter((waiter) => {
+      if (this.countSince(waiter.from, waiter.match) < waiter.count) return true;
+      waiter.resolve();
+      return false;
+    });
+  }
+
+  countSince(from: number, match: (answer: JiraAnswer) => boolean): number {
+    return this.all.slice(from).filter(match).length;
+  }
+
+  count(match: (answer: JiraAnswer) => boolean): number {
+    return this.countSince(0, match);
+  }
+
+  /** Resolves once `count` answers matching `match` arrived after `from` (an index into `all`; default: now). */
+  next(match: (answer: JiraAnswer) => boolean, count = 1, from = this.all.length): Promise<void> {
+    if (this.countSince(from, match) >= count) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ from, count, match, resolve }));
+  }
+}
+
+function recordingBackend(sim: JiraSimulator, answers: JiraAnswers) {
+  return simulatorBackend(
+    {
+      async handle(request: Request): Promise<Response> {
+        const { pathname } = new URL(request.url);
+        const path = pathname.slice(new URL(SIM_BASE).pathname.length);
+        try {
+          const response = await sim.handle(request);
+          answers.record({ method: request.method, path, status: response.status });
+          return response;
+        } catch (error) {
+          answers.record({ method: request.method, path, status: 0 });
+          throw error;
+        }
+      },
+    },
+    SIM_BASE,
+  );
+}
+
 export interface Env {
   sim: JiraSimulator;
   stateDir: string;
   runtime: LocalRuntime;
+  /** What Jira answered the app, across restarts. */
+  answers: JiraAnswers;
   restart(): Promise<LocalRuntime>;
   close(): Promise<void>;
 }
@@ -54,6 +115,7 @@ export async function startEnv(options: { queueDelayScale?: number; contract?: b
     ...(options.contract !== false && fs.existsSync(OPENAPI) ? { openapiPath: OPENAPI } : {}),
   });
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'backline-reliability-'));
+  const answers = new JiraAnswers();
   const start = async (reset: boolean) => {
     const runtime = await startLocalRuntime({
       port: 0,
@@ -66,12 +128,13 @@ export async function startEnv(options: { queueDelayScale?: number; contract?: b
       now: () => Date.now(),
     });
     // Jira is the shared simulator, not the runtime's own: it survives the app's restarts.
-    runtime.host.setJira(simulatorBackend(sim, SIM_BASE));
+    runtime.host.setJira(recordingBackend(sim, answers));
     return runtime;
   };
   const env: Env = {
     sim,
     stateDir,
+    answers,
     runtime: await start(true),
     async restart() {
       env.runtime = await start(false);
