@@ -74,6 +74,9 @@ export interface StoreKeyRef {
 export const MAX_BATCH_KEYS = 25;
 
 /** One operation of an all-or-nothing transaction (Forge: ≤ 25 operations). */
+/** Operations one KVS transaction may hold (docs/platform-limits.md "Storage"). */
+export const TRANSACTION_LIMIT = 25;
+
 export type TransactionOperation =
   | { kind: 'set'; key: string; value: unknown; entity?: string; /** Forge `transact().set(..., { ttl })`. */ ttlSeconds?: number }
   | { kind: 'delete'; key: string; entity?: string };

@@ -7,12 +7,12 @@
  * `by-status`, `by-finding`), cursor pagination, and 30-day retention.
  *
  * Forge entity queries take one index and answer ≤ 100 items a page
- * (FORGE-FACTS.md "Storage"); a filter on a second attribute (project AND
+ * (docs/platform-limits.md "Storage"); a filter on a second attribute (project AND
  * status) is applied here, and the cursor remembers how far into the
  * underlying page the last answer got, so no item is skipped or repeated.
  */
 import { z } from 'zod';
-import type { EntityQuery, EntityRangeCondition, KeyValueStore } from '../ports';
+import { TRANSACTION_LIMIT, type EntityQuery, type EntityRangeCondition, type KeyValueStore } from '../ports';
 import { RESULT_STATUSES, type ResultStatus } from '../results';
 import { ACTIVITY_ENTITY } from '../sync/activity';
 
@@ -176,7 +176,7 @@ export async function queryActivity(store: KeyValueStore, filter: ActivityFilter
 /**
  * Deletes entries older than the retention period, oldest first, in
  * transactions of ≤ 25 deletes. Bounded per run (the hourly trigger catches
- * up); safe to run twice (FORGE-FACTS.md: scheduled triggers may run twice).
+ * up); safe to run twice (docs/platform-limits.md "Runtime and manifest": scheduled triggers may run twice).
  */
 export async function pruneActivity(store: KeyValueStore, now: number, options: { retentionDays?: number; maxPages?: number } = {}): Promise<number> {
   const cutoff = now - (options.retentionDays ?? ACTIVITY_RETENTION_DAYS) * DAY_MS;
@@ -185,8 +185,8 @@ export async function pruneActivity(store: KeyValueStore, now: number, options: 
     // Always the first page: what was deleted is no longer in the index.
     const page = await store.entityQuery<unknown>(ACTIVITY_ENTITY, { index: 'at', range: { op: 'lessThan', value: cutoff }, sort: 'ASC', limit: MAX_PAGE });
     if (page.items.length === 0) break;
-    for (let i = 0; i < page.items.length; i += 25) {
-      await store.transact(page.items.slice(i, i + 25).map((entry) => ({ kind: 'delete' as const, key: entry.key, entity: ACTIVITY_ENTITY })));
+    for (let i = 0; i < page.items.length; i += TRANSACTION_LIMIT) {
+      await store.transact(page.items.slice(i, i + TRANSACTION_LIMIT).map((entry) => ({ kind: 'delete' as const, key: entry.key, entity: ACTIVITY_ENTITY })));
     }
     removed += page.items.length;
     if (!page.nextCursor && page.items.length < MAX_PAGE) break;

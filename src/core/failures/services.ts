@@ -23,7 +23,7 @@ import { retryDeadLetters } from './replay';
 import { checkDrift } from './drift';
 import { Notifier } from './notifications';
 
-/** Resolvers have 25 s (FORGE-FACTS.md "Invocation limits"); retries stop early enough to answer. */
+/** Resolvers have 25 s (docs/platform-limits.md "Invocation limits"); retries stop early enough to answer. */
 const RETRY_BUDGET_MS = 18_000;
 
 type Service<K extends FailureResolverKey> = (platform: Platform, payload: ParsedFailurePayloadOf<K>) => Promise<FailureResultOf<K>>;

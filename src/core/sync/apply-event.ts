@@ -18,7 +18,7 @@ import { applyToFinding } from './apply-finding';
 import { classify, errorOf } from './classify';
 import { eventClaimKey, findingClaimKey, inProgressError, type Claim, type EventRecord } from './idempotency';
 import type { Invocation } from './invocation';
-import { LINK_ENTITY, LINKS_META_REF, linkRef, linksMetaComplete, parseLink, type Link } from './links';
+import { LINKS_META_REF, linkRef, linkSetOperation, linksMetaComplete, parseLink, type Link } from './links';
 import type { ApplicableEvent, FindingOutcome } from './outcome';
 import { isFullFinding } from './plan';
 import { recordEvent } from './record';
@@ -93,7 +93,7 @@ async function applyFindings(inv: Invocation, event: ApplicableEvent, findings: 
       // Each finding's link is saved (and its claim released) as soon as it is done.
       const linked = new Set(outcome.link?.issueId ? [finding.id] : []);
       const ops: TransactionOperation[] = [inv.claimExitOperation(claimed.claim, linked)];
-      if (outcome.link?.issueId) ops.push({ kind: 'set', entity: LINK_ENTITY, key: outcome.link.findingId, value: outcome.link });
+      if (outcome.link?.issueId) ops.push(linkSetOperation(outcome.link));
       await inv.store.transact(ops);
       if (linked.size > 0) inv.unrecordedWrites.delete(finding.id);
       delete outcome.link;

@@ -1,5 +1,5 @@
 /**
- * Exactly-once application on an at-least-once wire (backline-events.md §6).
+ * Exactly-once application on an at-least-once wire (docs/events.md §6).
  *
  * Two kinds of records, both in plain KVS keys:
  * - `evt:<eventId>`: the outcome of an applied event (status + issues), kept

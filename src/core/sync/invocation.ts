@@ -17,7 +17,7 @@ import { WorkflowCache } from '../jira/workflow';
 import { renderIssueFields } from '../mapping/render';
 import type { RenderedFields } from '../mapping/types';
 import { UserDirectory } from '../mapping/users';
-import type { Clock, KeyValueStore, Logger, Platform, Queue, TransactionOperation } from '../ports';
+import { TRANSACTION_LIMIT, type Clock, type KeyValueStore, type Logger, type Platform, type Queue, type TransactionOperation } from '../ports';
 import type { IssueRef } from '../results';
 import { routeFinding } from '../routing';
 import { entityActivityLog, type ActivityLog } from './activity';
@@ -174,9 +174,6 @@ export class Invocation {
     for (let i = 0; i < ops.length; i += TRANSACTION_LIMIT) await this.store.transact(ops.slice(i, i + TRANSACTION_LIMIT));
   }
 }
-
-/** Operations in one KVS transaction (docs/platform-limits.md "Storage"). */
-export const TRANSACTION_LIMIT = 25;
 
 function findingOfClaim(claim: Claim): string | undefined {
   const prefix = findingClaimKey('');

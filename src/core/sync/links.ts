@@ -10,7 +10,7 @@
  * property (indexed for JQL), so a lost store is rebuilt from Jira.
  */
 import { z } from 'zod';
-import type { KeyValueStore, StoreKeyRef } from '../ports';
+import type { KeyValueStore, StoreKeyRef, TransactionOperation } from '../ports';
 
 export const LINK_ENTITY = 'link';
 /** Present once the link store is known to be complete (fresh install, or recovered from Jira). */
@@ -99,6 +99,9 @@ export function linksMetaComplete(raw: unknown): boolean {
   return typeof raw === 'object' && raw !== null && 'complete' in raw && raw.complete === true;
 }
 
+/** Stores (or repairs) a link, as one operation of a transaction. */
+export const linkSetOperation = (link: Link): TransactionOperation => ({ kind: 'set', entity: LINK_ENTITY, key: link.findingId, value: link });
+
 export class LinkStore {
   constructor(private readonly store: KeyValueStore) {}
 
@@ -110,10 +113,6 @@ export class LinkStore {
     const page = await this.store.entityQuery<unknown>(LINK_ENTITY, { index: 'issueId', range: { op: 'equalTo', value: issueId }, limit: 1 });
     const parsed = linkSchema.safeParse(page.items[0]?.value);
     return parsed.success ? parsed.data : undefined;
-  }
-
-  async put(link: Link): Promise<void> {
-    await this.store.entitySet(LINK_ENTITY, link.findingId, link);
   }
 
   async isComplete(): Promise<boolean> {

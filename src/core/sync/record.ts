@@ -8,7 +8,7 @@ import type { TransactionOperation } from '../ports';
 import type { EventResult } from '../results';
 import type { Claim } from './idempotency';
 import type { Invocation } from './invocation';
-import { LINK_ENTITY } from './links';
+import { linkSetOperation } from './links';
 import { findingChange, summarise, type ApplicableEvent, type FindingOutcome } from './outcome';
 
 export async function recordEvent(inv: Invocation, event: ApplicableEvent, claims: Claim[], outcomes: FindingOutcome[], extra: TransactionOperation[] = []): Promise<EventResult> {
@@ -17,7 +17,7 @@ export async function recordEvent(inv: Invocation, event: ApplicableEvent, claim
   const final = result.status !== 'failed' || !result.error?.retryable;
   if (final && result.status !== 'failed') ops.push(inv.idempotency.recordOperation(event.id, { status: result.status, issues: result.issues ?? [], at: inv.clock.now() }));
   for (const outcome of outcomes) {
-    if (outcome.link?.issueId) ops.push({ kind: 'set', entity: LINK_ENTITY, key: outcome.link.findingId, value: outcome.link });
+    if (outcome.link?.issueId) ops.push(linkSetOperation(outcome.link));
   }
   const first = outcomes[0];
   const jiraRequests = inv.counting.count - inv.requestStart;

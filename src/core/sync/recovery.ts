@@ -7,7 +7,7 @@
 import { jqlString, type IssueSnapshot } from '../jira/client';
 import type { TransactionOperation } from '../ports';
 import type { Invocation } from './invocation';
-import { LINK_ENTITY, linkSchema, type Link } from './links';
+import { linkSchema, linkSetOperation, type Link } from './links';
 import { PROPERTY_KEY, emptyLink } from './plan';
 
 /** Search pages read to rebuild a store (100 issues each). */
@@ -61,7 +61,7 @@ export async function ensureLinksRecovered(inv: Invocation): Promise<false | 'ma
     const ops: TransactionOperation[] = [];
     for (const issue of result.issues) {
       const link = linkFromIssue(issue, inv.clock.now());
-      if (link && !(await inv.links.get(link.findingId))) ops.push({ kind: 'set', entity: LINK_ENTITY, key: link.findingId, value: link });
+      if (link && !(await inv.links.get(link.findingId))) ops.push(linkSetOperation(link));
     }
     await inv.transactAll(ops);
     token = result.nextPageToken;

@@ -1,6 +1,6 @@
 import { FORBIDDEN_MESSAGE, getPanelData } from '../../../src/core/panel/service';
 import type { JiraRequest, JiraResponse, JiraTransport } from '../../../src/core/ports';
-import { LinkStore, propertyValue, type Link } from '../../../src/core/sync/links';
+import { linkSetOperation, propertyValue, type Link } from '../../../src/core/sync/links';
 import { makeTestPlatform, RecordingLogger } from '../../fakes';
 
 /** Jira as seen by one caller: which issues they can browse, and the issues' `backline` properties. */
@@ -84,7 +84,7 @@ async function setup(options: { userSees: Array<{ id: string; key: string }>; li
   const user = new FakeJira(options.userSees, {}, options.userStatus);
   const logger = new RecordingLogger();
   const platform = makeTestPlatform({ jira: app, logger });
-  for (const l of options.links ?? []) await new LinkStore(platform.store).put(l);
+  for (const l of options.links ?? []) await platform.store.transact([linkSetOperation(l)]);
   platform.store.stats.queries = 0;
   return { platform, app, user, logger, caller: { accountId: 'user-1', jiraAsUser: user } };
 }
