@@ -97,14 +97,17 @@ test('one Slack message for a storm of 500 failures, dead letters that survive a
       return { id: `evt_storm_${n}`, type: 'finding.created', occurredAt: new Date().toISOString(), data: { finding: { id: `fnd_storm_${n}`, title: `Storm ${n}`, severity: 'high', repository: { name: 'acme/payments-api' } } } };
     });
     const answer = await send(events);
-    expect(answer.status).toBe(200);
+    // What does not fit in the web trigger's 25 s (a busy machine) is queued, and fails in the consumer the same way.
+    expect([200, 202]).toContain(answer.status);
     for (const r of answer.results) {
-      expect(r.status).toBe('failed');
-      codes.set(r.error?.code ?? '', (codes.get(r.error?.code ?? '') ?? 0) + 1);
+      expect(['failed', 'queued']).toContain(r.status);
+      const key = r.status === 'queued' ? 'queued' : (r.error?.code ?? '');
+      codes.set(key, (codes.get(key) ?? 0) + 1);
     }
   }
   await runtime.waitForQueueIdle();
   expect([...codes.values()].reduce((a, b) => a + b, 0)).toBe(STORM);
+  expect([...codes.keys()].filter((code) => code !== 'queued')).toEqual([expect.stringMatching(/^(MAPPING_INVALID|JIRA_REJECTED)$/)]);
   expect(received).toHaveLength(1);
   expect(received[0]?.text).toMatch(/SEC are failing with (MAPPING_INVALID|JIRA_REJECTED)/);
   expect(await countIssues()).toBe(0);
