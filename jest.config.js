@@ -16,7 +16,9 @@ const transform = {
 };
 // marklassian and marked ship ESM only; transform them for jest's CommonJS.
 const transformIgnorePatterns = ['/node_modules/(?!(marklassian|marked)/)'];
-const common = { transform, transformIgnorePatterns, testEnvironment: 'node' };
+// Every test fails on a contract, scope or ADF schema violation its Jira simulators record.
+const setupFilesAfterEnv = ['<rootDir>/test/setup/sim-violations.ts'];
+const common = { transform, transformIgnorePatterns, testEnvironment: 'node', setupFilesAfterEnv };
 
 module.exports = {
   projects: [

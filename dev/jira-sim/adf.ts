@@ -1,9 +1,12 @@
 /**
  * Atlassian Document Format: the validation Jira applies to description,
  * multi-line text fields and comments (REST API v3), and a safe HTML rendering
- * for the browse page. The node and mark lists follow the public ADF schema
- * (developer.atlassian.com/cloud/jira/platform/apis/document/structure).
+ * for the browse page. Documents are checked against Atlassian's published ADF
+ * JSON schema (`adf-schema.ts`); every refusal is also reported to the
+ * simulator, which records it as an ADF schema violation.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { adfSchemaProblem } from './adf-schema';
 import type { AdfDoc, AdfNode } from './types';
 import { isObject, str } from './util';
 
@@ -12,12 +15,18 @@ const BLOCK_NODES = new Set([
   'table', 'tableRow', 'tableHeader', 'tableCell', 'mediaSingle', 'mediaGroup', 'media', 'expand', 'nestedExpand',
   'taskList', 'taskItem', 'decisionList', 'decisionItem', 'layoutSection', 'layoutColumn', 'blockCard', 'embedCard', 'multiBodiedExtension', 'extension', 'bodiedExtension',
 ]);
-const INLINE_NODES = new Set(['text', 'hardBreak', 'mention', 'emoji', 'inlineCard', 'date', 'status', 'placeholder', 'mediaInline', 'inlineExtension']);
-const MARKS = new Set(['strong', 'em', 'code', 'strike', 'underline', 'link', 'textColor', 'subsup', 'backgroundColor', 'alignment', 'indentation', 'border', 'breakout', 'annotation', 'dataConsumer', 'fragment']);
 const SAFE_LINK = /^(https?:|mailto:)/i;
 
 /** Jira's answer when a v3 rich-text field gets something that is not an ADF document. */
 export const NOT_ADF_MESSAGE = 'Operation value must be an Atlassian Document (see the Atlassian Document Format)';
+
+/** Where the ADF problems of the request being handled go (set by the simulator around each request). */
+const reporter = new AsyncLocalStorage<(problem: string) => void>();
+
+/** Runs `fn` with `report` receiving every ADF refusal made while it runs. */
+export function withAdfReporter<T>(report: (problem: string) => void, fn: () => T): T {
+  return reporter.run(report, fn);
+}
 
 /**
  * Checks an ADF document; answers a problem description or null. Jira's own
@@ -25,47 +34,30 @@ export const NOT_ADF_MESSAGE = 'Operation value must be an Atlassian Document (s
  * says what is wrong so a failing test is easy to fix.
  */
 export function validateAdf(value: unknown): string | null {
+  const problem = adfProblem(value);
+  if (problem) reporter.getStore()?.(problem);
+  return problem;
+}
+
+function adfProblem(value: unknown): string | null {
   if (!isObject(value) || value.type !== 'doc') return NOT_ADF_MESSAGE;
   if (value.version !== 1) return `${NOT_ADF_MESSAGE}: "version" must be 1.`;
   if (!Array.isArray(value.content)) return `${NOT_ADF_MESSAGE}: "content" must be an array.`;
-  const problem = checkChildren(value.content, 'doc');
-  return problem ? `INVALID_INPUT: ${problem}` : null;
+  const schema = adfSchemaProblem(value);
+  if (schema) return `INVALID_INPUT: ${schema}`;
+  // Stricter than the schema (its link href is any string): only links that render safely.
+  const unsafe = unsafeLink(value.content as AdfNode[], 'doc');
+  return unsafe ? `INVALID_INPUT: ${unsafe}` : null;
 }
 
-function checkChildren(content: unknown[], parentPath: string): string | null {
-  for (let i = 0; i < content.length; i++) {
-    const problem = checkNode(content[i], `${parentPath}.content[${i}]`);
-    if (problem) return problem;
-  }
-  return null;
-}
-
-function checkNode(node: unknown, path: string): string | null {
-  if (!isObject(node) || typeof node.type !== 'string') return `${path} is not an ADF node.`;
-  const type = node.type;
-  if (type === 'doc') return `${path}: "doc" can only be the root node.`;
-  if (!BLOCK_NODES.has(type) && !INLINE_NODES.has(type)) return `${path}: unknown node type "${type}".`;
-  if (type === 'text') {
-    if (typeof node.text !== 'string' || node.text.length === 0) return `${path}: text nodes need a non-empty "text".`;
-    if (node.content !== undefined) return `${path}: text nodes cannot have content.`;
-  }
-  if (type === 'heading') {
-    const level = isObject(node.attrs) ? node.attrs.level : undefined;
-    if (typeof level !== 'number' || level < 1 || level > 6) return `${path}: heading needs attrs.level 1–6.`;
-  }
-  if (node.marks !== undefined) {
-    if (!Array.isArray(node.marks)) return `${path}: "marks" must be an array.`;
-    for (const mark of node.marks) {
-      if (!isObject(mark) || typeof mark.type !== 'string' || !MARKS.has(mark.type)) return `${path}: unknown mark ${JSON.stringify(isObject(mark) ? mark.type : mark)}.`;
-      if (mark.type === 'link') {
-        const href = isObject(mark.attrs) ? mark.attrs.href : undefined;
-        if (typeof href !== 'string' || !SAFE_LINK.test(href)) return `${path}: link marks need an http, https or mailto href.`;
-      }
+function unsafeLink(nodes: AdfNode[], path: string): string | null {
+  for (const [i, node] of nodes.entries()) {
+    const here = `${path}.content[${i}]`;
+    for (const mark of node.marks ?? []) {
+      if (mark.type === 'link' && !SAFE_LINK.test(str(mark.attrs?.href))) return `${here}: link marks need an http, https or mailto href.`;
     }
-  }
-  if (node.content !== undefined) {
-    if (!Array.isArray(node.content)) return `${path}: "content" must be an array.`;
-    return checkChildren(node.content, path);
+    const inner = node.content ? unsafeLink(node.content, here) : null;
+    if (inner) return inner;
   }
   return null;
 }

@@ -34,6 +34,10 @@ export interface Stats {
   byRoute: Record<string, number>;
   contractViolations: number;
   rateLimited: number;
+  /** Rich-text values Atlassian's ADF schema refuses (`GET _sim/adf-violations`). */
+  adfViolations: number;
+  /** Calls outside the manifest's OAuth scopes (`GET _sim/scope-violations`). */
+  scopeViolations: number;
 }
 
 export interface Violation {
@@ -58,6 +62,8 @@ export interface ControlTarget {
   issues: IssueService;
   stats: Stats;
   violations: Violation[];
+  adfViolations: Violation[];
+  scopeViolations: Violation[];
   log: RequestLogEntry[];
   faults: Fault[];
   latencyMs: number;
@@ -90,6 +96,10 @@ export function handleControl(t: ControlTarget, method: string, path: string, bo
       return ok(t.stats);
     case 'GET /_sim/violations':
       return ok(t.violations);
+    case 'GET /_sim/adf-violations':
+      return ok(t.adfViolations);
+    case 'GET /_sim/scope-violations':
+      return ok(t.scopeViolations);
     case 'GET /_sim/requests':
       return ok(t.log);
     case 'POST /_sim/faults':

@@ -5,7 +5,7 @@
  */
 import { JiraSimulator, type JiraSimulatorOptions } from './simulator';
 
-export { JiraSimulator, SIM_ACCOUNT_HEADER, type JiraSimulatorOptions } from './simulator';
+export { JiraSimulator, SIM_ACCOUNT_HEADER, simulatorsCreated, type JiraSimulatorOptions } from './simulator';
 export { startJiraSimulatorServer, toFetchRequest, writeFetchResponse, type JiraSimulatorServer } from './server';
 export {
   SIM_USERS, SIM_PROJECTS, SIM_ISSUE_TYPES, SIM_STATUSES, SIM_TRANSITIONS, SIM_PRIORITIES, SIM_RESOLUTIONS,

@@ -25,6 +25,9 @@ export interface Operation {
   parameters?: Parameter[];
   requestBody?: { required?: boolean; content: Record<string, { schema?: Json }> };
   responses: Record<string, { content?: Record<string, { schema?: Json }> }>;
+  /** Who may call it: `{"OAuth2": [scopes]}` entries (and `basicAuth`). */
+  security?: Array<{ OAuth2?: string[]; basicAuth?: string[] }>;
+  'x-atlassian-oauth2-scopes'?: Array<{ scheme: string; scopes: string[]; state?: string }>;
 }
 
 // ---------------------------------------------------------------------------

@@ -10,7 +10,9 @@ import { JiraError, type RequestContext, type SimResult } from './http';
 import { IssueService } from './issues';
 import { JqlEngine } from './jql';
 import { OpenApiContract, TemplateMatcher } from './openapi';
+import { withAdfReporter } from './adf';
 import { RateLimiter } from './ratelimit';
+import { manifestScopes, missingScopes, SCOPE_MISMATCH_BODY } from './scopes';
 import { renderIssuePage, renderNotFoundPage } from './render';
 import { Repr } from './repr';
 import { SearchIndex } from './search-index';
@@ -37,6 +39,25 @@ export interface JiraSimulatorOptions {
   renderIssueExtras?: (issueKey: string) => Promise<string>;
   /** Where the one-line "OpenAPI check is off" notice goes (default console.warn). */
   log?: (line: string) => void;
+  /**
+   * The OAuth scopes the app holds; every REST call is checked against the
+   * scopes its operation requires (needs the OpenAPI document). Default: the
+   * `permissions.scopes` of the repository's manifest.yml.
+   */
+  scopes?: string[];
+  /**
+   * This simulator is provoked into contract, scope or ADF schema violations on
+   * purpose by a test that asserts them itself; the suite-wide check
+   * (`test/setup/sim-violations.ts`) leaves it out.
+   */
+  violationsExpected?: boolean;
+}
+
+/** Every simulator created in this module registry (one jest test file), for the suite-wide violation check. */
+const created: JiraSimulator[] = [];
+
+export function simulatorsCreated(): readonly JiraSimulator[] {
+  return created;
 }
 
 /** The caller header: the account a request acts as. Absent = the app (`asApp`). */
@@ -55,6 +76,10 @@ export class JiraSimulator implements ControlTarget {
   readonly baseUrl: string;
   stats: Stats = emptyStats();
   violations: Violation[] = [];
+  adfViolations: Violation[] = [];
+  scopeViolations: Violation[] = [];
+  /** The app's OAuth scopes (manifest.yml by default); undefined = the scope check is off. */
+  readonly scopes?: ReadonlySet<string>;
   log: RequestLogEntry[] = [];
   faults: Fault[] = [];
   latencyMs = 0;
@@ -68,6 +93,7 @@ export class JiraSimulator implements ControlTarget {
   readonly searchIndex: SearchIndex;
 
   constructor(private readonly options: JiraSimulatorOptions) {
+    created.push(this);
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.basePath = new URL(this.baseUrl).pathname.replace(/\/+$/, '');
     this.store = new SimStore(options.seed ?? 'demo');
@@ -87,6 +113,8 @@ export class JiraSimulator implements ControlTarget {
     }
     for (const [template, methods] of byTemplate) this.routes.add(template, methods);
 
+    const scopes = options.scopes ?? manifestScopes();
+    if (scopes) this.scopes = new Set(scopes);
     const openapiPath = options.openapiPath ?? process.env.JIRA_OPENAPI;
     if (openapiPath && existsSync(openapiPath)) {
       this.contract = new OpenApiContract(openapiPath);
@@ -101,6 +129,10 @@ export class JiraSimulator implements ControlTarget {
   /** The simulator's data (projects, fields, workflows, `issues` map …) for tests to inspect or change. */
   get state(): SimData {
     return this.store.data;
+  }
+
+  get violationsExpected(): boolean {
+    return this.options.violationsExpected ?? false;
   }
 
   /** Same as `POST _sim/reset`. */
@@ -135,6 +167,8 @@ export class JiraSimulator implements ControlTarget {
   resetStats(): void {
     this.stats = emptyStats();
     this.violations = [];
+    this.adfViolations = [];
+    this.scopeViolations = [];
     this.log = [];
   }
 
@@ -196,6 +230,7 @@ export class JiraSimulator implements ControlTarget {
 
     // 1. Contract: what would Jira's API accept?
     let refusal: SimResult | undefined;
+    let scopeRefusal: SimResult | undefined;
     let template: string | undefined;
     let params: Record<string, string> = {};
     let body: unknown;
@@ -213,6 +248,13 @@ export class JiraSimulator implements ControlTarget {
       } else {
         template = m.template;
         params = m.params;
+        // Scopes first: Atlassian's gateway refuses a call outside the app's scopes before Jira sees it.
+        const missing = this.scopes ? missingScopes(m.operation, this.scopes) : null;
+        if (missing) {
+          this.stats.scopeViolations += 1;
+          this.scopeViolations.push({ method, path: rel, problems: [`${method} ${m.template} needs the scope(s) ${missing.join(', ')}, which manifest.yml does not grant`] });
+          scopeRefusal = { status: 401, body: SCOPE_MISMATCH_BODY };
+        }
         const v = this.contract.validateRequest(m.template, method, m.operation, url.searchParams, rawBody);
         const problems = [...v.problems, ...v.unknownParams.map((p) => `unknown query parameter '${p}' (Jira ignores it)`)];
         if (problems.length) this.recordViolation(method, rel, problems);
@@ -277,6 +319,8 @@ export class JiraSimulator implements ControlTarget {
     let result: SimResult;
     if (!caller) {
       result = { status: 401, body: { errorMessages: [`Unknown account '${callerId}' in ${SIM_ACCOUNT_HEADER}.`], errors: {} } };
+    } else if (scopeRefusal) {
+      result = scopeRefusal;
     } else if (refusal) {
       result = refusal;
     } else if (!route) {
@@ -293,11 +337,16 @@ export class JiraSimulator implements ControlTarget {
         result = { status: 400, body: { errorMessages: ['Unexpected character in the request body: it is not JSON.'], errors: {} } };
       } else {
         const ctx: RequestContext = { method, url, params, query: url.searchParams, body, caller, asApp: !callerId };
+        const adfProblems: string[] = [];
         try {
-          result = await route.handler(ctx);
+          result = await withAdfReporter((problem) => adfProblems.push(problem), () => route.handler(ctx));
         } catch (e) {
           if (!(e instanceof JiraError)) throw e;
           result = e.toResult();
+        }
+        if (adfProblems.length > 0) {
+          this.stats.adfViolations += 1;
+          this.adfViolations.push({ method, path: rel, problems: adfProblems });
         }
       }
     }
@@ -338,7 +387,7 @@ export class JiraSimulator implements ControlTarget {
 }
 
 function emptyStats(): Stats {
-  return { requests: 0, points: 0, byRoute: {}, contractViolations: 0, rateLimited: 0 };
+  return { requests: 0, points: 0, byRoute: {}, contractViolations: 0, rateLimited: 0, adfViolations: 0, scopeViolations: 0 };
 }
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {

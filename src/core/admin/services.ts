@@ -4,7 +4,8 @@
  * check (dispatch.ts) and calls Jira as the app through `platform.jira`.
  *
  * Jira calls are the scarce resource (FORGE-FACTS.md "Jira REST rate limits"):
- * create metadata, priorities and resolutions come from `JiraMetadata`'s caches;
+ * create metadata (with the project's priorities) and resolutions come from
+ * `JiraMetadata`'s caches;
  * only saving re-reads the create screen, so a save is checked against Jira as
  * it is now.
  */
@@ -74,10 +75,8 @@ function label(value: AllowedValue): string {
   return value.value ?? value.name ?? value.id ?? '';
 }
 
-function toCreateField(field: CreateMeta['fields'][number], priorities: Array<{ id: string; name: string }> | undefined): CreateField {
-  const allowed = field.allowedValues?.filter((v) => v.id !== undefined && !v.disabled).map((v) => ({ id: String(v.id), label: label(v) }));
-  const fromPriorities = field.fieldId === 'priority' && !allowed && priorities ? priorities.map((p) => ({ id: p.id, label: p.name })) : undefined;
-  const values = allowed ?? fromPriorities;
+function toCreateField(field: CreateMeta['fields'][number]): CreateField {
+  const values = field.allowedValues?.filter((v) => v.id !== undefined && !v.disabled).map((v) => ({ id: String(v.id), label: label(v) }));
   return {
     fieldId: field.fieldId,
     name: field.name,
@@ -109,16 +108,15 @@ async function createMetaOrProblem(ctx: AdminContext, config: ProjectConfig, ref
   }
 }
 
-/** Checks a configuration against Jira as it is (create screen, statuses, resolutions, priorities). */
+/** Checks a configuration against Jira as it is (create screen with its priorities, statuses, resolutions). */
 async function checkConfig(ctx: AdminContext, config: ProjectConfig, refresh: boolean): Promise<{ problems: MappingProblem[]; meta?: CreateMeta }> {
   const meta = await createMetaOrProblem(ctx, config, refresh);
   if (!('fields' in meta)) return { problems: [meta] };
-  const [statuses, resolutions, priorities] = await Promise.all([
+  const [statuses, resolutions] = await Promise.all([
     ctx.metadata.getProjectStatuses(config.projectKey, config.issueTypeId),
     ctx.metadata.getResolutions(),
-    ctx.metadata.getPriorities(),
   ]);
-  return { problems: toProblems(validateProjectConfig(config, meta, { statuses, resolutions, priorities })), meta };
+  return { problems: toProblems(validateProjectConfig(config, meta, { statuses, resolutions })), meta };
 }
 
 function summariseLastEvent(event: LastEvent): LastEventSummary {
@@ -159,7 +157,8 @@ export function displayValue(value: unknown, labels: ReadonlyMap<string, string>
   return JSON.stringify(value);
 }
 
-function labelsOf(field: CreateMeta['fields'][number] | undefined, priorities: Array<{ id: string; name: string }>): Map<string, string> {
+/** Option and priority names by id, from the field's allowed values in create metadata. */
+function labelsOf(field: CreateMeta['fields'][number] | undefined): Map<string, string> {
   const labels = new Map<string, string>();
   const walk = (values: AllowedValue[] | undefined) => {
     for (const v of values ?? []) {
@@ -168,7 +167,6 @@ function labelsOf(field: CreateMeta['fields'][number] | undefined, priorities: A
     }
   };
   walk(field?.allowedValues);
-  if (field?.fieldId === 'priority' && !field.allowedValues) for (const p of priorities) labels.set(p.id, p.name);
   return labels;
 }
 
@@ -312,9 +310,7 @@ export const adminServices: AdminServices = {
 
   async 'jira/fields'(ctx, { projectKey, issueTypeId }) {
     const meta = await ctx.metadata.getCreateMeta(projectKey, issueTypeId);
-    const needsPriorities = meta.fields.some((f) => f.fieldId === 'priority' && !f.allowedValues);
-    const priorities = needsPriorities ? await ctx.metadata.getPriorities() : undefined;
-    return meta.fields.map((f) => toCreateField(f, priorities));
+    return meta.fields.map((f) => toCreateField(f));
   },
 
   async 'jira/statuses'(ctx, { projectKey, issueTypeId }): Promise<JiraStatusSummary[]> {
@@ -326,8 +322,8 @@ export const adminServices: AdminServices = {
     }));
   },
 
-  async 'jira/priorities'(ctx) {
-    return ctx.metadata.getPriorities();
+  async 'jira/priorities'(ctx, { projectKey }) {
+    return ctx.metadata.getPriorities(projectKey);
   },
 
   async 'jira/resolutions'(ctx) {
@@ -352,10 +348,9 @@ export const adminServices: AdminServices = {
     const sample: Finding = finding ?? SAMPLE_FINDING;
     const preview = previewIssue(config, meta, { finding: sample });
     const byId = new Map(meta.fields.map((f) => [f.fieldId, f]));
-    const priorities = await ctx.metadata.getPriorities();
     const fields = Object.entries(preview.request.fields)
       .filter(([fieldId]) => fieldId !== 'project' && fieldId !== 'issuetype')
-      .map(([fieldId, value]) => ({ fieldId, name: byId.get(fieldId)?.name ?? fieldId, display: displayValue(value, labelsOf(byId.get(fieldId), priorities)), value }));
+      .map(([fieldId, value]) => ({ fieldId, name: byId.get(fieldId)?.name ?? fieldId, display: displayValue(value, labelsOf(byId.get(fieldId))), value }));
     const renderProblems: MappingProblem[] = preview.problems.map((p) => ({ path: `fields.${p.fieldId}`, message: p.message, severity: 'error' }));
     return { fields, problems: dedupe([...checked.problems, ...renderProblems]) };
   },

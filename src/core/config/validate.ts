@@ -1,7 +1,7 @@
 /**
  * Checking a configuration against the Jira site as it is now: the create
- * screen (create metadata), the workflow's statuses, resolutions and
- * priorities. Runs when an admin saves, when the settings page opens, and
+ * screen (create metadata, with the priorities the project allows), the
+ * workflow's statuses and resolutions. Runs when an admin saves, when the settings page opens, and
  * after Jira rejects a write, so a change in Jira shows up as a precise
  * message ("Team is required in APP/Bug: …") instead of failing events.
  */
@@ -30,7 +30,6 @@ export interface ValidationExtras {
   /** Statuses of the issue type's workflow in this project. */
   statuses: NamedItem[];
   resolutions: NamedItem[];
-  priorities: NamedItem[];
   /**
    * The workflow graph, when Jira (or the simulator) lets the app read it:
    * transitions by target status with the statuses they start from (empty
@@ -78,15 +77,8 @@ function screenName(config: ProjectConfig, meta: CreateMeta): string {
   return `${meta.projectKey}/${config.issueTypeName || meta.issueTypeId}`;
 }
 
-/** Allowed values of a field; priority also accepts every priority of the site when create metadata omits them. */
-function allowedFor(field: CreateMetaField, kind: FieldKind, priorities: NamedItem[]): CreateMetaField {
-  if (kind === 'priority' && !field.allowedValues) return { ...field, allowedValues: priorities.map((p) => ({ id: p.id, name: p.name })) };
-  return field;
-}
-
-function checkSource(field: CreateMetaField, kind: FieldKind, source: FieldSource, index: number, extras: ValidationExtras): string[] {
+function checkSource(field: CreateMetaField, kind: FieldKind, source: FieldSource, index: number): string[] {
   const problems: string[] = [];
-  const typed = allowedFor(field, kind, extras.priorities);
   switch (source.kind) {
     case 'jira': {
       if (!MULTI_VALUE_KINDS.has(kind) && kind !== 'cascading' && source.values.length > 1) {
@@ -94,9 +86,9 @@ function checkSource(field: CreateMetaField, kind: FieldKind, source: FieldSourc
       }
       if (kind === 'cascading') break; // checked by the conversion below (parent, then child)
       const values: SourceValue[] = source.values.map((v) => ({ from: 'jira', id: v.id, label: v.label }));
-      if (OPTION_LIKE.has(kind) && typed.allowedValues) {
+      if (OPTION_LIKE.has(kind) && field.allowedValues) {
         for (const value of values) {
-          const result = convertValues(typed, kind, [value]);
+          const result = convertValues(field, kind, [value]);
           if (!result.ok) problems.push(result.problem);
         }
       } else if (!OPTION_LIKE.has(kind) && kind !== 'user' && kind !== 'users') {
@@ -106,7 +98,7 @@ function checkSource(field: CreateMetaField, kind: FieldKind, source: FieldSourc
     }
     case 'manual': {
       const values: SourceValue[] = (Array.isArray(source.value) ? source.value : [source.value]).map((value) => ({ from: 'raw', value }));
-      const result = convertValues(typed, kind, MULTI_VALUE_KINDS.has(kind) ? values : values.slice(0, 1));
+      const result = convertValues(field, kind, MULTI_VALUE_KINDS.has(kind) ? values : values.slice(0, 1));
       if (!result.ok) problems.push(`The manual value of ${field.name} does not fit: ${result.problem}`);
       break;
     }
@@ -131,19 +123,19 @@ function checkSource(field: CreateMetaField, kind: FieldKind, source: FieldSourc
         break;
       }
       // Every value an enum path can take must land on an allowed value (through the value map or by name).
-      if (known?.type === 'enum' && known.values && OPTION_LIKE.has(kind) && typed.allowedValues) {
+      if (known?.type === 'enum' && known.values && OPTION_LIKE.has(kind) && field.allowedValues) {
         const unmatched: string[] = [];
         for (const raw of known.values) {
           const mapped = source.valueMap?.[raw] ?? raw;
-          const result = convertValues(typed, kind, [{ from: 'raw', value: mapped }]);
+          const result = convertValues(field, kind, [{ from: 'raw', value: mapped }]);
           if (!result.ok) unmatched.push(mapped === raw ? raw : `${raw} → ${mapped}`);
         }
         if (unmatched.length > 0) {
           problems.push(`${field.name} has no value for ${unmatched.join(', ')} from ${source.path}: add them to the value map`);
         }
-      } else if (source.valueMap && OPTION_LIKE.has(kind) && typed.allowedValues) {
+      } else if (source.valueMap && OPTION_LIKE.has(kind) && field.allowedValues) {
         for (const [from, to] of Object.entries(source.valueMap)) {
-          const result = convertValues(typed, kind, [{ from: 'raw', value: to }]);
+          const result = convertValues(field, kind, [{ from: 'raw', value: to }]);
           if (!result.ok) problems.push(`The value map of ${field.name} sends "${from}" to "${to}", which is not an allowed value: choose another`);
         }
       }
@@ -210,7 +202,7 @@ export function validateProjectConfig(config: ProjectConfig, meta: CreateMeta, e
       return;
     }
     mapping.sources.forEach((source, index) => {
-      for (const message of checkSource(field, kind, source, index, extras)) problems.push({ path, fieldId: field.fieldId, message });
+      for (const message of checkSource(field, kind, source, index)) problems.push({ path, fieldId: field.fieldId, message });
     });
     if (field.required && !field.hasDefaultValue && mayBeEmpty(mapping)) {
       problems.push({ path, fieldId: field.fieldId, message: `${field.name} is required in ${screen}, but its Backline field can be missing on a finding: add a fallback source (a value from Jira or a manual value)` });

@@ -9,7 +9,8 @@
  * Projects list as "needs attention") and notifies once per new set of problems.
  *
  * Jira points: per project and run, one create-metadata read, one project and
- * one statuses read, the site's priorities/resolutions from their 24 h caches,
+ * one statuses read (priorities come with create metadata), the site's
+ * resolutions from their 24 h cache,
  * and for the workflow two requests (a search and a transitions read) per
  * status the app has seen, at most MAX_STATUS_PROBES. Reading the workflow
  * definition itself needs Administer Jira, which the app does not ask for
@@ -116,13 +117,12 @@ export async function checkProject(platform: Platform, config: ProjectConfig): P
     }
     throw error;
   }
-  const [statuses, resolutions, priorities] = await Promise.all([
+  const [statuses, resolutions] = await Promise.all([
     metadata.getProjectStatuses(config.projectKey, config.issueTypeId),
     metadata.getResolutions(),
-    metadata.getPriorities(),
   ]);
   const workflow = await workflowOf(platform, client, config, statuses);
-  return validateProjectConfig(config, meta, { statuses, resolutions, priorities, ...(workflow ? { workflow } : {}) }).map((p) => ({ path: p.path, message: p.message }));
+  return validateProjectConfig(config, meta, { statuses, resolutions, ...(workflow ? { workflow } : {}) }).map((p) => ({ path: p.path, message: p.message }));
 }
 
 export interface DriftReport {

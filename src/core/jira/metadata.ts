@@ -188,6 +188,12 @@ const userListSchema = z.array(
   z.looseObject({ accountId: z.string(), accountType: z.string().optional(), displayName: z.string().optional(), emailAddress: z.string().optional(), active: z.boolean().optional() }),
 );
 
+/** The priority field's allowed values in create metadata (empty when priority is not on the create screen). */
+export function prioritiesOf(meta: CreateMeta): NamedRef[] {
+  const field = meta.fields.find((f) => f.fieldId === 'priority');
+  return (field?.allowedValues ?? []).flatMap((v) => (v.id !== undefined && v.name !== undefined ? [{ id: v.id, name: v.name }] : []));
+}
+
 export function createMetaCacheKey(projectKey: string, issueTypeId: string): string {
   return `cache:createmeta:${projectKey}:${issueTypeId}`;
 }
@@ -319,9 +325,20 @@ export class JiraMetadata {
       .map((u) => ({ accountId: u.accountId, displayName: u.displayName ?? u.accountId, ...(u.emailAddress ? { email: u.emailAddress } : {}) }));
   }
 
-  /** Every priority of the site (`GET /priority/search`, paginated; the unpaginated `GET /priority` is deprecated). */
-  async getPriorities(): Promise<NamedRef[]> {
-    return this.cachedGlobal('cache:priorities', '/rest/api/3/priority/search');
+  /**
+   * The priorities an issue of the project can take (its priority scheme), from
+   * create metadata: the app's scopes do not allow `GET /priority/search`
+   * (README "Scopes"). Without an issue type, the first issue type whose create
+   * screen has the priority field answers: the scheme is the project's, not
+   * the issue type's.
+   */
+  async getPriorities(projectKey: string, issueTypeId?: string): Promise<NamedRef[]> {
+    if (issueTypeId !== undefined) return prioritiesOf(await this.getCreateMeta(projectKey, issueTypeId));
+    for (const type of (await this.listIssueTypes(projectKey)).filter((t) => !t.subtask)) {
+      const priorities = prioritiesOf(await this.getCreateMeta(projectKey, type.id));
+      if (priorities.length > 0) return priorities;
+    }
+    return [];
   }
 
   /** Every resolution of the site (`GET /resolution/search`, paginated; `GET /resolution` is deprecated). */

@@ -42,7 +42,6 @@ async function extrasFor(projectKey: string, issueTypeId: string): Promise<Valid
   return {
     statuses: await metadata.getProjectStatuses(projectKey, issueTypeId),
     resolutions: await metadata.getResolutions(),
-    priorities: await metadata.getPriorities(),
   };
 }
 
@@ -77,7 +76,9 @@ describe('JiraMetadata over the simulator', () => {
   it('lists issue types, projects, priorities, resolutions and statuses', async () => {
     expect((await metadata.listIssueTypes('SEC')).map((t) => t.name)).toEqual(['Task', 'Bug', 'Vulnerability']);
     expect((await metadata.listProjects()).map((p) => p.key)).toEqual(['APP', 'SEC']);
-    expect((await metadata.getPriorities()).map((p) => p.name)).toEqual(['Highest', 'High', 'Medium', 'Low', 'Lowest']);
+    // From create metadata (the priority field's allowed values): GET /priority/search needs a scope the app lacks.
+    expect((await metadata.getPriorities('SEC')).map((p) => p.name)).toEqual(['Highest', 'High', 'Medium', 'Low', 'Lowest']);
+    expect((await metadata.getPriorities('SEC', SIM_ISSUE_TYPES.Vulnerability)).map((p) => p.id)).toEqual(['1', '2', '3', '4', '5']);
     expect((await metadata.getResolutions()).map((r) => r.name)).toEqual(['Fixed', "Won't Fix", 'Duplicate', 'Done']);
     expect((await metadata.getProjectStatuses('SEC', SIM_ISSUE_TYPES.Vulnerability)).map((s) => s.name)).toEqual(['To Do', 'In Progress', 'In Review', 'Done']);
   });

@@ -6,7 +6,9 @@
 import { SIM_FIELDS, SIM_ISSUE_TYPES, SIM_PROJECTS, SIM_TRANSITIONS, SIM_USERS, SIM_WORKFLOW_IDS } from '../../../dev/jira-sim';
 import { call, control, describeWithContract, doc, makeSim, vulnerability } from './helpers';
 
-const sim = makeSim();
+// Response shapes are checked for every implemented operation, including the
+// configuration reads the app's own scopes do not allow (see scopes.test.ts).
+const sim = makeSim({ scopes: ['read:jira-work', 'write:jira-work', 'read:jira-user', 'manage:jira-configuration'], violationsExpected: true });
 const R = '/rest/api/3';
 
 describeWithContract('responses match the OpenAPI response schemas', () => {

@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createJiraSimulator, OpenApiContract, type JiraSimulator, type JiraSimulatorOptions } from '../../../dev/jira-sim';
+import { createJiraSimulator, OpenApiContract, type JiraSimulator, type JiraSimulatorOptions, type Violation } from '../../../dev/jira-sim';
 
 export const BASE = 'http://sim.test/jira';
 
@@ -64,6 +64,15 @@ export async function call(sim: JiraSimulator, method: string, path: string, bod
     if (m.kind === 'ok') responseProblems.push(...c.validateResponse(m.template, method, res.status, parsed).filter((p) => res.status < 400 || !p.startsWith('status ')));
   }
   return { status: res.status, headers: res.headers, body: parsed, responseProblems };
+}
+
+/**
+ * The ADF schema violations a test provoked on purpose, taken off the
+ * simulator so the suite-wide check (test/setup/sim-violations.ts) does not
+ * report them.
+ */
+export function takeAdfViolations(sim: JiraSimulator): Violation[] {
+  return sim.adfViolations.splice(0);
 }
 
 export async function control(sim: JiraSimulator, method: string, path: string, body?: unknown): Promise<CallResult> {

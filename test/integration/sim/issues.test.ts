@@ -2,7 +2,7 @@
 import {
   SIM_COMPONENTS, SIM_FIELDS, SIM_OPTIONS, SIM_PRIORITIES, SIM_RESOLUTIONS, SIM_STATUSES, SIM_TRANSITIONS, SIM_USERS,
 } from '../../../dev/jira-sim';
-import { call, control, doc, makeSim, vulnerability } from './helpers';
+import { call, control, doc, makeSim, takeAdfViolations, vulnerability } from './helpers';
 
 const sim = makeSim();
 const R = '/rest/api/3';
@@ -122,6 +122,8 @@ describe('create: refusals with Jira status and error format', () => {
   ])('%s', async (_name, fields, errors) => {
     const res = await createError(fields);
     expect(res).toEqual({ status: 400, body: { errorMessages: [], errors } });
+    // A rich-text refusal is recorded as an ADF schema violation; the others are not.
+    expect(takeAdfViolations(sim)).toHaveLength('description' in fields ? 1 : 0);
   });
 
   it.each<[string, unknown]>([
@@ -134,6 +136,7 @@ describe('create: refusals with Jira status and error format', () => {
     const res = await createError({ description });
     expect(res.status).toBe(400);
     expect(Object.keys(res.body.errors)).toEqual(['description']);
+    expect(takeAdfViolations(sim)).toEqual([{ method: 'POST', path: `${R}/issue`, problems: [res.body.errors.description] }]);
   });
 
   it('description over 32,767 characters → 400', async () => {
@@ -271,6 +274,7 @@ describe('comments, remote links, properties', () => {
     expect(added.status).toBe(201);
     expect(added.body).toMatchObject({ id: expect.any(String), body: doc('First'), author: { accountId: SIM_USERS.app.accountId } });
     expect((await call(sim, 'POST', `${R}/issue/${key}/comment`, { body: 'plain' })).status).toBe(400);
+    expect(takeAdfViolations(sim)).toHaveLength(1);
     const list = await call(sim, 'GET', `${R}/issue/${key}/comment`);
     expect(list.body).toMatchObject({ startAt: 0, total: 1, comments: [{ id: added.body.id }] });
   });

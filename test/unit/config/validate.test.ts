@@ -2,10 +2,10 @@ import { demoSecProjectConfig } from '../../../src/core/config/demo';
 import type { FieldMapping, GlobalSettings, ProjectConfig } from '../../../src/core/config/model';
 import { validateGlobalSettings, validateProjectConfig, type ValidationExtras } from '../../../src/core/config/validate';
 import { SIM_FIELDS, SIM_ISSUE_TYPES, SIM_OPTIONS, SIM_STATUSES } from '../../../dev/jira-sim/seed';
-import { appBugMeta, PRIORITIES, RESOLUTIONS, SEC_STATUSES, secTaskMeta, secVulnerabilityMeta } from '../mapping/fixtures';
+import { appBugMeta, RESOLUTIONS, SEC_STATUSES, secTaskMeta, secVulnerabilityMeta } from '../mapping/fixtures';
 
 const meta = secVulnerabilityMeta();
-const extras: ValidationExtras = { statuses: SEC_STATUSES, resolutions: RESOLUTIONS, priorities: PRIORITIES };
+const extras: ValidationExtras = { statuses: SEC_STATUSES, resolutions: RESOLUTIONS };
 const demo = (): ProjectConfig => demoSecProjectConfig(meta, SEC_STATUSES);
 const withField = (config: ProjectConfig, mapping: FieldMapping): ProjectConfig => ({ ...config, fields: [...config.fields.filter((f) => f.fieldId !== mapping.fieldId), mapping] });
 const messages = (config: ProjectConfig, m = meta, e = extras) => validateProjectConfig(config, m, e).map((p) => `${p.path}: ${p.message}`);

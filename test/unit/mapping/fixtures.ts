@@ -68,13 +68,6 @@ export const SEC_STATUSES = [
   { id: SIM_STATUSES.Done, name: 'Done' },
 ];
 
-export const PRIORITIES = [
-  { id: '1', name: 'Highest' },
-  { id: '2', name: 'High' },
-  { id: '3', name: 'Medium' },
-  { id: '4', name: 'Low' },
-  { id: '5', name: 'Lowest' },
-];
 
 export const RESOLUTIONS = [
   { id: '10000', name: 'Fixed' },

@@ -1,0 +1,49 @@
+/**
+ * OAuth scopes: a Forge app may call an operation only when its manifest
+ * grants the scopes the operation requires. The OpenAPI document names them
+ * per operation: `security` (`{"OAuth2": [classic scopes]}`) and
+ * `x-atlassian-oauth2-scopes` (the classic set, state "Current", and the
+ * granular set, state "Beta"). One complete set is enough; an operation with
+ * no OAuth2 entry cannot be called by an app at all.
+ *
+ * Jira answers a call outside the granted scopes with
+ * `401 {"code":401,"message":"Unauthorized; scope does not match"}` (the body
+ * recorded in raycast/extensions#11212, found through the `issues` corpus).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import type { Operation } from './openapi';
+import { isObject } from './util';
+
+export const SCOPE_MISMATCH_BODY = { code: 401, message: 'Unauthorized; scope does not match' };
+
+/** The sets of scopes, any one of which allows the operation. */
+export function scopeAlternatives(operation: Operation): string[][] {
+  const sets: string[][] = [];
+  for (const entry of operation.security ?? []) {
+    if (Array.isArray(entry.OAuth2)) sets.push(entry.OAuth2);
+  }
+  for (const entry of operation['x-atlassian-oauth2-scopes'] ?? []) {
+    if (entry.scheme === 'OAuth2' && Array.isArray(entry.scopes)) sets.push(entry.scopes);
+  }
+  return sets;
+}
+
+/** What is missing for the granted scopes to allow the operation; null when one set is complete. */
+export function missingScopes(operation: Operation, granted: ReadonlySet<string>): string[] | null {
+  const sets = scopeAlternatives(operation);
+  if (sets.some((set) => set.every((s) => granted.has(s)))) return null;
+  // Report the classic set (the first), which is what a manifest normally lists.
+  const first = sets[0];
+  return first ? first.filter((s) => !granted.has(s)) : ['(no OAuth2 scope allows apps to call this operation)'];
+}
+
+/** `permissions.scopes` of a Forge manifest (the repository's `manifest.yml` by default). */
+export function manifestScopes(path = join(__dirname, '..', '..', 'manifest.yml')): string[] | undefined {
+  if (!existsSync(path)) return undefined;
+  const doc: unknown = parse(readFileSync(path, 'utf8'));
+  const permissions = isObject(doc) ? doc.permissions : undefined;
+  const scopes = isObject(permissions) ? permissions.scopes : undefined;
+  return Array.isArray(scopes) ? scopes.filter((s): s is string => typeof s === 'string') : [];
+}
