@@ -283,7 +283,7 @@ export class JiraSimulator implements ControlTarget {
         this.logRequest(method, rel, routeKey, 0, 0, caller?.accountId ?? String(callerId));
         throw new TypeError('fetch failed', { cause: new Error('jira-sim: injected timeout (no response)') });
       }
-      const headers: Record<string, string> = { ...this.limiter.headers(this.now()) };
+      const headers: Record<string, string> = { ...this.limiter.headers(this.now(), routeKey, method) };
       if (fault.status === 429) {
         this.stats.rateLimited += 1;
         const retryAfter = fault.retryAfter ?? 1;
@@ -308,7 +308,7 @@ export class JiraSimulator implements ControlTarget {
       this.stats.rateLimited += 1;
       this.logRequest(method, rel, routeKey, 429, 0, caller?.accountId ?? String(callerId));
       return json(429, { errorMessages: ['Rate limit exceeded.'], errors: {} }, {
-        ...this.limiter.headers(now),
+        ...this.limiter.headers(now, routeKey, method),
         'Retry-After': String(limited.retryAfter),
         'X-RateLimit-Reset': new Date(limited.resetAt).toISOString(),
         'RateLimit-Reason': limited.reason,
@@ -361,10 +361,10 @@ export class JiraSimulator implements ControlTarget {
       if (afterCommit.latencyMs) await sleep(afterCommit.latencyMs);
       this.logRequest(method, rel, routeKey, afterCommit.status, points, caller?.accountId ?? String(callerId));
       if (afterCommit.status === 0) throw new TypeError('fetch failed', { cause: new Error('jira-sim: injected connection reset after the request was carried out') });
-      return json(afterCommit.status, { errorMessages: ['Injected failure after commit (jira-sim).'], errors: {} }, this.limiter.headers(now));
+      return json(afterCommit.status, { errorMessages: ['Injected failure after commit (jira-sim).'], errors: {} }, this.limiter.headers(now, routeKey, method));
     }
     this.logRequest(method, rel, routeKey, result.status, points, caller?.accountId ?? String(callerId));
-    return json(result.status, result.body, { ...this.limiter.headers(now), ...(result.headers ?? {}) });
+    return json(result.status, result.body, { ...this.limiter.headers(now, routeKey, method), ...(result.headers ?? {}) });
   }
 
   private takeFault(method: string, rel: string): Fault | undefined {

@@ -15,18 +15,27 @@ beforeEach(async () => {
   sim.setQuota(1000);
 });
 
-it('charges points and reports X-RateLimit-Limit / Remaining on every response', async () => {
+it('charges points; X-RateLimit-* carry the per-second bucket, RateLimit the hourly points quota', async () => {
   const first = await call(sim, 'GET', `${R}/serverInfo`);
-  expect(first.headers.get('x-ratelimit-limit')).toBe('1000');
-  expect(first.headers.get('x-ratelimit-remaining')).toBe('999');
+  expect(first.headers.get('x-ratelimit-limit')).toBe('100');
+  expect(first.headers.get('x-ratelimit-remaining')).toBe('99');
+  expect(first.headers.get('ratelimit-policy')).toBe('"global-app-quota";q=1000;w=3600');
+  // Well within the quota: no `r` (remaining), only the seconds to the reset (10:00 → 11:00).
+  expect(first.headers.get('ratelimit')).toBe('"global-app-quota";t=3600');
   expect(first.headers.get('x-ratelimit-nearlimit')).toBeNull();
+  // 429-only headers are absent on a success.
+  for (const h of ['retry-after', 'ratelimit-reason', 'x-ratelimit-reset']) expect(first.headers.get(h)).toBeNull();
+  const second = await call(sim, 'GET', `${R}/serverInfo`);
+  expect(second.headers.get('x-ratelimit-remaining')).toBe('98');
+  expect((await call(sim, 'PUT', `${R}/issue/SEC-404`, { fields: {} })).headers.get('x-ratelimit-limit')).toBe('50');
   // A read adds 1 per project returned; a write costs 1 in total; identities cost 2 each.
   await call(sim, 'GET', `${R}/project/search`); // 1 + 2 projects
   await call(sim, 'POST', `${R}/issue`, vulnerability()); // 1
   await call(sim, 'GET', `${R}/myself`); // 1 + 2
   const stats = (await control(sim, 'GET', 'stats')).body;
-  expect(stats.points).toBe(1 + 3 + 1 + 3);
-  expect(stats.requests).toBe(4);
+  // Two serverInfo reads and a refused PUT above: 1 point each.
+  expect(stats.points).toBe(1 + 1 + 1 + 3 + 1 + 3);
+  expect(stats.requests).toBe(6);
 });
 
 it('hourly quota: 429 jira-quota-global-based until the next UTC hour, or until the budget is raised', async () => {
@@ -34,15 +43,17 @@ it('hourly quota: 429 jira-quota-global-based until the next UTC hour, or until 
   let last;
   for (let i = 0; i < 8; i++) last = await call(sim, 'GET', `${R}/serverInfo`);
   expect(last?.headers.get('x-ratelimit-nearlimit')).toBeNull(); // 2 of 10 left: not yet < 20 %
+  expect(last?.headers.get('ratelimit')).toBe('"global-app-quota";t=3600');
   last = await call(sim, 'GET', `${R}/serverInfo`);
   expect(last.headers.get('x-ratelimit-nearlimit')).toBe('true');
+  expect(last.headers.get('ratelimit')).toBe('"global-app-quota";r=1;t=3600');
   await call(sim, 'GET', `${R}/serverInfo`);
   const refused = await call(sim, 'GET', `${R}/serverInfo`);
   expect(refused.status).toBe(429);
   expect(refused.headers.get('ratelimit-reason')).toBe('jira-quota-global-based');
   expect(refused.headers.get('retry-after')).toBe('3600');
   expect(refused.headers.get('x-ratelimit-reset')).toBe('2026-11-28T11:00:00.000Z');
-  expect(refused.headers.get('x-ratelimit-remaining')).toBe('0');
+  expect(refused.headers.get('ratelimit')).toBe('"global-app-quota";r=0;t=3600');
   // Every endpoint is refused, writes too.
   expect((await call(sim, 'POST', `${R}/issue`, vulnerability())).status).toBe(429);
   await advance(30 * 60_000);
@@ -66,6 +77,9 @@ it('burst: ~100/s per endpoint for GET, ~50/s for PUT, with Retry-After', async 
   expect(refused.status).toBe(429);
   expect(refused.headers.get('ratelimit-reason')).toBe('jira-burst-based');
   expect(refused.headers.get('retry-after')).toBe('1');
+  expect(refused.headers.get('x-ratelimit-remaining')).toBe('0');
+  // The hourly quota is far from spent: a burst refusal says nothing about it.
+  expect(refused.headers.get('ratelimit')).toBe('"global-app-quota";t=3600');
   // Another endpoint has its own budget.
   expect((await call(sim, 'GET', `${R}/priority`)).status).toBe(200);
   await advance(1001);

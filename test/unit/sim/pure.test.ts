@@ -71,6 +71,20 @@ describe('RateLimiter', () => {
     l.charge(t, 2);
     expect(l.admit(t, 'GET /x', 'GET', undefined)).toMatchObject({ reason: 'jira-quota-global-based', retryAfter: 60 });
     expect(l.admit(t + 60_000, 'GET /x', 'GET', undefined)).toBeNull();
-    expect(l.headers(t + 60_000)).toEqual({ 'X-RateLimit-Limit': '2', 'X-RateLimit-Remaining': '2' });
+    // X-RateLimit-* are the endpoint's per-second bucket (one request admitted); the quota is in RateLimit.
+    expect(l.headers(t + 60_000, 'GET /x', 'GET')).toEqual({
+      'X-RateLimit-Limit': '100',
+      'X-RateLimit-Remaining': '99',
+      'RateLimit-Policy': '"global-app-quota";q=2;w=3600',
+      RateLimit: '"global-app-quota";t=3600',
+    });
+    l.charge(t + 60_000, 1);
+    expect(l.headers(t + 60_000, 'PUT /y', 'PUT')).toEqual({
+      'X-RateLimit-Limit': '50',
+      'X-RateLimit-Remaining': '50',
+      'RateLimit-Policy': '"global-app-quota";q=2;w=3600',
+      RateLimit: '"global-app-quota";r=1;t=3600',
+      'X-RateLimit-NearLimit': 'true',
+    });
   });
 });
