@@ -152,6 +152,18 @@ export function handleControl(t: ControlTarget, method: string, path: string, bo
       t.store.data.settings.issueLinking = enabled;
       return ok({ enabled });
     }
+    case 'POST /_sim/limits': {
+      const settings = t.store.data.settings;
+      for (const name of ['commentsPerIssue', 'remoteLinksPerIssue'] as const) {
+        const v = isObject(body) ? body[name] : undefined;
+        if (v === undefined) continue;
+        if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw badRequest(`${name} must be a non-negative integer.`);
+        settings[name] = v;
+      }
+      return ok({ commentsPerIssue: settings.commentsPerIssue, remoteLinksPerIssue: settings.remoteLinksPerIssue });
+    }
+    case 'GET /_sim/limits':
+      return ok({ commentsPerIssue: t.store.data.settings.commentsPerIssue, remoteLinksPerIssue: t.store.data.settings.remoteLinksPerIssue });
     case 'GET /_sim/linking':
       return ok({ enabled: t.store.data.settings.issueLinking });
     case 'POST /_sim/permissions':

@@ -4,8 +4,8 @@
  * REST representation of an issue. HTTP-free: handlers call these and the
  * errors are `JiraError`s carrying Jira's status and body.
  */
-import { validateAdf } from './adf';
-import { applyOperation, fieldMetadata, normalizeValue, NOT_ON_SCREEN, renderValue, type FieldContext } from './fields';
+import { adfTextLength, validateAdf } from './adf';
+import { applyOperation, fieldMetadata, MAX_RICH_TEXT, normalizeValue, NOT_ON_SCREEN, renderValue, type FieldContext } from './fields';
 import { JiraError, badRequest, fieldErrors } from './http';
 import type { Repr } from './repr';
 import { jiraTime, type SimStore } from './store';
@@ -13,8 +13,11 @@ import type { AdfDoc, ScreenField, SimComment, SimIssue, SimProject, SimTransiti
 import { isObject, str } from './util';
 import { availableTransitions, findTransition } from './workflows';
 
-/** Jira's limit for one entity property value (FORGE-FACTS.md: ≤ 32 KB JSON). */
+/** Jira's limit for one entity property value (OpenAPI, PUT …/properties/{propertyKey}: "The maximum length is 32768 characters"). */
 export const MAX_PROPERTY_BYTES = 32768;
+/** Entity properties set in one create/edit/transition request (stricter than any documented number: dev/jira-sim/README.md). */
+export const MAX_PROPERTIES_PER_REQUEST = 5;
+const COMMENT_TOO_LONG = 'The entered text is too long. It exceeds the allowed limit of 32,767 characters.';
 
 /** System fields every issue carries in its REST representation, besides its screen fields. */
 const ALWAYS_FIELDS = ['summary', 'issuetype', 'project', 'status', 'priority', 'labels', 'assignee', 'reporter', 'creator', 'resolution', 'resolutiondate', 'created', 'updated', 'statuscategorychangedate', 'description', 'duedate', 'components', 'fixVersions', 'comment'];
@@ -154,6 +157,10 @@ export class IssueService {
     const out: Record<string, unknown> = {};
     if (raw === undefined) return out;
     if (!Array.isArray(raw)) { errors.properties = 'Properties must be an array.'; return out; }
+    if (raw.length > MAX_PROPERTIES_PER_REQUEST) {
+      errors.properties = `At most ${MAX_PROPERTIES_PER_REQUEST} entity properties can be set in one request; got ${raw.length}.`;
+      return out;
+    }
     for (const p of raw) {
       const problem = isObject(p) ? propertyProblem(p.key, p.value) : 'A property needs a key and a value.';
       if (problem) { errors.properties = problem; continue; }
@@ -177,6 +184,7 @@ export class IssueService {
     }
     const properties = this.checkProperties(body.properties, errors);
     if (Object.keys(errors).length > 0) throw fieldErrors(errors);
+    this.checkCommentCap(issue, comments.length);
 
     Object.assign(issue.fields, changes);
     Object.assign(issue.properties, properties);
@@ -225,8 +233,8 @@ export class IssueService {
     for (const op of ops) {
       const add = isObject(op) ? op.add : undefined;
       if (!isObject(add)) { errors.comment = "The only supported operation for 'comment' is 'add'."; return; }
-      const problem = validateAdf(add.body);
-      if (problem) { errors.comment = `Comment body: ${problem}`; return; }
+      const problem = commentProblem(add.body);
+      if (problem) { errors.comment = problem; return; }
       out.push(add.body as AdfDoc);
     }
   }
@@ -257,6 +265,7 @@ export class IssueService {
     if (Object.keys(errors).length > 0) throw fieldErrors(errors);
     // Validators run after the screen's fields are checked and refuse with their own message.
     if (transition.validators?.length) throw new JiraError(400, transition.validators.map((v) => v.message));
+    this.checkCommentCap(issue, comments.length);
 
     const now = this.now();
     const to = this.store.status(transition.to);
@@ -320,12 +329,19 @@ export class IssueService {
   addComment(issue: SimIssue, body: unknown, caller: SimUser): SimComment {
     const project = this.store.projectById(issue.projectId);
     if (!this.store.hasProjectPermission(caller, project, 'ADD_COMMENTS')) throw new JiraError(403, ['You do not have permission to comment on this issue.']);
-    const problem = validateAdf(body);
-    if (problem) throw fieldErrors({ comment: `Comment body: ${problem}` });
+    const problem = commentProblem(body);
+    if (problem) throw fieldErrors({ comment: problem });
+    this.checkCommentCap(issue, 1);
     const c = this.pushComment(issue, body as AdfDoc, caller);
     this.touch(issue);
     this.store.commit({ kind: 'commented', issue, byAccountId: caller.accountId });
     return c;
+  }
+
+  /** The per-issue comment cap: 413 before anything is written. */
+  checkCommentCap(issue: SimIssue, adding: number): void {
+    const cap = this.store.data.settings.commentsPerIssue;
+    if (adding > 0 && issue.comments.length + adding > cap) throw new JiraError(413, [`The issue has reached the limit of ${cap} comments.`]);
   }
 
   private pushComment(issue: SimIssue, body: AdfDoc, caller: SimUser): SimComment {
@@ -446,6 +462,13 @@ export function selectFields(all: string[], requested: string[]): string[] {
 
 function requiredMessage(fieldId: string, name: string): string {
   return fieldId === 'summary' ? 'You must specify a summary of the issue.' : `${name} is required.`;
+}
+
+/** Jira's checks of a comment body: ADF (Atlassian's schema), then at most 32,767 characters. */
+function commentProblem(body: unknown): string | null {
+  const problem = validateAdf(body);
+  if (problem) return `Comment body: ${problem}`;
+  return adfTextLength(body as AdfDoc) > MAX_RICH_TEXT ? COMMENT_TOO_LONG : null;
 }
 
 export function propertyProblem(key: unknown, value: unknown): string | null {

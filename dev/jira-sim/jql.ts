@@ -6,12 +6,15 @@
  * `issue.property[key].path`. Operators: = != ~ IN, NOT IN, IS [NOT] EMPTY/NULL,
  * AND, OR, NOT, parentheses, ORDER BY.
  *
- * Unlike Jira, every issue property is searchable here; a real site only
- * indexes the properties the app declares in `jira:entityProperty`, so the
- * manifest must declare what the app queries.
+ * As on a real site, only the issue property paths the app declares in its
+ * manifest's `jira:entityProperty` are searchable, with the operators their
+ * index type allows (Forge manifest reference, "Jira entity property": string
+ * and user take = != IN NOT IN IS; number and date add < <= > >=; text takes ~
+ * !~ IS). Others answer Jira's "does not exist" 400.
  */
 import { adfToText } from './adf';
 import { badRequest } from './http';
+import type { IndexedProperty, IndexedType } from './manifest';
 import type { SimStore } from './store';
 import type { SimIssue } from './types';
 import { str } from './util';
@@ -176,9 +179,23 @@ export function parseJql(jql: string): Query {
 
 const PROPERTY = /^issue\.property\[([^\]]+)\]((?:\.[^.]+)*)$/i;
 
+const EQUALITY = ['=', '!=', 'IN', 'NOT IN', 'IS', 'IS NOT'];
+const OPERATORS_BY_TYPE: Record<IndexedType, string[]> = {
+  string: EQUALITY,
+  user: EQUALITY,
+  number: [...EQUALITY, '<', '<=', '>', '>='],
+  date: [...EQUALITY, '<', '<=', '>', '>='],
+  text: ['~', '!~', 'IS', 'IS NOT'],
+};
+
 /** Evaluates queries over the store's issues. */
 export class JqlEngine {
-  constructor(private readonly store: SimStore) {}
+  /** `propertyKey.path` → index type; undefined = every path searchable (no manifest). */
+  private readonly indexed?: Map<string, IndexedType>;
+
+  constructor(private readonly store: SimStore, indexed?: IndexedProperty[]) {
+    if (indexed) this.indexed = new Map(indexed.flatMap((p) => p.values.map((v) => [`${p.propertyKey}.${v.path}`, v.type] as const)));
+  }
 
   /** Runs a query over `candidates` (what the search index shows); answers the matching issues in the query's order. */
   search(jql: string, callerId: string, candidates: SimIssue[]): SimIssue[] {
@@ -200,6 +217,17 @@ export class JqlEngine {
     if (c.kind === 'and' || c.kind === 'or') c.parts.forEach((p) => this.checkFields(p));
     else if (c.kind === 'not') this.checkFields(c.inner);
     else if (c.kind === 'cmp' && !this.known(c.field)) throw badRequest(`Field '${c.field}' does not exist or you do not have permission to view it.`);
+    else if (c.kind === 'cmp') this.checkProperty(c.field, c.op);
+  }
+
+  /** A property clause must name an indexed path and use an operator its type supports. */
+  private checkProperty(field: string, op: string): void {
+    const m = PROPERTY.exec(field);
+    if (!m || !this.indexed) return;
+    const path = `${m[1]}${m[2] ?? ''}`;
+    const type = this.indexed.get(path);
+    if (!type) throw badRequest(`Field '${field}' does not exist or you do not have permission to view it.`);
+    if (!OPERATORS_BY_TYPE[type].includes(op)) throw badRequest(`The operator '${op}' is not supported by the '${field}' field.`);
   }
 
   private known(field: string): boolean {

@@ -10,11 +10,7 @@
  * `401 {"code":401,"message":"Unauthorized; scope does not match"}` (the body
  * recorded in raycast/extensions#11212, found through the `issues` corpus).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse } from 'yaml';
 import type { Operation } from './openapi';
-import { isObject } from './util';
 
 export const SCOPE_MISMATCH_BODY = { code: 401, message: 'Unauthorized; scope does not match' };
 
@@ -37,13 +33,4 @@ export function missingScopes(operation: Operation, granted: ReadonlySet<string>
   // Report the classic set (the first), which is what a manifest normally lists.
   const first = sets[0];
   return first ? first.filter((s) => !granted.has(s)) : ['(no OAuth2 scope allows apps to call this operation)'];
-}
-
-/** `permissions.scopes` of a Forge manifest (the repository's `manifest.yml` by default). */
-export function manifestScopes(path = join(__dirname, '..', '..', 'manifest.yml')): string[] | undefined {
-  if (!existsSync(path)) return undefined;
-  const doc: unknown = parse(readFileSync(path, 'utf8'));
-  const permissions = isObject(doc) ? doc.permissions : undefined;
-  const scopes = isObject(permissions) ? permissions.scopes : undefined;
-  return Array.isArray(scopes) ? scopes.filter((s): s is string => typeof s === 'string') : [];
 }

@@ -90,6 +90,14 @@ function users(): SimUser[] {
 
 export { PROJECT_PERMISSIONS_MEMBER };
 
+/**
+ * Jira Cloud's per-issue caps: 5,000 comments and 2,000 remote links on one
+ * issue; past them Jira answers 413 (OpenAPI: "413 Returned if the per-issue
+ * limit has been breached"). The numbers: Atlassian's announcement of issue
+ * limits, as summarised in dev/jira-sim/README.md.
+ */
+export const PER_ISSUE_CAPS = { commentsPerIssue: 5000, remoteLinksPerIssue: 2000 } as const;
+
 const CF = 'com.atlassian.jira.plugin.system.customfieldtypes:';
 
 function opts(map: Record<string, string>): SimOption[] {
@@ -249,7 +257,7 @@ export function demoSite(): SimData {
       },
     ],
     issues: new Map(),
-    settings: { issueLinking: true },
+    settings: { issueLinking: true, ...PER_ISSUE_CAPS },
     counters: { issueId: 10000, commentId: 10000, remoteLinkId: 10000, optionId: 10100, perProject: {} },
   };
 }

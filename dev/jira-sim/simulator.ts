@@ -12,7 +12,8 @@ import { JqlEngine } from './jql';
 import { OpenApiContract, TemplateMatcher } from './openapi';
 import { withAdfReporter } from './adf';
 import { RateLimiter } from './ratelimit';
-import { manifestScopes, missingScopes, SCOPE_MISMATCH_BODY } from './scopes';
+import { manifestIndexedProperties, manifestScopes, type IndexedProperty } from './manifest';
+import { missingScopes, SCOPE_MISMATCH_BODY } from './scopes';
 import { renderIssuePage, renderNotFoundPage } from './render';
 import { Repr } from './repr';
 import { SearchIndex } from './search-index';
@@ -45,6 +46,11 @@ export interface JiraSimulatorOptions {
    * `permissions.scopes` of the repository's manifest.yml.
    */
   scopes?: string[];
+  /**
+   * The issue property paths JQL can search (`jira:entityProperty`). Default:
+   * the repository's manifest.yml; without one, every path is searchable.
+   */
+  indexedProperties?: IndexedProperty[];
   /**
    * This simulator is provoked into contract, scope or ADF schema violations on
    * purpose by a test that asserts them itself; the suite-wide check
@@ -102,7 +108,7 @@ export class JiraSimulator implements ControlTarget {
     this.issues = new IssueService(this.store, this.repr, now);
     this.searchIndex = new SearchIndex(() => this.store.data.issues);
     this.store.onIssueChange((change) => this.searchIndex.record(change, this.now()));
-    this.env = { store: this.store, repr: this.repr, issues: this.issues, jql: new JqlEngine(this.store), searchIndex: this.searchIndex, now };
+    this.env = { store: this.store, repr: this.repr, issues: this.issues, jql: new JqlEngine(this.store, options.indexedProperties ?? manifestIndexedProperties()), searchIndex: this.searchIndex, now };
     this.limiter = new RateLimiter(options.pointsPerHour ?? DEFAULT_POINTS_PER_HOUR);
 
     const byTemplate = new Map<string, Partial<Record<string, Route>>>();

@@ -250,7 +250,10 @@ export interface SimData {
   projects: SimProject[];
   /** id → issue, in creation order. */
   issues: Map<string, SimIssue>;
-  /** Site settings: issue linking (Jira admin → Issue features → Issue linking) is on by default. */
-  settings: { issueLinking: boolean };
+  /**
+   * Site settings: issue linking (Jira admin → Issue features → Issue linking,
+   * on by default) and the per-issue caps (`_sim/limits` lowers them for tests).
+   */
+  settings: { issueLinking: boolean; commentsPerIssue: number; remoteLinksPerIssue: number };
   counters: { issueId: number; commentId: number; remoteLinkId: number; optionId: number; perProject: Record<string, number> };
 }

@@ -210,6 +210,9 @@ export function issueRoutes(env: SimEnv): Route[] {
           store.commit({ kind: 'remotelink', issue, byAccountId: ctx.caller.accountId });
           return { status: 200, body: { id: existing.id, self: `${repr.rest}/issue/${issue.key}/remotelink/${existing.id}` }, issueId: issue.id };
         }
+        // OpenAPI: "413 Returned if a per-issue limit has been breached for … remote issue links".
+        const cap = store.data.settings.remoteLinksPerIssue;
+        if (issue.remoteLinks.length >= cap) throw new JiraError(413, [`The issue has reached the limit of ${cap} remote links.`]);
         store.data.counters.remoteLinkId += 1;
         const link: SimRemoteLink = { id: store.data.counters.remoteLinkId, ...(globalId !== undefined ? { globalId } : {}), ...fields };
         issue.remoteLinks.push(link);

@@ -5,7 +5,8 @@
  * recorded as a scope violation.
  */
 import { SIM_USERS } from '../../../dev/jira-sim';
-import { manifestScopes, missingScopes, scopeAlternatives } from '../../../dev/jira-sim/scopes';
+import { manifestScopes } from '../../../dev/jira-sim/manifest';
+import { missingScopes, scopeAlternatives } from '../../../dev/jira-sim/scopes';
 import { OpenApiContract } from '../../../dev/jira-sim/openapi';
 import { call, control, describeWithContract, makeSim, OPENAPI } from './helpers';
 

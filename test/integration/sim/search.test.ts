@@ -16,9 +16,9 @@ const keysOf = (res: { body: { issues: Array<{ key: string }> } }): string[] => 
 
 beforeAll(async () => {
   const findings = [
-    { findingId: 'f-a', repo: 'shop', tags: ['x', 'y'] },
-    { findingId: 'f-b', repo: 'shop' },
-    { findingId: 'f-c', repo: 'auth' },
+    { findingId: 'f-a', severity: 'high', prState: ['open', 'merged'] },
+    { findingId: 'f-b', severity: 'high' },
+    { findingId: 'f-c', severity: 'low' },
     undefined,
   ];
   for (const [n, f] of findings.entries()) {
@@ -51,7 +51,8 @@ it('issue.property[backline].findingId = / in / IS NOT EMPTY / IS EMPTY', async 
   expect(keysOf(await search('issue.property[backline].findingId in ("f-a", "f-c") ORDER BY key'))).toEqual([keys[0], keys[2]]);
   expect(keysOf(await search('project = SEC AND issue.property[backline].findingId IS NOT EMPTY ORDER BY key'))).toEqual(keys.slice(0, 3));
   expect(keysOf(await search('project = SEC AND issue.property[backline].findingId IS EMPTY'))).toEqual([keys[3]]);
-  expect(keysOf(await search('issue.property[backline].repo = shop AND issue.property[backline].tags = y'))).toEqual([keys[0]]);
+  // Array values: each element is indexed.
+  expect(keysOf(await search('issue.property[backline].severity = high AND issue.property[backline].prState = merged'))).toEqual([keys[0]]);
   // Property values compare exactly.
   expect(keysOf(await search('issue.property[backline].findingId = "F-B"'))).toEqual([]);
 });
@@ -71,7 +72,7 @@ it('returns properties and fields as asked; only ids by default', async () => {
   const bare = await call(sim, 'POST', `${R}/search/jql`, { jql: `key = ${keys[0]}` });
   expect(bare.body.issues).toEqual([{ id: expect.any(String) }]);
   const get = await call(sim, 'GET', `${R}/search/jql?jql=${encodeURIComponent('issue.property[backline].findingId = "f-c"')}&fields=key&properties=backline`);
-  expect(get.body.issues).toEqual([expect.objectContaining({ key: keys[2], properties: { backline: { findingId: 'f-c', repo: 'auth' } } })]);
+  expect(get.body.issues).toEqual([expect.objectContaining({ key: keys[2], properties: { backline: { findingId: 'f-c', severity: 'low' } } })]);
 });
 
 it('pages with nextPageToken and isLast', async () => {
@@ -97,4 +98,25 @@ it('refuses bad JQL with Jira messages (not contract violations)', async () => {
 it('plain users see only issues of projects they can browse (all here), deleted issues vanish', async () => {
   await call(sim, 'DELETE', `${R}/issue/${keys[3]}`);
   expect(keysOf(await search('project = SEC ORDER BY key'))).toEqual(keys.slice(0, 3));
+});
+
+describe('only the property paths manifest.yml declares in jira:entityProperty are searchable', () => {
+  it.each([
+    ['an undeclared path', 'issue.property[backline].repo = shop', "Field 'issue.property[backline].repo' does not exist or you do not have permission to view it."],
+    ['an undeclared property', 'issue.property[other].findingId = x', "Field 'issue.property[other].findingId' does not exist or you do not have permission to view it."],
+    ['~ on a string path', 'issue.property[backline].findingId ~ f', "The operator '~' is not supported by the 'issue.property[backline].findingId' field."],
+    ['< on a string path', 'issue.property[backline].severity < z', "The operator '<' is not supported by the 'issue.property[backline].severity' field."],
+  ])('%s → 400 as Jira answers', async (_name, jql, message) => {
+    const res = await call(sim, 'POST', `${R}/search/jql`, { jql });
+    expect(res.status).toBe(400);
+    expect(res.body.errorMessages).toEqual([message]);
+  });
+
+  it('a simulator given other index declarations follows them (number paths take <)', async () => {
+    const other = makeSim({ indexedProperties: [{ propertyKey: 'scan', values: [{ path: 'score', type: 'number' }] }] });
+    await call(other, 'POST', `${R}/issue`, { ...vulnerability(), properties: [{ key: 'scan', value: { score: 7 } }] });
+    const res = await call(other, 'POST', `${R}/search/jql`, { jql: 'issue.property[scan].score < 9', fields: ['summary'] });
+    expect(res.body.issues).toHaveLength(1);
+    expect((await call(other, 'POST', `${R}/search/jql`, { jql: 'issue.property[backline].findingId = x' })).status).toBe(400);
+  });
 });

@@ -78,12 +78,12 @@ describe('RateLimiter', () => {
       'RateLimit-Policy': '"global-app-quota";q=2;w=3600',
       RateLimit: '"global-app-quota";t=3600',
     });
-    l.charge(t + 60_000, 1);
+    l.charge(t + 60_000, 2);
     expect(l.headers(t + 60_000, 'PUT /y', 'PUT')).toEqual({
       'X-RateLimit-Limit': '50',
       'X-RateLimit-Remaining': '50',
       'RateLimit-Policy': '"global-app-quota";q=2;w=3600',
-      RateLimit: '"global-app-quota";r=1;t=3600',
+      RateLimit: '"global-app-quota";r=0;t=3600',
       'X-RateLimit-NearLimit': 'true',
     });
   });
