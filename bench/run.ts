@@ -13,6 +13,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Bench, percentile } from './harness';
+import { measureOutbound } from './outbound';
 import { runScenarios, type ScenarioOptions } from './scenarios';
 import { adminFirstLoad, backendBundleBytes, buildAdminUi } from './sizes';
 
@@ -26,6 +27,8 @@ export interface BenchFigures {
   backfill1000Requests: number;
   backfill1000Seconds: number;
   prEvents200Requests: number;
+  /** Jira requests one outbound (Jira → Backline) event costs the app. */
+  outboundEventJiraRequests: number;
   webtriggerP50Ms: number;
   webtriggerP95Ms: number;
   kvsReadsPerEvent: number;
@@ -41,6 +44,7 @@ const TARGETS: Partial<Record<keyof BenchFigures, Target>> = {
   lifecycleRequests: { op: '≤', value: 5 },
   redeliveryRequests: { op: '=', value: 0 },
   noChangeUpdateRequests: { op: '=', value: 0 },
+  outboundEventJiraRequests: { op: '=', value: 0 },
   backfill1000Requests: { op: '≤', value: 25 },
   webtriggerP95Ms: { op: '≤', value: 1000 },
   kvsReadsPerEvent: { op: '≤', value: 6 },
@@ -105,13 +109,16 @@ async function main(): Promise<void> {
   };
   const bench = await Bench.start(args.latencyMs);
   let scenarios;
+  let outbound;
   try {
     scenarios = await runScenarios(bench, args.quick ? QUICK : FULL, log);
+    outbound = await measureOutbound(bench, log);
   } finally {
     await bench.close();
     Object.assign(console, original);
   }
   if (appErrors > 0) log(`the app logged ${appErrors} errors during the run`);
+  if (outbound.delivered !== 1) log(`outbound: Backline's stand-in received ${outbound.delivered} signed events, expected 1`);
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
 
@@ -135,6 +142,7 @@ async function main(): Promise<void> {
     backfill1000Requests: scenarios.backfillRequests,
     backfill1000Seconds: scenarios.backfillSeconds,
     prEvents200Requests: scenarios.prEventsRequests,
+    outboundEventJiraRequests: outbound.requests,
     webtriggerP50Ms: round(percentile(scenarios.singles.map((s) => s.ms), 50)),
     webtriggerP95Ms: round(percentile(scenarios.singles.map((s) => s.ms), 95)),
     kvsReadsPerEvent: round(sum('kvsReads') / Math.max(1, steady.length), 1),

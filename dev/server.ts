@@ -9,6 +9,7 @@
  *   GET  /admin, /project-settings/<KEY>   the Custom UI with the bridge shim (`?as=<user>` to act as someone, `?theme=dark`)
  *   ANY  /jira/...                   the Jira simulator
  *   GET  /_local/queue               queued and dead-lettered events (inspection)
+ *   /backline/_sim/...               the Backline receiver stand-in for outbound events (runtime/backline-receiver.ts)
  */
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -18,13 +19,15 @@ import { installForgeHost, loadManifest, realJiraBackend, realJiraFromEnv, runIn
 import { INTERVAL_MS } from './forge-host/manifest';
 import { installEgress, manifestEgressHosts } from './forge-host/egress';
 import { AppFunctions } from './runtime/functions';
+import { BacklineReceiver, RECEIVE_PREFIX } from './runtime/backline-receiver';
+import { TriggerDelivery } from './runtime/triggers';
 import { createSimulator, type JiraSimulator } from './runtime/simulator';
 import { contentType, findAsset, renderPage } from './runtime/ui';
 import { ACT_AS_COOKIE, DEFAULT_ACCOUNT_ID, requestAccountId, resolveAccountId } from './runtime/users';
 import { localIssuePanelExtras } from './issue-panel-html';
 import { forgePlatform } from '../src/forge/adapters/platform';
 import { forgeSecretStore } from '../src/forge/adapters/secrets';
-import { ensureSigningSecret } from '../src/core/secrets/signing-secret';
+import { acceptedSigningSecrets, ensureSigningSecret } from '../src/core/secrets/signing-secret';
 import { systemClock, type Platform } from '../src/core/ports';
 
 export type { JiraSimulator } from './runtime/simulator';
@@ -70,6 +73,8 @@ export interface LocalRuntime {
   host: ForgeHost;
   /** The app's functions as the runtime calls them (scheduled triggers, direct consumer deliveries). */
   functions: AppFunctions;
+  /** The Backline receiver stand-in (also at /backline/_sim/inbox). */
+  backline: BacklineReceiver;
   stateDir: string;
   /** Runs `fn` inside an app invocation with the Forge platform, as a consumer would. */
   withPlatform<T>(fn: (platform: Platform) => Promise<T>): Promise<T>;
@@ -134,8 +139,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       onError: (event, error) => log(`queue: consumer failed for event ${event.id} (retry ${event.retryContext?.retryCount ?? 0}): ${error instanceof Error ? error.message : String(error)}`),
     },
   });
-  const removeEgress = installEgress({ allowedHosts: manifestEgressHosts(path.join(REPO_ROOT, 'manifest.yml')), ...(options.egressRedirects ? { redirects: options.egressRedirects } : {}) });
+  let removeEgress = installEgress({ allowedHosts: manifestEgressHosts(path.join(REPO_ROOT, 'manifest.yml')), ...(options.egressRedirects ? { redirects: options.egressRedirects } : {}) });
   const functions = new AppFunctions(manifest, options.functionsDir ?? path.join(REPO_ROOT, 'src'));
+  const backline = new BacklineReceiver(() =>
+    runInvocation({ functionKey: 'local-runtime', moduleKey: 'local-runtime', invocationId: 'backline-receiver' }, () => acceptedSigningSecrets(forgeSecretStore(), systemClock)),
+  );
+  const triggers = new TriggerDelivery(manifest.productTriggers, functions, log);
   // Created once the port is known (its base URL needs it); requests before that get a 503.
   const simulatorRef: { current?: JiraSimulator } = {};
   let baseUrl = '';
@@ -211,6 +220,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       }
     }
 
+    if (url.pathname.startsWith('/backline/_sim/')) return serveBackline(req, res, url, method);
+
     if (url.pathname === '/_local/queue') {
       return sendJson(res, 200, { pending: host.queue.pending, deadLetters: host.queue.deadLetters });
     }
@@ -223,6 +234,28 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       if (url.pathname === '/') return send(res, 302, '', { location: '/admin' });
       const asset = findAsset(buildDir(), url.pathname);
       if (asset) return send(res, 200, fs.readFileSync(asset), { 'content-type': contentType(asset) });
+    }
+    return sendJson(res, 404, { error: { message: `Nothing at ${method} ${url.pathname}` } });
+  }
+
+  async function serveBackline(req: http.IncomingMessage, res: http.ServerResponse, url: URL, method: string): Promise<void> {
+    if (url.pathname === '/backline/_sim/inbox' && method === 'GET') return sendJson(res, 200, { events: backline.inbox });
+    if (url.pathname === '/backline/_sim/inbox/reset' && method === 'POST') {
+      backline.reset();
+      return send(res, 204, '');
+    }
+    if (url.pathname === '/backline/_sim/outage' && method === 'POST') {
+      const raw = (await readBody(req, 1024))?.toString('utf8') ?? '';
+      const status = Number((JSON.parse(raw || '{}') as { status?: unknown }).status ?? 503);
+      if (!Number.isInteger(status) || (status !== 0 && (status < 400 || status > 599))) return sendJson(res, 400, { message: 'status: 0 (up) or 400–599' });
+      backline.outageStatus = status;
+      return sendJson(res, 200, { outageStatus: status });
+    }
+    if ((url.pathname === RECEIVE_PREFIX || url.pathname.startsWith(`${RECEIVE_PREFIX}/`)) && method === 'POST') {
+      const raw = await readBody(req, WEBTRIGGER_MAX_BYTES);
+      if (!raw) return sendJson(res, 413, { message: 'too large' });
+      const answer = await backline.receive(url.pathname.slice(RECEIVE_PREFIX.length) || '/', multiValueHeaders(req), raw.toString('utf8'));
+      return sendJson(res, answer.status, answer.body);
     }
     return sendJson(res, 404, { error: { message: `Nothing at ${method} ${url.pathname}` } });
   }
@@ -290,6 +323,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const port = (server.address() as AddressInfo).port;
   baseUrl = `http://localhost:${port}`;
   host.setBaseUrl(baseUrl);
+  // The app's egress to Backline (`*.backline.ai`) lands on the receiver stand-in; tests may point it elsewhere.
+  removeEgress();
+  removeEgress = installEgress({
+    allowedHosts: manifestEgressHosts(path.join(REPO_ROOT, 'manifest.yml')),
+    redirects: { '*.backline.ai': `${baseUrl}${RECEIVE_PREFIX}`, ...(options.egressRedirects ?? {}) },
+  });
 
   const simulator = createSimulator({
     baseUrl: simulatorBase(),
@@ -300,6 +339,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     renderIssueExtras: localIssuePanelExtras(functions, DEFAULT_ACCOUNT_ID),
   });
   simulatorRef.current = simulator;
+  // Issue changes reach the app's product-event triggers, as Forge delivers them (runtime/triggers.ts).
+  const unsubscribeTriggers = simulator.events.subscribe((event) => triggers.deliver(event));
   const real = realJiraFromEnv(process.env);
   host.setJira(real ? realJiraBackend(real) : simulatorBackend(simulator, simulatorBase()));
 
@@ -364,10 +405,19 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     simulator,
     host,
     functions,
+    backline,
     stateDir,
     withPlatform,
-    waitForQueueIdle: () => host.waitForQueueIdle(),
+    async waitForQueueIdle() {
+      // A trigger may queue work and a queued job may change an issue (and fire a trigger): wait until both rest.
+      while (!triggers.idle || host.queue.pending.some((e) => manifest.consumers.some((c) => c.queue === e.queueName))) {
+        await triggers.waitForIdle();
+        await host.waitForQueueIdle();
+      }
+    },
     async close() {
+      unsubscribeTriggers();
+      await triggers.waitForIdle();
       for (const timer of timers) clearInterval(timer);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

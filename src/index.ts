@@ -7,3 +7,4 @@ export { resolver } from './forge/entry/resolver';
 export { consumer } from './forge/entry/consumer';
 export { housekeeping } from './forge/entry/housekeeping';
 export { panelResolver } from './forge/entry/panel-resolver';
+export { issueChanges, outboundConsumer } from './forge/entry/issue-changes';

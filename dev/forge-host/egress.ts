@@ -54,9 +54,12 @@ const wrapped: typeof fetch = async (input, init) => {
   const url = rules ? urlOf(input) : undefined;
   if (!rules || !url || !currentInvocation()) return original(input, init);
   const host = url.hostname.toLowerCase();
-  const target = rules.allowed.has(host) ? rules.redirects[host] : undefined;
+  // A manifest entry `*.example.com` allows every subdomain (Forge's wildcard egress); its redirect is keyed the same way.
+  const pattern = rules.allowed.has(host) ? host : [...rules.allowed].find((a) => a.startsWith('*.') && host.endsWith(a.slice(1)) && host.length > a.length - 1);
+  const target = pattern ? rules.redirects[pattern] : undefined;
   if (!target) return original(input, init);
-  const redirected = new URL(`${url.pathname}${url.search}`, target);
+  // The target's own path is kept as a prefix (`http://localhost:8080/backline/_sim/receive` + `/jira/events`).
+  const redirected = new URL(`${target.replace(/\/$/, '')}${url.pathname}${url.search}`);
   return original(redirected, init);
 };
 globalThis.fetch = wrapped;

@@ -43,12 +43,19 @@ export interface ModuleRef {
   function: string;
 }
 
+export interface ProductTriggerDefinition extends ModuleRef {
+  events: string[];
+  filter: { ignoreSelf?: boolean; expression?: string; onError?: string };
+}
+
 export interface AppManifest {
   appId: string;
   functions: Map<string, FunctionDefinition>;
   webtriggers: ModuleRef[];
   consumers: ConsumerDefinition[];
   scheduledTriggers: Array<ModuleRef & { interval: string }>;
+  /** Product-event `trigger` modules (plain event names; `filter` as declared). */
+  productTriggers: ProductTriggerDefinition[];
   /** UI modules (adminPage, projectSettingsPage, issuePanel) → their resolver function. */
   uiModules: Array<{ type: string; key: string; resolverFunction?: string; resource?: string }>;
   entities: Map<string, EntityDefinition>;
@@ -90,6 +97,18 @@ export function loadManifest(file: string): AppManifest {
   const scheduledTriggers = asArray(modules.scheduledTrigger).flatMap((m) =>
     str(m.key) && str(m.function) ? [{ key: str(m.key)!, function: str(m.function)!, interval: str(m.interval) ?? 'hour' }] : [],
   );
+
+  const productTriggers: ProductTriggerDefinition[] = asArray(modules.trigger).flatMap((m) => {
+    const key = str(m.key);
+    const fn = str(m.function);
+    if (!key || !fn) return [];
+    const events = (Array.isArray(m.events) ? m.events : []).flatMap((e: unknown) => (typeof e === 'string' ? [e] : []));
+    const f = (m.filter ?? {}) as Raw;
+    const expression = str(f.expression);
+    const onError = str(f.onError);
+    const filter = { ...(f.ignoreSelf === true ? { ignoreSelf: true } : {}), ...(expression ? { expression } : {}), ...(onError ? { onError } : {}) };
+    return [{ key, function: fn, events, filter }];
+  });
 
   const uiModules: AppManifest['uiModules'] = [];
   for (const [type, list] of Object.entries(modules)) {
@@ -134,6 +153,7 @@ export function loadManifest(file: string): AppManifest {
     webtriggers,
     consumers,
     scheduledTriggers,
+    productTriggers,
     uiModules,
     entities,
   };

@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { handleControl, type ControlTarget, type Fault, type RequestLogEntry, type Stats, type Violation } from './control';
+import { SimEvents } from './events';
 import { JiraError, type RequestContext, type SimResult } from './http';
 import { IssueService } from './issues';
 import { JqlEngine } from './jql';
@@ -80,6 +81,8 @@ export class JiraSimulator implements ControlTarget {
   /** Jira Software's security and development information (routes/devops.ts). */
   readonly devops = new DevopsSimStore();
   readonly baseUrl: string;
+  /** Forge product events when issues change (events.ts): `sim.events.subscribe(listener)`. */
+  readonly events: SimEvents;
   stats: Stats = emptyStats();
   violations: Violation[] = [];
   adfViolations: Violation[] = [];
@@ -108,6 +111,7 @@ export class JiraSimulator implements ControlTarget {
     this.issues = new IssueService(this.store, this.repr, now);
     this.searchIndex = new SearchIndex(() => this.store.data.issues);
     this.store.onIssueChange((change) => this.searchIndex.record(change, this.now()));
+    this.events = new SimEvents(this.store, this.repr);
     this.env = { store: this.store, repr: this.repr, issues: this.issues, jql: new JqlEngine(this.store, options.indexedProperties ?? manifestIndexedProperties()), searchIndex: this.searchIndex, now };
     this.limiter = new RateLimiter(options.pointsPerHour ?? DEFAULT_POINTS_PER_HOUR);
 
@@ -344,8 +348,10 @@ export class JiraSimulator implements ControlTarget {
       } else {
         const ctx: RequestContext = { method, url, params, query: url.searchParams, body, caller, asApp: !callerId };
         const adfProblems: string[] = [];
+        const emitChanges = this.events.watch(method, template, params.issueIdOrKey, caller);
         try {
           result = await withAdfReporter((problem) => adfProblems.push(problem), () => route.handler(ctx));
+          if (result.status < 400) emitChanges?.();
         } catch (e) {
           if (!(e instanceof JiraError)) throw e;
           result = e.toResult();

@@ -135,6 +135,16 @@ export class AppFunctions {
     return runInvocation(invocation, async () => handler(event, backend));
   }
 
+  /** A product event to a `trigger` module's function: `(event, context)`, context as the trigger reference describes. */
+  async productEvent(moduleKey: string, event: Record<string, unknown>): Promise<unknown> {
+    const trigger = this.manifest.productTriggers.find((t) => t.key === moduleKey);
+    if (!trigger) throw new Error(`No trigger "${moduleKey}" in manifest.yml`);
+    const handler = this.handler(trigger.function);
+    return runInvocation({ functionKey: trigger.function, moduleKey, invocationId: randomUUID() }, async () =>
+      handler(event, { installContext: INSTALL_CONTEXT, principal: undefined, license: undefined, installation: undefined }),
+    );
+  }
+
   /**
    * Runs a scheduled trigger with Forge's request shape. Its answer must take
    * the web trigger's response shape; anything else (`undefined` included) is

@@ -171,6 +171,12 @@ export interface HttpPoster {
   postJson(url: string, body: unknown): Promise<number>;
 }
 
+/** Signed POSTs to Backline's endpoint (outbound events, src/core/outbound); the adapter allows only `*.backline.ai`. */
+export interface BacklinePoster {
+  /** POSTs `body` as is (the signature covers these exact bytes); answers the HTTP status, or throws on a network error. */
+  post(url: string, body: string, headers: Record<string, string>): Promise<number>;
+}
+
 // ---------------------------------------------------------------------------
 // Logging: never pass secrets, signatures or raw bodies.
 

@@ -5,6 +5,7 @@
  * either migrated or refused with a clear message, never half-understood.
  */
 import { z } from 'zod';
+import { statusBackRulesSchema } from '../outbound/mapping-back';
 import { type RESOLVE_REASONS, type SEVERITIES, categorySchema, resolveReasonSchema, severitySchema } from '../events/schema';
 
 export const CONFIG_VERSION = 1;
@@ -99,6 +100,8 @@ export const projectConfigSchema = z.object({
    */
   showInSecurityTab: z.boolean().optional(),
   showInDevelopmentPanel: z.boolean().optional(),
+  /** Mapping back: what a status and resolution set by people mean to Backline; absent = DEFAULT_STATUS_BACK. */
+  statusBack: statusBackRulesSchema.optional(),
   updatedAt: z.string().optional(),
   updatedBy: z.string().optional(),
 });

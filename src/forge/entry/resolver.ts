@@ -16,6 +16,7 @@ import { RESOLVER_KEYS, type ResolverKey } from '../../shared/contracts/admin';
 import { forgeUserJira } from '../adapters/jira';
 import { forgePlatform } from '../adapters/platform';
 import { defineFailureResolvers } from './failures-resolvers';
+import { defineOutboundResolvers } from './outbound-resolvers';
 
 /** The manifest's web trigger module key (manifest.yml `webtrigger[0].key`). */
 export const WEBTRIGGER_MODULE_KEY = 'backline-events';
@@ -33,5 +34,6 @@ function define<K extends ResolverKey>(key: K): void {
 
 for (const key of RESOLVER_KEYS) define(key);
 defineFailureResolvers(r); // Notifications, Activity, Dead letters (src/shared/contracts/failures.ts)
+defineOutboundResolvers(r); // Backline's endpoint and outbound dead letters (src/shared/contracts/outbound.ts)
 
 export const resolver = r.getDefinitions();
