@@ -23,7 +23,7 @@ import { BacklineReceiver, RECEIVE_PREFIX } from './runtime/backline-receiver';
 import { TriggerDelivery } from './runtime/triggers';
 import { createSimulator, type JiraSimulator } from './runtime/simulator';
 import { contentType, findAsset, renderPage } from './runtime/ui';
-import { ACT_AS_COOKIE, DEFAULT_ACCOUNT_ID, requestAccountId, resolveAccountId } from './runtime/users';
+import { DEFAULT_ACCOUNT_ID, LOCAL_USERS, actingAsLabel, requestAccountId, resolveAccountId } from './runtime/users';
 import { localIssuePanelExtras } from './issue-panel-html';
 import { forgePlatform } from '../src/forge/adapters/platform';
 import { forgeSecretStore } from '../src/forge/adapters/secrets';
@@ -212,8 +212,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
             extension,
           },
         });
-        if (result === undefined) return send(res, 204, '');
-        return sendJson(res, 200, result);
+        // Which account the call ran as, so a caller (and the page's network log) can see it.
+        if (result === undefined) return send(res, 204, '', { 'x-local-acting-as': accountId });
+        return send(res, 200, JSON.stringify(result), { 'content-type': 'application/json', 'x-local-acting-as': accountId });
       } catch (error) {
         // Forge rejects the front end's invoke() promise with the error message.
         return sendJson(res, 500, { error: { message: error instanceof Error ? error.message : String(error) } });
@@ -265,13 +266,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
   async function servePage(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
     const headers: Record<string, string> = { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' };
-    let accountId = requestAccountId(req);
+    // Who the page acts as: `?as=` on this URL, else the site admin. Never remembered: the bar on the page says who it is.
+    let accountId: string = DEFAULT_ACCOUNT_ID;
     const as = url.searchParams.get('as');
     if (as !== null) {
       const resolved = resolveAccountId(as);
       if (!resolved) return send(res, 400, `Unknown user "${as}": use admin, sec-admin, app-admin, user or an accountId`, { 'content-type': 'text/plain' });
       accountId = resolved;
-      headers['set-cookie'] = `${ACT_AS_COOKIE}=${encodeURIComponent(resolved)}; Path=/; SameSite=Lax`;
     }
     const settings = /^\/project-settings\/([A-Za-z][A-Za-z0-9_]*)/.exec(url.pathname);
     let moduleKey: string;
@@ -288,7 +289,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     }
     // `?theme=dark`: the page as a user with Jira's dark theme sees it.
     const colorMode = url.searchParams.get('theme') === 'dark' ? 'dark' : 'light';
-    const page = renderPage(buildDir(), { moduleKey, extension, accountId, cloudId: host.cloudId, siteUrl: simulatorBase(), colorMode });
+    const page = renderPage(buildDir(), {
+      moduleKey,
+      extension,
+      accountId,
+      cloudId: host.cloudId,
+      siteUrl: simulatorBase(),
+      colorMode,
+      actingAs: { label: actingAsLabel(accountId), users: LOCAL_USERS.map((u) => ({ accountId: u.accountId, alias: u.alias, label: u.label })) },
+    });
     return send(res, page.status, page.html, headers);
   }
 

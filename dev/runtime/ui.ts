@@ -32,6 +32,8 @@ export interface PageContext {
   siteUrl: string;
   /** The user's Jira theme (`?theme=dark` on a page); `view.theme.enable()` applies it. */
   colorMode?: 'light' | 'dark';
+  /** The "acting as" bar: who the page acts as, and whom the switcher offers. */
+  actingAs?: { label: string; users: Array<{ accountId: string; alias: string; label: string }> };
 }
 
 /**
@@ -70,23 +72,40 @@ function shim(context: PageContext): string {
   // JSON inside <script>: escape `<` so a value can never close the tag.
   const data = JSON.stringify(forgeContext).replace(/</g, '\\u003c');
   const tokens = JSON.stringify(themeCss(context.colorMode ?? 'light')).replace(/</g, '\\u003c');
+  const acting = JSON.stringify(context.actingAs ?? null).replace(/</g, '\\u003c');
   return `<script>(function(){
 var CONTEXT=${data};
 var TOKENS=${tokens};
+var ACTING=${acting};
 var SITE=CONTEXT.siteUrl;
+function localPage(path){var u=new URL(path,window.location.href);u.searchParams.set('as',CONTEXT.accountId);if(CONTEXT.theme.colorMode==='dark'){u.searchParams.set('theme','dark');}return u.pathname+u.search;}
 function jiraUrl(loc){
-  if(typeof loc==='string'){return loc.charAt(0)==='/'&&loc.indexOf('/jira')!==0&&loc.indexOf('/admin')!==0&&loc.indexOf('/project-settings')!==0?SITE+loc:loc;}
+  if(typeof loc==='string'){if(loc.indexOf('/admin')===0||loc.indexOf('/project-settings')===0){return localPage(loc);}return loc.charAt(0)==='/'&&loc.indexOf('/jira')!==0?SITE+loc:loc;}
   if(loc&&loc.url){return jiraUrl(loc.url);}
   if(loc&&loc.target==='issue'&&loc.issueKey){return SITE+'/browse/'+encodeURIComponent(loc.issueKey);}
-  if(loc&&loc.target==='projectSettingsDetails'&&loc.projectKey){return '/project-settings/'+encodeURIComponent(loc.projectKey);}
-  if(loc&&loc.target==='module'&&loc.moduleKey){return '/admin';}
+  if(loc&&loc.target==='projectSettingsDetails'&&loc.projectKey){return localPage('/project-settings/'+encodeURIComponent(loc.projectKey));}
+  if(loc&&loc.target==='module'&&loc.moduleKey){return localPage('/admin');}
   return SITE;
 }
+function actingBar(){
+  if(!ACTING||document.getElementById('local-acting-as')){return;}
+  var bar=document.createElement('div');bar.id='local-acting-as';bar.setAttribute('role','region');bar.setAttribute('aria-label','Local runtime');
+  bar.style.cssText='display:flex;gap:8px;align-items:center;flex-wrap:wrap;padding:6px 24px;background:#172b4d;color:#ffffff;font:13px/20px ui-sans-serif,-apple-system,"Segoe UI",Roboto,sans-serif';
+  var text=document.createElement('span');text.textContent='Local runtime: acting as ';
+  var who=document.createElement('strong');who.setAttribute('data-testid','acting-as');who.textContent=ACTING.label;text.appendChild(who);
+  var label=document.createElement('label');label.htmlFor='local-act-as';label.textContent='Switch to';label.style.cssText='margin-left:12px;color:#ffffff;font-weight:400;font-size:13px;display:inline';
+  var select=document.createElement('select');select.id='local-act-as';select.style.cssText='background:#ffffff;color:#172b4d;border:1px solid #8590a2;border-radius:3px;padding:2px 4px;min-height:24px';
+  ACTING.users.forEach(function(u){var o=document.createElement('option');o.value=u.alias;o.textContent=u.label;if(u.accountId===CONTEXT.accountId){o.selected=true;}select.appendChild(o);});
+  select.addEventListener('change',function(){var u=new URL(window.location.href);u.searchParams.set('as',select.value);window.location.assign(u.pathname+u.search);});
+  bar.appendChild(text);bar.appendChild(label);bar.appendChild(select);
+  document.body.insertBefore(bar,document.body.firstChild);
+}
+if(document.readyState==='loading'){document.addEventListener('DOMContentLoaded',actingBar);}else{actingBar();}
 function toast(text){try{var d=document.createElement('div');d.textContent=text;d.setAttribute('role','status');d.style.cssText='position:fixed;right:16px;bottom:16px;padding:8px 12px;background:#172b4d;color:#fff;border-radius:4px;z-index:99999;font:14px sans-serif';document.body.appendChild(d);setTimeout(function(){d.remove();},4000);}catch(e){}}
 window.__bridge={callBridge:function(name,payload){
   switch(name){
     case 'invoke':
-      return fetch('/bridge/invoke',{method:'POST',credentials:'same-origin',headers:{'content-type':'application/json'},
+      return fetch('/bridge/invoke',{method:'POST',credentials:'same-origin',headers:{'content-type':'application/json','x-local-account-id':CONTEXT.accountId},
         body:JSON.stringify({functionKey:payload.functionKey,payload:payload.payload,context:{moduleKey:CONTEXT.moduleKey,extension:CONTEXT.extension}})})
       .then(function(r){return r.text().then(function(t){
         var body=t?JSON.parse(t):undefined;

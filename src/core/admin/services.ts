@@ -337,10 +337,6 @@ export const adminServices: AdminServices = {
     return ctx.metadata.searchUsers(projectKey, { query: text || undefined, accountId, assignable: assignable ?? false });
   },
 
-  async 'mapping/validate'(ctx, { config }) {
-    return { problems: (await checkConfig(ctx, config, false)).problems };
-  },
-
   async 'mapping/preview'(ctx, { config, finding }): Promise<IssuePreview> {
     const checked = await checkConfig(ctx, config, false);
     if (!checked.meta) return { fields: [], problems: checked.problems };

@@ -9,7 +9,7 @@ import picomatch from 'picomatch';
 import type { CreateMeta, CreateMetaField } from '../jira/metadata';
 import { convertValues, type SourceValue } from '../mapping/convert';
 import { describeKind, fieldKind, MULTI_VALUE_KINDS, schemaText, type FieldKind } from '../mapping/field-types';
-import { knownPath, type PathType } from '../mapping/known-paths';
+import { knownPath, unknownPathProblem, type PathType } from '../mapping/known-paths';
 import { isSafePath } from '../mapping/paths';
 import { templatePaths } from '../mapping/template';
 import { LIFECYCLE_STAGES, type FieldMapping, type FieldSource, type GlobalSettings, type LifecycleStage, type ProjectConfig } from './model';
@@ -107,13 +107,21 @@ function checkSource(field: CreateMetaField, kind: FieldKind, source: FieldSourc
       for (const path of templatePaths(source.template)) {
         if (!isSafePath(path) || !/^(finding|remediation|pullRequest)\./.test(path)) {
           problems.push(`The template of ${field.name} uses {{${path}}}, which is not a Backline field: use paths such as {{finding.title}}`);
+          continue;
         }
+        const unknown = unknownPathProblem(path);
+        if (unknown) problems.push(`The template of ${field.name} uses {{${path}}}: ${unknown.replace(/did you mean (\S+)\?/, 'did you mean {{$1}}?')}`);
       }
       break;
     }
     case 'backline': {
       if (!isSafePath(source.path)) {
         problems.push(`${source.path} is not a valid Backline field path for ${field.name}`);
+        break;
+      }
+      const unknown = unknownPathProblem(source.path);
+      if (unknown) {
+        problems.push(`${field.name}: ${unknown}`);
         break;
       }
       const known = knownPath(source.path);

@@ -64,3 +64,43 @@ export const KNOWN_PATHS: Readonly<Record<string, KnownPath>> = {
 export function knownPath(path: string): KnownPath | undefined {
   return Object.prototype.hasOwnProperty.call(KNOWN_PATHS, path) ? KNOWN_PATHS[path] : undefined;
 }
+
+/** Edits (insert, delete, replace one character) between two strings. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j += 1) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/** Objects whose properties the contract lists completely: anything else below them is a typo. */
+const CLOSED_PREFIXES = ['finding.package.', 'finding.repository.', 'finding.location.', 'finding.owner.', 'remediation.', 'pullRequest.'];
+
+/**
+ * Why a path is not a Backline field, with the nearest one it may have meant
+ * ("did you mean finding.title?"), or undefined when it is fine: a path of the
+ * contract, or a finding property the contract does not list and no listed
+ * path is close to (findings may carry their own, e.g. `finding.businessUnit`:
+ * docs/mapping.md "Sources").
+ */
+export function unknownPathProblem(path: string): string | undefined {
+  if (knownPath(path)) return undefined;
+  let nearest: string | undefined;
+  let best = Number.POSITIVE_INFINITY;
+  for (const known of Object.keys(KNOWN_PATHS)) {
+    const distance = editDistance(path.toLowerCase(), known.toLowerCase());
+    if (distance < best) {
+      best = distance;
+      nearest = known;
+    }
+  }
+  const close = nearest !== undefined && best <= Math.max(2, Math.floor(path.length / 8));
+  if (close) return `${path} is not a Backline field: did you mean ${nearest}?`;
+  if (CLOSED_PREFIXES.some((prefix) => path.startsWith(prefix))) return `${path} is not a Backline field: see the fields Backline sends in docs/events.md`;
+  return undefined;
+}

@@ -70,13 +70,24 @@ export function renderMapping(
 ): { value: unknown; problem?: string } {
   const kind = fieldKind(field);
   const joinLists = kind === 'text' || kind === 'richText' || kind === 'url';
-  let values = mapping.sources.flatMap((source) => sourceValues(source, context, { joinLists }));
-  // Single-value kinds take the first source that yields something (a fallback chain); text kinds join them.
-  if (!MULTI_VALUE_KINDS.has(kind) && kind !== 'text' && kind !== 'richText' && kind !== 'cascading') values = values.slice(0, 1);
   const url = findingUrl(context);
-  const conversion = convertValues(field, kind, values, { ...(users ? { users } : {}), ...(url ? { findingUrl: url } : {}) });
-  if (!conversion.ok) return { value: undefined, problem: conversion.problem };
-  return { value: conversion.value };
+  const convertContext = { ...(users ? { users } : {}), ...(url ? { findingUrl: url } : {}) };
+  if (MULTI_VALUE_KINDS.has(kind) || kind === 'text' || kind === 'richText' || kind === 'cascading') {
+    // Multi-value and text kinds take every source's values.
+    const conversion = convertValues(field, kind, mapping.sources.flatMap((source) => sourceValues(source, context, { joinLists })), convertContext);
+    return conversion.ok ? { value: conversion.value } : { value: undefined, problem: conversion.problem };
+  }
+  // Any other field: the first source, in order, whose value converts (docs/mapping.md "Sources"):
+  // `finding.owner.team` when it names an option, else the fallback behind it.
+  let firstProblem: string | undefined;
+  for (const source of mapping.sources) {
+    const values = sourceValues(source, context, { joinLists });
+    if (values.length === 0) continue;
+    const conversion = convertValues(field, kind, values.slice(0, 1), convertContext);
+    if (conversion.ok && conversion.value !== undefined) return { value: conversion.value };
+    if (!conversion.ok) firstProblem ??= conversion.problem;
+  }
+  return firstProblem ? { value: undefined, problem: firstProblem } : { value: undefined };
 }
 
 export function renderIssueFields(input: RenderInput): RenderedFields {

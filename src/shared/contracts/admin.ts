@@ -192,7 +192,6 @@ export const payloadSchemas = {
       assignable: z.boolean().optional(),
     })
     .strict(),
-  'mapping/validate': z.object({ config: projectConfigSchema }).strict(),
   'mapping/preview': z.object({ config: projectConfigSchema, finding: findingSchema.optional() }).strict(),
   'routing/get': empty,
   'routing/save': z.object({ settings: globalSettingsSchema }).strict(),
@@ -224,7 +223,6 @@ export interface ResultTypes {
   'jira/priorities': JiraNamed[];
   'jira/resolutions': JiraNamed[];
   'jira/users': JiraUserSummary[];
-  'mapping/validate': { problems: MappingProblem[] };
   'mapping/preview': IssuePreview;
   'routing/get': { settings: GlobalSettings; connectedProjects: string[] };
   'routing/save': { settings: GlobalSettings };
@@ -256,7 +254,6 @@ export const RESOLVER_SCOPES: Record<ResolverKey, ResolverScope> = {
   'jira/priorities': 'project',
   'jira/resolutions': 'project',
   'jira/users': 'project',
-  'mapping/validate': 'project',
   'mapping/preview': 'project',
   'routing/get': 'global',
   'routing/save': 'global',

@@ -72,7 +72,6 @@ export const api = {
   priorities: (projectKey: string) => call('jira/priorities', { projectKey }),
   resolutions: (projectKey: string) => call('jira/resolutions', { projectKey }),
   users: (projectKey: string, search: { query?: string; accountId?: string; assignable?: boolean }) => call('jira/users', { projectKey, ...search }),
-  validate: (config: PayloadOf<'mapping/validate'>['config']) => call('mapping/validate', { config }),
   preview: (config: PayloadOf<'mapping/preview'>['config'], finding?: PayloadOf<'mapping/preview'>['finding']) =>
     call('mapping/preview', finding ? { config, finding } : { config }),
   routing: () => call('routing/get', {}),

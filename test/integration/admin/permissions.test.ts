@@ -23,7 +23,6 @@ function payloadFor(key: ResolverKey, projectKey: string): Record<string, unknow
     case 'jira/statuses':
       return { projectKey, issueTypeId: '10002' };
     case 'projects/save':
-    case 'mapping/validate':
     case 'mapping/preview':
       return { config };
     case 'routing/save':

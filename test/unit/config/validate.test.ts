@@ -36,6 +36,17 @@ describe('validateProjectConfig', () => {
     expect(validateProjectConfig(mapped, appBugMeta(), extras)).toEqual([]);
   });
 
+  it('a misspelt placeholder or path is an error with the field it probably meant; a finding property of its own is not', () => {
+    const titel: FieldMapping = { ...summary, sources: [{ kind: 'template', template: '[{{finding.severity}}] {{finding.titel}}' }] };
+    expect(messages(withField(demo(), titel))).toEqual(['fields.summary: The template of Summary uses {{finding.titel}}: finding.titel is not a Backline field: did you mean {{finding.title}}?']);
+    const repo: FieldMapping = { fieldId: SIM_FIELDS.Repository, fieldName: 'Repository', sources: [{ kind: 'backline', path: 'finding.repository.nmae' }], writePolicy: 'sync' };
+    expect(messages(withField(demo(), repo))).toEqual([`fields.${SIM_FIELDS.Repository}: Repository: finding.repository.nmae is not a Backline field: did you mean finding.repository.name?`]);
+    const closed: FieldMapping = { ...repo, sources: [{ kind: 'backline', path: 'finding.package.licenseFamily' }] };
+    expect(messages(withField(demo(), closed))).toEqual([`fields.${SIM_FIELDS.Repository}: Repository: finding.package.licenseFamily is not a Backline field: see the fields Backline sends in docs/events.md`]);
+    const own: FieldMapping = { ...repo, sources: [{ kind: 'backline', path: 'finding.businessUnit' }] };
+    expect(messages(withField(demo(), own))).toEqual([]);
+  });
+
   it('a required field mapped only from an optional Backline field needs a fallback', () => {
     const config = appConfig([summary, priority, { fieldId: SIM_FIELDS.Team, fieldName: 'Team', sources: [{ kind: 'backline', path: 'finding.owner.team' }], writePolicy: 'sync' }]);
     expect(messages(config, appBugMeta())).toEqual([`fields.${SIM_FIELDS.Team}: Team is required in APP/Bug, but its Backline field can be missing on a finding: add a fallback source (a value from Jira or a manual value)`]);

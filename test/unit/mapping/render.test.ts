@@ -67,6 +67,50 @@ describe('renderIssueFields with the demo SEC configuration', () => {
   });
 });
 
+describe('ordered sources on a one-value field: the first whose value converts wins', () => {
+  const appMeta = appBugMeta();
+  const teamConfig: ProjectConfig = {
+    ...config,
+    projectKey: 'APP',
+    projectId: '10001',
+    issueTypeId: SIM_ISSUE_TYPES.Bug,
+    issueTypeName: 'Bug',
+    fields: [
+      ...config.fields.filter((f) => f.fieldId === 'summary'),
+      {
+        fieldId: SIM_FIELDS.Team,
+        fieldName: 'Team',
+        sources: [
+          { kind: 'backline', path: 'finding.owner.team' },
+          { kind: 'jira', values: [{ id: SIM_OPTIONS.Team.Payments, label: 'Payments' }] },
+        ],
+        writePolicy: 'create-only',
+      },
+    ],
+  };
+  const team = (owner: Record<string, string> | undefined) =>
+    renderIssueFields({ config: teamConfig, meta: appMeta, context: { finding: { ...lodashFinding(), ...(owner ? { owner } : {}) } }, mode: 'create' });
+
+  it('takes the finding’s team when it names an option', () => {
+    const result = team({ team: 'identity' });
+    expect(result.problems).toEqual([]);
+    expect(result.fields[SIM_FIELDS.Team]).toEqual({ id: SIM_OPTIONS.Team.Identity });
+  });
+
+  it('falls back to the next source when the finding has no team, or a team Jira has no option for', () => {
+    expect(team(undefined).fields[SIM_FIELDS.Team]).toEqual({ id: SIM_OPTIONS.Team.Payments });
+    const unknownTeam = team({ team: 'Marketing' });
+    expect(unknownTeam.problems).toEqual([]);
+    expect(unknownTeam.fields[SIM_FIELDS.Team]).toEqual({ id: SIM_OPTIONS.Team.Payments });
+  });
+
+  it('reports the first source’s problem when no source converts', () => {
+    const noFallback: ProjectConfig = { ...teamConfig, fields: teamConfig.fields.map((f) => (f.fieldId === SIM_FIELDS.Team ? { ...f, sources: f.sources.slice(0, 1) } : f)) };
+    const result = renderIssueFields({ config: noFallback, meta: appMeta, context: { finding: { ...lodashFinding(), owner: { team: 'Marketing' } } }, mode: 'create' });
+    expect(result.problems.map((p) => p.message).join('\n')).toContain('"Marketing" is not an allowed value of Team');
+  });
+});
+
 describe('problems', () => {
   it('a required field without a mapping is named with what to do', () => {
     const appMeta = appBugMeta();

@@ -11,8 +11,9 @@ import { useCombobox, useDebounced } from './combobox';
 import { ApiError, api } from '../api';
 import type { CreateField, IssuePreview, JiraProjectSummary, MappingProblem } from '../../../../src/shared/contracts/admin';
 import type { Severity } from '../../../../src/core/events/schema';
-import { Banner, Button, ErrorBanner, Lozenge, Spinner, TableHead, useLoad } from '../ui';
-import { needsMapping, orderFields } from './fields';
+import type { FieldSource } from '../../../../src/core/config/model';
+import { Banner, Button, ErrorBanner, Lozenge, Spinner, TableHead, plural, useLoad } from '../ui';
+import { controlFor, needsMapping, orderFields, sourceKindsFor } from './fields';
 import { SourceEditor, defaultSourceOf } from './SourceEditor';
 import {
   POLICIES,
@@ -82,7 +83,14 @@ function EditorForm({
   onEditExisting: ((projectKey: string) => void) | undefined;
 }) {
   const [saved, setSaved] = useState(initialDraft);
-  const [draft, dispatch] = useReducer(editorReducer, initialDraft);
+  const [draft, rawDispatch] = useReducer(editorReducer, initialDraft);
+  // Problems show at the fields once the admin has changed something (or for a saved mapping at once):
+  // a new mapping does not open covered in errors for fields nobody has touched yet.
+  const [touched, setTouched] = useState(false);
+  const dispatch = (action: Parameters<typeof editorReducer>[1]) => {
+    if (action.type !== 'setProject' && action.type !== 'setIssueType' && action.type !== 'load') setTouched(true);
+    rawDispatch(action);
+  };
   const [connected, setConnected] = useState(initiallyConnected);
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<unknown>(null);
@@ -103,9 +111,29 @@ function EditorForm({
   const resolutions = useLoad(async () => (key ? api.resolutions(key) : []), [key]);
 
   const createFields = fields.state === 'ready' ? fields.data : undefined;
+
+  // Choosing an issue type: its create screen is fetched once (the `fields` load above), then seeds the mapping.
+  const seedFor = useRef<{ id: string; name: string } | null>(null);
+  const chooseIssueType = (type: { id: string; name: string }) => {
+    seedFor.current = type;
+    dispatch({ type: 'setIssueType', issueType: type, fields: [] });
+  };
+  useEffect(() => {
+    const type = seedFor.current;
+    if (!type || fields.state !== 'ready' || draft.issueTypeId !== type.id || !fields.data) return;
+    seedFor.current = null;
+    rawDispatch({ type: 'setIssueType', issueType: type, fields: fields.data });
+  }, [fields.state, fields.data, draft.issueTypeId]);
+  // A project with one issue type: choose it (nothing to decide).
+  const onlyType = issueTypes.state === 'ready' && issueTypes.data.length === 1 ? issueTypes.data[0] : undefined;
+  useEffect(() => {
+    if (onlyType && !draft.issueTypeId && !connected) chooseIssueType(onlyType);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [onlyType?.id, draft.issueTypeId, connected]);
   const localProblems = useMemo(() => draftProblems(draft, createFields), [draft, createFields]);
   const problems = useMemo(() => mergeProblems(localProblems, serverProblems), [localProblems, serverProblems]);
   const blocked = hasErrors(problems) || !createFields || !!alreadyConnected;
+  const shownProblems = connected || touched ? problems : [];
 
   // Live preview: the server renders the issue the sample finding would create (debounced).
   const config = useMemo(() => draftToConfig(draft), [draft]);
@@ -166,7 +194,7 @@ function EditorForm({
             {pickProject ? (
               <ProjectPicker
                 value={draft.projectKey ? { key: draft.projectKey, id: draft.projectId, name: draft.projectName } : null}
-                problems={problemsAt(problems, 'project')}
+                problems={problemsAt(shownProblems, 'project')}
                 onChange={(project) => dispatch({ type: 'setProject', project })}
               />
             ) : null}
@@ -193,16 +221,11 @@ function EditorForm({
                   id="issue-type"
                   value={draft.issueTypeId}
                   disabled={issueTypes.state !== 'ready'}
-                  aria-invalid={problemsAt(problems, 'issueType').length > 0}
+                  aria-invalid={problemsAt(shownProblems, 'issueType').length > 0}
                   aria-describedby="issue-type-msg"
                   onChange={(e) => {
                     const type = issueTypes.data?.find((t) => t.id === e.target.value);
-                    if (!type) return;
-                    // Seed the mapping from the new type's create screen once it is known.
-                    void api.fields(key, type.id).then(
-                      (list) => dispatch({ type: 'setIssueType', issueType: type, fields: list }),
-                      () => dispatch({ type: 'setIssueType', issueType: type, fields: [] }),
-                    );
+                    if (type) chooseIssueType(type);
                   }}
                 >
                   <option value="">{issueTypes.state === 'loading' ? 'Loading…' : 'Choose an issue type…'}</option>
@@ -212,7 +235,7 @@ function EditorForm({
                     </option>
                   ))}
                 </select>
-                <Messages id="issue-type-msg" problems={problemsAt(problems, 'issueType')} />
+                <Messages id="issue-type-msg" problems={problemsAt(shownProblems, 'issueType')} />
               </div>
             ) : null}
           </section>
@@ -225,7 +248,7 @@ function EditorForm({
               {fields.state === 'error' ? <ErrorBanner title="The fields could not be loaded" error={fields.error} onRetry={fields.reload} /> : null}
               {createFields
                 ? mappedFields.map((field) => (
-                    <FieldMappingEditor key={field.fieldId} field={field} draft={draft} problems={problemsAt(problems, `fields.${field.fieldId}`)} dispatch={dispatch} />
+                    <FieldMappingEditor key={field.fieldId} field={field} draft={draft} problems={problemsAt(shownProblems, `fields.${field.fieldId}`)} dispatch={dispatch} />
                   ))
                 : null}
               {missingFields.map((m) => (
@@ -236,7 +259,7 @@ function EditorForm({
                       Remove mapping
                     </Button>
                   </div>
-                  <Messages id={`msg-${m.fieldId}`} problems={problemsAt(problems, `fields.${m.fieldId}`)} />
+                  <Messages id={`msg-${m.fieldId}`} problems={problemsAt(shownProblems, `fields.${m.fieldId}`)} />
                 </div>
               ))}
               {createFields && unmappedFields.length > 0 ? (
@@ -287,7 +310,7 @@ function EditorForm({
                           emptyLabel="Same name, ignoring case"
                           onChange={(priorityName) => dispatch({ type: 'setSeverityPriority', severity, priorityName })}
                         />
-                        <Messages id={`prio-msg-${severity}`} problems={problemsAt(problems, `priority.${severity}`)} />
+                        <Messages id={`prio-msg-${severity}`} problems={problemsAt(shownProblems, `priority.${severity}`)} />
                       </td>
                     </tr>
                   ))}
@@ -327,7 +350,7 @@ function EditorForm({
                             </option>
                           ))}
                         </select>
-                        <Messages id={`status-msg-${stage}`} problems={problemsAt(problems, `statuses.${stage}`)} />
+                        <Messages id={`status-msg-${stage}`} problems={problemsAt(shownProblems, `statuses.${stage}`)} />
                       </td>
                     </tr>
                   ))}
@@ -351,7 +374,7 @@ function EditorForm({
                           choices={resolutions.data ?? []}
                           onChange={(name) => dispatch({ type: 'setResolution', reason, name })}
                         />
-                        <Messages id={`resolution-msg-${reason}`} problems={problemsAt(problems, `resolutions.${reason}`)} />
+                        <Messages id={`resolution-msg-${reason}`} problems={problemsAt(shownProblems, `resolutions.${reason}`)} />
                       </td>
                     </tr>
                   ))}
@@ -422,7 +445,7 @@ function EditorForm({
           {savedNotice && !isDirty(saved, draft)
             ? 'Saved. New findings use this mapping.'
             : blocked && createFields
-              ? `${problems.filter((p) => p.severity === 'error').length} problem(s) to fix before saving.`
+              ? `${plural(problems.filter((p) => p.severity === 'error').length, 'problem')} to fix before saving.`
               : isDirty(saved, draft)
                 ? 'Unsaved changes.'
                 : ''}
@@ -445,6 +468,15 @@ function Messages({ id, problems }: { id: string; problems: MappingProblem[] }) 
   );
 }
 
+/** Sources of one field mapping (the configuration's limit). */
+const MAX_SOURCES = 10;
+
+/** A fallback behind a Backline field is most often a fixed value: a value from Jira where the field has them. */
+function fallbackKind(field: CreateField): FieldSource['kind'] {
+  const kinds = sourceKindsFor(controlFor(field));
+  return kinds.includes('jira') ? 'jira' : kinds.includes('manual') ? 'manual' : (kinds[0] ?? 'backline');
+}
+
 function FieldMappingEditor({
   field,
   draft,
@@ -459,6 +491,9 @@ function FieldMappingEditor({
   const mapping = draft.fields.find((m) => m.fieldId === field.fieldId);
   const required = needsMapping(field);
   const headId = `field-${field.fieldId}`;
+  // Multi-value fields and text take every source's value; any other field the first that gives one Jira accepts.
+  const control = controlFor(field);
+  const takesSeveral = control === 'labels' || control === 'multiselect' || control === 'text' || control === 'textarea';
   const fieldLevel = problems.filter((p) => p.path === `fields.${field.fieldId}`);
   return (
     <div className="mapping" data-field={field.fieldId} role="group" aria-labelledby={headId}>
@@ -470,6 +505,13 @@ function FieldMappingEditor({
       </div>
       {mapping ? (
         <>
+          {mapping.sources.length > 1 ? (
+            <p className="help">
+              {takesSeveral
+                ? `${field.name} takes the values of every source.`
+                : `${field.name} takes the first source, in this order, that gives a value Jira accepts; the ones below are fallbacks.`}
+            </p>
+          ) : null}
           {mapping.sources.map((source, index) => {
             const msgs = problems.filter((p) => p.path === `fields.${field.fieldId}.${index}`);
             const msgId = `msg-${field.fieldId}-${index}`;
@@ -509,9 +551,14 @@ function FieldMappingEditor({
               ))}
             </select>
             <span className="subtlest">{POLICIES.find((p) => p.policy === mapping.writePolicy)?.help}</span>
-            {field.schema.type === 'array' || field.fieldId === 'labels' ? (
-              <Button small kind="subtle" onClick={() => dispatch({ type: 'addSource', fieldId: field.fieldId, source: defaultSourceOf('backline', field) })}>
-                Add source
+            {mapping.sources.length < MAX_SOURCES ? (
+              <Button
+                small
+                kind="subtle"
+                onClick={() => dispatch({ type: 'addSource', fieldId: field.fieldId, source: defaultSourceOf(takesSeveral ? 'backline' : fallbackKind(field), field) })}
+                aria-label={takesSeveral ? `Add a source to ${field.name}` : `Add a fallback source to ${field.name}`}
+              >
+                {takesSeveral ? 'Add source' : 'Add fallback source'}
               </Button>
             ) : null}
           </div>

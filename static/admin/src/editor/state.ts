@@ -283,10 +283,7 @@ export function draftProblems(draft: Draft, fields: readonly CreateField[] | und
       const message = sourceProblem(source, field);
       if (message) problems.push({ path: `fields.${mapping.fieldId}.${index}`, message, severity: 'error' });
     });
-    const control = controlFor(field);
-    if (mapping.sources.length > 1 && control !== 'labels' && control !== 'multiselect' && control !== 'text' && control !== 'textarea') {
-      problems.push({ path: `fields.${mapping.fieldId}`, message: `${field.name} takes one value: keep one source.`, severity: 'error' });
-    }
+    // Several sources on a one-value field are a fallback chain (docs/mapping.md "Sources"): no problem.
   }
   return problems;
 }
