@@ -191,7 +191,7 @@ test('an admin connects APP, routes a finding to it, edits the mapping, disconne
   await page.locator('#src-assignee-0-kind').selectOption({ label: 'Manual value' });
   const person = page.locator('#src-assignee-0-value');
   await person.fill('Alex');
-  await page.getByRole('option', { name: /Alex Apps/ }).waitFor();
+  await page.locator('main').getByRole('option', { name: /Alex Apps/ }).waitFor(); // main: the acting-as switcher lists Alex too
   await person.press('Enter');
   await expect(person.inputValue()).resolves.toBe('Alex Apps');
   await page.getByText('Stored as account id 557058:sim-app-admin.').waitFor();

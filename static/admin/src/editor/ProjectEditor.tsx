@@ -115,6 +115,7 @@ function EditorForm({
   // Choosing an issue type: its create screen is fetched once (the `fields` load above), then seeds the mapping.
   const seedFor = useRef<{ id: string; name: string } | null>(null);
   const chooseIssueType = (type: { id: string; name: string }) => {
+    if (type.id === draft.issueTypeId) return; // chosen already (e.g. preselected as the only one)
     seedFor.current = type;
     dispatch({ type: 'setIssueType', issueType: type, fields: [] });
   };
@@ -122,7 +123,7 @@ function EditorForm({
     const type = seedFor.current;
     if (!type || fields.state !== 'ready' || draft.issueTypeId !== type.id || !fields.data) return;
     seedFor.current = null;
-    rawDispatch({ type: 'setIssueType', issueType: type, fields: fields.data });
+    rawDispatch({ type: 'seedFields', issueTypeId: type.id, fields: fields.data });
   }, [fields.state, fields.data, draft.issueTypeId]);
   // A project with one issue type: choose it (nothing to decide).
   const onlyType = issueTypes.state === 'ready' && issueTypes.data.length === 1 ? issueTypes.data[0] : undefined;
@@ -556,7 +557,7 @@ function FieldMappingEditor({
                 small
                 kind="subtle"
                 onClick={() => dispatch({ type: 'addSource', fieldId: field.fieldId, source: defaultSourceOf(takesSeveral ? 'backline' : fallbackKind(field), field) })}
-                aria-label={takesSeveral ? `Add a source to ${field.name}` : `Add a fallback source to ${field.name}`}
+                aria-label={takesSeveral ? `Add source to ${field.name}` : `Add fallback source to ${field.name}`}
               >
                 {takesSeveral ? 'Add source' : 'Add fallback source'}
               </Button>

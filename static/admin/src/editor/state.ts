@@ -153,6 +153,8 @@ export type EditorAction =
   | { type: 'unmapField'; fieldId: string }
   | { type: 'setSource'; fieldId: string; index: number; source: FieldSource }
   | { type: 'addSource'; fieldId: string; source: FieldSource }
+  /** The create screen of the issue type just chosen arrived: the mapping starts from it. */
+  | { type: 'seedFields'; issueTypeId: string; fields: CreateField[] }
   | { type: 'removeSource'; fieldId: string; index: number }
   | { type: 'setPolicy'; fieldId: string; policy: WritePolicy }
   | { type: 'setSeverityPriority'; severity: Severity; priorityName: string }
@@ -184,6 +186,8 @@ export function editorReducer(draft: Draft, action: EditorAction): Draft {
     case 'setIssueType':
       if (action.issueType.id === draft.issueTypeId) return { ...draft, issueTypeName: action.issueType.name };
       return { ...draft, issueTypeId: action.issueType.id, issueTypeName: action.issueType.name, fields: seedMappings(action.fields), statuses: {} };
+    case 'seedFields':
+      return action.issueTypeId === draft.issueTypeId ? { ...draft, fields: seedMappings(action.fields) } : draft;
     case 'mapField': {
       if (draft.fields.some((f) => f.fieldId === action.field.fieldId)) return draft;
       const source = suggestSource(action.field) ?? { kind: 'backline', path: 'finding.title' };
