@@ -20,6 +20,7 @@ import { previewIssue } from '../mapping/preview';
 import type { Platform } from '../ports';
 import { routeFinding } from '../routing';
 import { getDriftState } from '../failures/drift';
+import { unavailableMessage } from '../resolvers/dispatch';
 import { rotateSigningSecret, signingSecretStatus } from '../secrets/signing-secret';
 import { getLastEvent, type LastEvent } from '../webhook/connection-status';
 import { SAMPLE_FINDING } from '../../shared/backline-fields';
@@ -240,7 +241,11 @@ export const adminServices: AdminServices = {
         problems = (await checkConfig(ctx, config, refresh ?? false)).problems;
       } catch (error) {
         // One project Jira cannot describe right now must not hide the others.
-        problems = [{ path: 'project', message: `Could not check the mapping against Jira (${error instanceof Error ? error.message : String(error)}); try again later.`, severity: 'warning' }];
+        const why =
+          error instanceof JiraError && error.retryable
+            ? unavailableMessage(error.status, error.retryAfterSeconds, ctx.platform.clock.now())
+            : `${error instanceof Error ? error.message : String(error)}; try again later.`;
+        problems = [{ path: 'project', message: `Could not check the mapping against Jira: ${why}`, severity: 'warning' }];
       }
       // What the scheduled drift check found (src/core/failures/drift.ts): Jira changed under the mapping.
       // A save after the last check supersedes it (the save re-read Jira).

@@ -72,11 +72,16 @@ export function retryWhen(retryAfterSeconds: number | undefined, now: number): {
   return { words, at: at.toISOString() };
 }
 
-function unavailable(status: number, retryAfterSeconds: number | undefined, now: number): ResolverResult<never> {
+/** "Jira’s request quota for the app is used up; it should answer again in about 4 minutes (at 09:27 UTC)." */
+export function unavailableMessage(status: number, retryAfterSeconds: number | undefined, now: number): string {
   const when = retryWhen(retryAfterSeconds, now);
   const what = status === 429 ? 'Jira’s request quota for the app is used up' : `Jira is unavailable right now (HTTP ${status})`;
-  const message = when ? `${what}; it should answer again ${when.words}.` : `${what}; Jira did not say for how long. Try again in a few minutes.`;
-  return { ok: false, error: { code: 'JIRA_UNAVAILABLE', message, ...(when ? { retryAt: when.at } : {}) } };
+  return when ? `${what}; it should answer again ${when.words}.` : `${what}; Jira did not say for how long. Try again in a few minutes.`;
+}
+
+function unavailable(status: number, retryAfterSeconds: number | undefined, now: number): ResolverResult<never> {
+  const when = retryWhen(retryAfterSeconds, now);
+  return { ok: false, error: { code: 'JIRA_UNAVAILABLE', message: unavailableMessage(status, retryAfterSeconds, now), ...(when ? { retryAt: when.at } : {}) } };
 }
 
 export function toErrorResult(error: unknown, platform: Pick<Platform, 'logger' | 'clock'>, key: string): ResolverResult<never> {

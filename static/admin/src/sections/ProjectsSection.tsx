@@ -11,17 +11,18 @@ import { Banner, Button, ConfirmDialog, ErrorBanner, Lozenge, Spinner, formatTim
 
 /** Whether the mapping still fits Jira; the problems name the fields and options ("Team: option Payments no longer exists"). */
 function MappingState({ project }: { project: ProjectListItem }) {
-  if (project.status === 'valid') return <Lozenge kind="success">Valid</Lozenge>;
   const errors = project.problems.filter((p) => p.severity === 'error');
   const shown = (errors.length > 0 ? errors : project.problems).slice(0, 3);
   return (
     <>
-      <Lozenge kind="warning">Needs attention</Lozenge>
-      <ul className="subtle problem-list">
-        {shown.map((problem) => (
-          <li key={`${problem.path}${problem.message}`}>{problem.message}</li>
-        ))}
-      </ul>
+      {project.status === 'valid' ? <Lozenge kind="success">Valid</Lozenge> : <Lozenge kind="warning">Needs attention</Lozenge>}
+      {shown.length > 0 ? (
+        <ul className="subtle problem-list">
+          {shown.map((problem) => (
+            <li key={`${problem.path}${problem.message}`}>{problem.message}</li>
+          ))}
+        </ul>
+      ) : null}
     </>
   );
 }
