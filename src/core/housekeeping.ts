@@ -8,6 +8,7 @@ import type { Platform } from './ports';
 import { pruneExpiredSecret } from './secrets/signing-secret';
 import { FAILURE_HOUSEKEEPING_JOBS } from './failures/jobs';
 import type { HousekeepingJob } from './housekeeping-job';
+import { sweepDuplicatesJob } from './sync/duplicates';
 
 export type { HousekeepingJob } from './housekeeping-job';
 
@@ -25,6 +26,8 @@ export const HOUSEKEEPING_JOBS: HousekeepingJob[] = [
   },
   // Activity retention (30 days), mapping drift check, failure digest: src/core/failures/jobs.ts.
   ...FAILURE_HOUSEKEEPING_JOBS,
+  // At most one open issue per finding, even after Jira saved a write and answered an error (docs/sync.md "Duplicates").
+  { name: 'heal-duplicate-issues', run: sweepDuplicatesJob },
 ];
 
 export async function runHousekeeping(platform: Platform, jobs: HousekeepingJob[] = HOUSEKEEPING_JOBS): Promise<HousekeepingReport[]> {

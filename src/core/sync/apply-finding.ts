@@ -65,7 +65,7 @@ async function attempt(inv: Invocation, target: Target, tracker: { current: Find
   await inv.siteBase();
   // Creates and comments are the writes Jira would repeat: until a link records them, a
   // failure hands the claim over for recovery instead of releasing it.
-  if (plan.writes.some((write) => write.kind === 'create' || write.kind === 'comment' || (write.kind === 'transition' && write.comment))) inv.unrecordedWrites.add(target.finding.id);
+  if (plan.writes.some((write) => write.kind === 'create' || write.kind === 'comment' || (write.kind === 'transition' && write.comment))) inv.unrecordedWrites.add(target.finding.id, inv.clock.now());
   try {
     return await execute(inv, plan, config, outcome, creating ? undefined : link.statusId);
   } catch (error) {
@@ -86,7 +86,7 @@ type Resolved = { link: Link; config: ProjectConfig; creating: boolean } | Findi
 async function resolveIssue(inv: Invocation, { event, finding, claim }: Target, outcome: FindingOutcome, prefetched?: { link: unknown }): Promise<Resolved> {
   // Read with the post-claim record check when possible (apply-event.ts readAfterClaim), never before the claim.
   const stored = prefetched ? parseLink(prefetched.link) : await inv.links.get(finding.id);
-  const link = stored ?? (await recoverLink(inv, finding.id, claim.recovered));
+  const link = stored ?? (await recoverLink(inv, finding.id, claim));
   if (link) {
     const config = await inv.configs.getProject(link.projectKey);
     if (!config) return { ...outcome, status: 'skipped', reason: `project ${link.projectKey} is no longer connected`, link };

@@ -95,7 +95,7 @@ async function prepare(inv: Invocation, event: CreatedEvent): Promise<Ready | un
     // Taken over from a failed or crashed holder: keep it marked for recovery, so the
     // one-event path looks the finding up in Jira (releasing it here lost that, and
     // the next claimer created a second issue).
-    await inv.idempotency.handOver(claimed.claim);
+    await inv.idempotency.handOver(claimed.claim, claimed.claim.unrecordedSince);
     return undefined;
   }
   if (await inv.links.get(finding.id)) return release();
@@ -116,7 +116,7 @@ async function prepare(inv: Invocation, event: CreatedEvent): Promise<Ready | un
 async function createChunk(inv: Invocation, chunk: Ready[], done: Map<string, EventResult>): Promise<boolean> {
   const before = inv.counting.count;
   let answer: Awaited<ReturnType<JiraClient['bulkCreate']>>;
-  for (const item of chunk) inv.unrecordedWrites.add(item.event.data.finding.id);
+  for (const item of chunk) inv.unrecordedWrites.add(item.event.data.finding.id, inv.clock.now());
   try {
     answer = await inv.client.bulkCreate(chunk.map((item) => ({ fields: item.create.fields, properties: [{ key: PROPERTY_KEY, value: { ...item.create.property } }] })));
   } catch (error) {

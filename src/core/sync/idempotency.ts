@@ -41,7 +41,7 @@ export interface EventRecord {
   at: number;
 }
 
-const claimSchema = z.object({ token: z.string(), at: z.number(), eventId: z.string().optional(), recover: z.boolean().optional() });
+const claimSchema = z.object({ token: z.string(), at: z.number(), eventId: z.string().optional(), recover: z.boolean().optional(), writtenAt: z.number().optional() });
 
 export const eventRecordKey = (eventId: string): string => `evt:${eventId}`;
 export const findingClaimKey = (findingId: string): string => `claim:finding:${findingId}`;
@@ -52,6 +52,11 @@ export interface Claim {
   token: string;
   /** True when this claim was taken over from a crashed holder. */
   recovered: boolean;
+  /**
+   * Taken over: when the holder sent a write Jira may have saved without a link recording
+   * it (else when the holder claimed). Jira's search may not show it until some time after.
+   */
+  unrecordedSince?: number;
 }
 
 export type ClaimOutcome =
@@ -123,7 +128,7 @@ export class Idempotency {
         const marker = `${key}:takeover:${holder.data.token}`;
         if (await this.store.set(marker, { token, at: this.clock.now() }, { ifAbsent: true, ttlSeconds: CLAIM_TTL_SECONDS })) {
           await this.store.set(key, { token, at: this.clock.now(), eventId }, { ttlSeconds: CLAIM_TTL_SECONDS });
-          return { kind: 'claimed', claim: { key, token, recovered: true } };
+          return { kind: 'claimed', claim: { key, token, recovered: true, unrecordedSince: holder.data.writtenAt ?? holder.data.at } };
         }
       }
       if (waited >= wait.maxWaitMs) return { kind: 'busy' };
@@ -154,12 +159,16 @@ export class Idempotency {
    * up in Jira before creating anything. If even this write fails, the claim
    * stays as it was and is taken over once stale: never deleted.
    */
-  recoverOperation(claim: Claim): TransactionOperation {
-    return { kind: 'set', key: claim.key, value: { token: claim.token, at: this.clock.now(), recover: true }, ttlSeconds: CLAIM_TTL_SECONDS };
+  recoverOperation(claim: Claim, writtenAt?: number): TransactionOperation {
+    return { kind: 'set', key: claim.key, value: this.recoverValue(claim, writtenAt), ttlSeconds: CLAIM_TTL_SECONDS };
   }
 
-  async handOver(claim: Claim): Promise<void> {
-    await this.store.set(claim.key, { token: claim.token, at: this.clock.now(), recover: true }, { ttlSeconds: CLAIM_TTL_SECONDS });
+  async handOver(claim: Claim, writtenAt?: number): Promise<void> {
+    await this.store.set(claim.key, this.recoverValue(claim, writtenAt), { ttlSeconds: CLAIM_TTL_SECONDS });
+  }
+
+  private recoverValue(claim: Claim, writtenAt: number | undefined): Record<string, unknown> {
+    return { token: claim.token, at: this.clock.now(), recover: true, ...(writtenAt !== undefined ? { writtenAt } : {}) };
   }
 }
 

@@ -79,7 +79,7 @@ export class Invocation {
    * on any failure path (see Idempotency.recoverOperation): the next holder looks the
    * issue up in Jira (and its recent comments) before creating or commenting again.
    */
-  readonly unrecordedWrites = new Set<string>();
+  readonly unrecordedWrites = new UnrecordedWrites();
 
   private readonly reserveMs: number;
   private readonly claimWaitMs: number;
@@ -160,18 +160,38 @@ export class Invocation {
   /** Release a claim, or hand it over for recovery when Jira may have a write no link records. */
   claimExitOperation(claim: Claim, linked: ReadonlySet<string> = new Set()): TransactionOperation {
     const findingId = findingOfClaim(claim);
-    return findingId && this.unrecordedWrites.has(findingId) && !linked.has(findingId) ? this.idempotency.recoverOperation(claim) : this.idempotency.releaseOperation(claim);
+    const since = findingId && !linked.has(findingId) ? this.unrecordedWrites.since(findingId) : undefined;
+    return since !== undefined ? this.idempotency.recoverOperation(claim, since) : this.idempotency.releaseOperation(claim);
   }
 
   async leaveClaim(claim: Claim): Promise<void> {
     const findingId = findingOfClaim(claim);
-    if (findingId && this.unrecordedWrites.has(findingId)) await this.idempotency.handOver(claim);
+    const since = findingId ? this.unrecordedWrites.since(findingId) : undefined;
+    if (since !== undefined) await this.idempotency.handOver(claim, since);
     else await this.idempotency.release(claim);
   }
 
   /** Stores operations in transactions of at most 25 (docs/platform-limits.md "Storage"). */
   async transactAll(ops: TransactionOperation[]): Promise<void> {
     for (let i = 0; i < ops.length; i += TRANSACTION_LIMIT) await this.store.transact(ops.slice(i, i + TRANSACTION_LIMIT));
+  }
+}
+
+/** Findings with a Jira write no link records yet, and when the first such write was sent. */
+export class UnrecordedWrites {
+  private readonly sentAt = new Map<string, number>();
+
+  /** Remembers the earliest time: Jira's search must have had time to index from then on. */
+  add(findingId: string, at: number): void {
+    if (!this.sentAt.has(findingId)) this.sentAt.set(findingId, at);
+  }
+
+  since(findingId: string): number | undefined {
+    return this.sentAt.get(findingId);
+  }
+
+  delete(findingId: string): void {
+    this.sentAt.delete(findingId);
   }
 }
 

@@ -4,25 +4,19 @@
  * its links, a claim taken over from a crashed delivery) is looked up in Jira by
  * that property before anything is created for it.
  */
-import { jqlString, type IssueSnapshot } from '../jira/client';
+import { jqlString } from '../jira/client';
 import type { TransactionOperation } from '../ports';
+import { CodedError } from '../errors';
+import { healFinding, issuesOfFinding } from './duplicates';
+import type { Claim } from './idempotency';
 import type { Invocation } from './invocation';
-import { linkSchema, linkSetOperation, type Link } from './links';
-import { PROPERTY_KEY, emptyLink } from './plan';
+import { linkFromIssue } from './issue-links';
+import { linkSetOperation, type Link } from './links';
+import { PROPERTY_KEY } from './plan';
 
 /** Search pages read to rebuild a store (100 issues each). */
 const MAX_REBUILD_PAGES = 50;
 const LINK_FIELDS = ['project', 'issuetype', 'status'];
-
-/** The link an issue's `backline` property describes; undefined for an issue that is not a finding's. */
-export function linkFromIssue(issue: IssueSnapshot, now: number): Link | undefined {
-  const property = issue.properties[PROPERTY_KEY];
-  const findingId = property && typeof property === 'object' && 'findingId' in property ? property.findingId : undefined;
-  if (typeof findingId !== 'string' || !issue.projectKey || !issue.issueTypeId) return undefined;
-  const base = emptyLink(findingId, issue.projectKey, issue.issueTypeId, now);
-  const parsed = linkSchema.safeParse({ ...base, issueId: issue.id, issueKey: issue.key, ...(issue.statusId ? { statusId: issue.statusId } : {}) });
-  return parsed.success ? parsed.data : undefined;
-}
 
 /** The finding's issue as Jira's search sees it (one request). */
 export async function findInJira(inv: Invocation, findingId: string): Promise<Link | undefined> {
@@ -75,15 +69,48 @@ export async function ensureLinksRecovered(inv: Invocation): Promise<false | 'ma
 }
 
 /**
- * The finding's link when the store does not have it: after a crash (a taken-over
- * claim) the issue may exist without a link; a store without its marker may have
- * lost links. Answers undefined when Jira has no issue for the finding either.
+ * How long after a write Jira's search may still not show it (docs/sync.md "Saved,
+ * then failed"): the OpenAPI text of `/search/jql` says recent updates "might not be
+ * immediately visible"; the lag is seconds to minutes. Until then an empty search
+ * proves nothing, and the finding is looked up again later instead of re-created.
  */
-export async function recoverLink(inv: Invocation, findingId: string, claimRecovered: boolean): Promise<Link | undefined> {
-  if (claimRecovered) return findInJira(inv, findingId);
+export const SEARCH_LAG_ALLOWANCE_MS = 120_000;
+
+/**
+ * The finding's link when the store does not have it: after a crash or an
+ * ambiguous answer (a taken-over claim) the issue may exist without a link; a
+ * store without its marker may have lost links. Answers undefined when Jira has
+ * no issue for the finding either.
+ */
+export async function recoverLink(inv: Invocation, findingId: string, claim: Claim): Promise<Link | undefined> {
+  if (claim.recovered) return verifyInJira(inv, findingId, claim.unrecordedSince);
   if (inv.storeComplete) return undefined;
   const recovered = await ensureLinksRecovered(inv);
   if (recovered === 'rebuilt') return inv.links.get(findingId);
   if (recovered === 'marked') return undefined;
   return findInJira(inv, findingId);
+}
+
+/**
+ * A write Jira may have saved (its answer was an error or never came) is never
+ * repeated blindly: search for the finding's issue; two or more heal at once
+ * (duplicates.ts); none, while the search may still lag the write, sends the event
+ * back to the queue to look again once the lag has passed (`IN_PROGRESS`,
+ * retryable, with the wait). Only after that is the issue created.
+ */
+async function verifyInJira(inv: Invocation, findingId: string, unrecordedSince: number | undefined): Promise<Link | undefined> {
+  const issues = await issuesOfFinding(inv, findingId);
+  const now = inv.clock.now();
+  if (issues.length > 1) {
+    const healed = await healFinding(inv, findingId, issues);
+    if (healed) return inv.links.get(findingId);
+  }
+  const [first] = issues;
+  if (first) return linkFromIssue(first, now);
+  const waitMs = unrecordedSince === undefined ? 0 : unrecordedSince + SEARCH_LAG_ALLOWANCE_MS - now;
+  if (waitMs <= 0) return undefined;
+  // Still unrecorded: the next holder gets the claim for recovery again, with the same write time.
+  inv.unrecordedWrites.add(findingId, unrecordedSince ?? now);
+  const seconds = Math.ceil(waitMs / 1000);
+  throw new CodedError('IN_PROGRESS', `Jira may have saved an earlier write for finding ${findingId} that its search does not show yet; looking again in ${seconds} s`, { retryable: true, retryAfterSeconds: seconds });
 }

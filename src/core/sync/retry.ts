@@ -18,6 +18,19 @@ export interface RetryPolicy {
   random?: () => number;
 }
 
+/**
+ * Writes that Jira would carry out a second time if sent again: a create (single
+ * or bulk), a comment, a transition (its comment). A 429 is safe to repeat (Jira
+ * limits before doing the work); a 5xx or a lost answer is not. Everything else
+ * the engine sends is idempotent (edits and properties set values, remote links
+ * are upserted by `globalId`, searches read).
+ */
+export function isUnsafeToRepeat(request: JiraRequest): boolean {
+  if (request.method !== 'POST') return false;
+  const path = request.path.split('?')[0] ?? '';
+  return path === '/rest/api/3/issue' || path === '/rest/api/3/issue/bulk' || /^\/rest\/api\/3\/issue\/[^/]+\/(comment|transitions)$/.test(path);
+}
+
 export class RetryingTransport implements JiraTransport {
   constructor(
     private readonly inner: JiraTransport,
@@ -31,10 +44,13 @@ export class RetryingTransport implements JiraTransport {
         response = await this.inner.request(request);
       } catch (error) {
         // Network error / timeout: like a 503 without Retry-After.
-        if (attempt >= this.policy.maxAttempts) throw error;
+        if (attempt >= this.policy.maxAttempts && !isUnsafeToRepeat(request)) throw error;
         response = { status: 503, headers: {}, body: undefined };
       }
       if (!isRefusal(response.status)) return response;
+      // Saved, then failed: Jira may have done the work and lost the answer. A write that
+      // would be done twice is left to the caller's recovery (link lookup, comment check).
+      if (response.status !== 429 && isUnsafeToRepeat(request)) return response;
       const wait = retryDelayMs(readRateLimit(response), attempt - 1, this.policy.clock.now(), this.policy.random);
       if (attempt >= this.policy.maxAttempts || this.policy.clock.now() + wait > this.policy.deadlineAt()) return response;
       await this.policy.sleep(wait);
