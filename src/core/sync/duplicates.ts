@@ -34,6 +34,8 @@ const SEARCH_FIELDS = ['project', 'issuetype', 'status', 'resolution', 'created'
 export interface HealReport {
   findingId: string;
   survivorKey: string;
+  /** The finding's link, now naming the survivor. */
+  link: Link;
   resolved: string[];
   failed: string[];
 }
@@ -62,9 +64,11 @@ export async function healFinding(inv: Invocation, findingId: string, issues: Is
   const [survivor, ...duplicates] = [...issues].sort(byAge);
   if (!survivor || duplicates.length === 0) return undefined;
   const now = inv.clock.now();
-  const survivorLink = (await inv.links.get(findingId)) ?? linkFromIssue(survivor, now);
+  const stored = await inv.links.get(findingId);
+  const survivorLink = stored ?? linkFromIssue(survivor, now);
   if (!survivorLink) return undefined;
-  const report: HealReport = { findingId, survivorKey: survivor.key, resolved: [], failed: [] };
+  const link: Link = stored?.issueId === survivor.id ? stored : { ...survivorLink, issueId: survivor.id, issueKey: survivor.key, ...(survivor.statusId ? { statusId: survivor.statusId } : {}), updatedAt: now };
+  const report: HealReport = { findingId, survivorKey: survivor.key, link, resolved: [], failed: [] };
   const config = await inv.configs.getProject(survivorLink.projectKey);
   for (const duplicate of duplicates) {
     try {
@@ -76,10 +80,8 @@ export async function healFinding(inv: Invocation, findingId: string, issues: Is
     }
   }
   const ops: TransactionOperation[] = [];
-  // The link store follows the survivor (a link that named a duplicate is repaired).
-  if (survivorLink.issueId !== survivor.id) {
-    ops.push(linkSetOperation({ ...survivorLink, issueId: survivor.id, issueKey: survivor.key, ...(survivor.statusId ? { statusId: survivor.statusId } : {}), updatedAt: now }));
-  }
+  // The link store follows the survivor (a missing link, or one that named a duplicate, is repaired).
+  if (link !== stored) ops.push(linkSetOperation(link));
   ops.push(
     inv.activity.operation({
       at: now,
@@ -163,7 +165,8 @@ const SWEEP_BUDGET_MS = 120_000;
 
 /** The sweep as a housekeeping job (src/core/housekeeping.ts), with its summary. */
 export async function sweepDuplicatesJob(platform: Platform): Promise<string> {
-  const inv = new Invocation(platform, { mode: 'consumer' });
+  // No inline retries: a refused sweep is simply the next hour's work.
+  const inv = new Invocation(platform, { mode: 'consumer', maxAttempts: 1 });
   inv.deadlineAt = platform.clock.now() + SWEEP_BUDGET_MS;
   const reports = await sweepDuplicates(inv);
   const resolved = reports.flatMap((r) => r.resolved);

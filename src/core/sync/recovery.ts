@@ -103,7 +103,7 @@ async function verifyInJira(inv: Invocation, findingId: string, unrecordedSince:
   const now = inv.clock.now();
   if (issues.length > 1) {
     const healed = await healFinding(inv, findingId, issues);
-    if (healed) return inv.links.get(findingId);
+    if (healed) return healed.link;
   }
   const [first] = issues;
   if (first) return linkFromIssue(first, now);
