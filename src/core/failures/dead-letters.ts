@@ -18,6 +18,7 @@ import type { Platform } from '../ports';
 import type { ResultError } from '../results';
 import { routeFinding } from '../routing';
 import { LinkStore } from '../sync/links';
+import { INLINE_EVENT_BYTES, deleteParts, readParts, splitForStorage, storedBytes, writeParts } from './dead-letter-parts';
 import { Notifier } from './notifications';
 
 export const DEAD_LETTER_PREFIX = 'deadletter:';
@@ -26,7 +27,12 @@ export const deadLetterKey = (eventId: string): string => `${DEAD_LETTER_PREFIX}
 const resultErrorSchema = z.object({ code: z.string(), message: z.string(), retryable: z.boolean() });
 
 const storedSchema = z.object({
-  event: z.unknown(),
+  /** The event; absent when it is kept in `parts` (dead-letter-parts.ts). */
+  event: z.unknown().optional(),
+  /** How many `deadletter-part:` keys hold the event's JSON. */
+  parts: z.number().int().positive().optional(),
+  /** What the listing shows of an event kept in parts. */
+  summary: z.object({ type: z.string(), findingIds: z.array(z.string()) }).optional(),
   error: resultErrorSchema.optional(),
   at: z.number(),
   retries: z.number().optional(),
@@ -59,17 +65,19 @@ function findingIdsOf(event: BacklineEvent): string[] {
   return [];
 }
 
-function toDeadLetter(key: string, raw: unknown): DeadLetter | undefined {
+/** A stored head as a dead letter; an event kept in parts is `null` here (see `getDeadLetter`) but keeps its summary. */
+function toDeadLetter(key: string, raw: unknown, partsEvent?: unknown): DeadLetter | undefined {
   const stored = storedSchema.safeParse(raw);
   if (!stored.success) return undefined;
-  const event = eventSchema.safeParse(stored.data.event);
   const s = stored.data;
+  const event = eventSchema.safeParse(s.parts ? partsEvent : s.event);
+  const summary = event.success ? { type: event.data.type, findingIds: findingIdsOf(event.data) } : s.summary;
   return {
     eventId: event.success ? event.data.id : key.slice(DEAD_LETTER_PREFIX.length),
     projectKey: s.projectKey && s.projectKey !== '-' ? s.projectKey : null,
     at: s.at,
-    type: event.success ? event.data.type : 'unreadable',
-    findingIds: event.success ? findingIdsOf(event.data) : [],
+    type: summary?.type ?? 'unreadable',
+    findingIds: summary?.findingIds ?? [],
     ...(s.error ? { error: s.error } : {}),
     retries: s.retries ?? 0,
     replays: s.replays ?? 0,
@@ -120,8 +128,12 @@ export async function keepDeadLetter(platform: Platform, options: KeepOptions, n
   try {
     const projectKey = options.projectKey || (event ? await projectOf(platform, event).catch(() => undefined) : undefined) || '-';
     const previous = storedSchema.safeParse(await platform.store.get<unknown>(deadLetterKey(eventId)));
+    const previousParts = previous.success ? (previous.data.parts ?? 0) : 0;
+    // Whatever its size (docs/platform-limits.md "Storage": 240 KiB a value): a big event goes in parts, written before the head.
+    const parts = storedBytes(options.event) > INLINE_EVENT_BYTES ? splitForStorage(JSON.stringify(options.event)) : [];
+    if (parts.length > 0 || previousParts > 0) await writeParts(platform.store, eventId, parts, previousParts);
     await platform.store.set(deadLetterKey(eventId), {
-      event: options.event,
+      ...(parts.length > 0 ? { parts: parts.length, ...(event ? { summary: { type: event.type, findingIds: findingIdsOf(event) } } : {}) } : { event: options.event }),
       ...(options.error ? { error: options.error } : {}),
       at: platform.clock.now(),
       retries: options.retries ?? 0,
@@ -173,15 +185,23 @@ export async function listDeadLetters(platform: Platform, options: { projectKey?
   };
 }
 
+/** One dead letter with its event (read back from its parts when it was kept in parts). */
 export async function getDeadLetter(platform: Platform, eventId: string): Promise<DeadLetter | undefined> {
-  return toDeadLetter(deadLetterKey(eventId), await platform.store.get<unknown>(deadLetterKey(eventId)));
+  const raw = await platform.store.get<unknown>(deadLetterKey(eventId));
+  const stored = storedSchema.safeParse(raw);
+  const parts = stored.success ? stored.data.parts : undefined;
+  return toDeadLetter(deadLetterKey(eventId), raw, parts ? await readParts(platform.store, eventId, parts) : undefined);
 }
 
+/** Removes dead letters (and their parts); answers how many there were. */
 export async function discardDeadLetters(platform: Platform, eventIds: string[]): Promise<number> {
   let removed = 0;
   for (const id of eventIds) {
-    if ((await platform.store.get<unknown>(deadLetterKey(id))) === undefined) continue;
+    const raw = await platform.store.get<unknown>(deadLetterKey(id));
+    if (raw === undefined) continue;
     await platform.store.delete(deadLetterKey(id));
+    const stored = storedSchema.safeParse(raw);
+    if (stored.success && stored.data.parts) await deleteParts(platform.store, id, stored.data.parts);
     removed += 1;
   }
   return removed;

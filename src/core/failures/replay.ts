@@ -10,7 +10,7 @@ import { createAppProcessor } from '../engine';
 import type { Platform } from '../ports';
 import type { EventResult } from '../results';
 import type { EventProcessor } from '../sync/processor';
-import { deadLetterKey, getDeadLetter, type DeadLetter } from './dead-letters';
+import { discardDeadLetters, getDeadLetter, type DeadLetter } from './dead-letters';
 
 export interface RetryOutcome {
   eventId: string;
@@ -44,7 +44,7 @@ export async function retryDeadLetters(
   const processor = options.processor ?? createAppProcessor(platform);
   const results = await processor.process(events, { deadlineAt: options.deadlineAt });
   for (const result of results) {
-    if (result.status !== 'failed') await platform.store.delete(deadLetterKey(result.eventId));
+    if (result.status !== 'failed') await discardDeadLetters(platform, [result.eventId]);
     outcomes.push({
       eventId: result.eventId,
       status: result.status,

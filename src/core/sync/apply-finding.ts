@@ -69,6 +69,8 @@ async function attempt(inv: Invocation, target: Target, tracker: { current: Find
   try {
     return await execute(inv, plan, config, outcome, creating ? undefined : link.statusId);
   } catch (error) {
+    // Jira refused the create for good (4xx): nothing was saved, nothing to look for later.
+    if (creating && !plan.next.issueId && error instanceof JiraError && !error.retryable) inv.unrecordedWrites.delete(target.finding.id);
     if (attemptNo > 0) throw error;
     if (error instanceof IssueDeletedError) return recreate(inv, target, tracker, config, link, error);
     if (error instanceof JiraError && error.status === 400 && Object.values(error.errors).some((m) => /cannot be set|unknown/i.test(m))) {
