@@ -12,7 +12,7 @@ import { adfPlainText } from '../jira/client';
 import { JiraError } from '../jira/http';
 import type { RenderedFields } from '../mapping/types';
 import { IssueDeletedError, applyPlan } from './apply';
-import { classify, errorOf } from './classify';
+import { classify, errorOf, writeNotSaved } from './classify';
 import type { Claim } from './idempotency';
 import type { Invocation } from './invocation';
 import { LINK_ENTITY, parseLink, type Link } from './links';
@@ -69,8 +69,8 @@ async function attempt(inv: Invocation, target: Target, tracker: { current: Find
   try {
     return await execute(inv, plan, config, outcome, creating ? undefined : link.statusId);
   } catch (error) {
-    // Jira refused the create for good (4xx): nothing was saved, nothing to look for later.
-    if (creating && !plan.next.issueId && error instanceof JiraError && !error.retryable) inv.unrecordedWrites.delete(target.finding.id);
+    // Jira refused the create (4xx, 429): nothing was saved, nothing to look for later.
+    if (creating && !plan.next.issueId && writeNotSaved(error)) inv.unrecordedWrites.delete(target.finding.id);
     if (attemptNo > 0) throw error;
     if (error instanceof IssueDeletedError) return recreate(inv, target, tracker, config, link, error);
     if (error instanceof JiraError && error.status === 400 && Object.values(error.errors).some((m) => /cannot be set|unknown/i.test(m))) {

@@ -12,7 +12,7 @@ import { CodedError } from '../errors';
 import { SEVERITY_RANK, type BacklineEvent } from '../events/schema';
 import type { JiraClient } from '../jira/client';
 import type { EventResult } from '../results';
-import { classify } from './classify';
+import { classify, writeNotSaved } from './classify';
 import { findingClaimKey, type Claim } from './idempotency';
 import type { Invocation } from './invocation';
 import type { FindingOutcome } from './outcome';
@@ -121,9 +121,12 @@ async function createChunk(inv: Invocation, chunk: Ready[], done: Map<string, Ev
     answer = await inv.client.bulkCreate(chunk.map((item) => ({ fields: item.create.fields, properties: [{ key: PROPERTY_KEY, value: { ...item.create.property } }] })));
   } catch (error) {
     // Refused as a whole (rate limit, outage, …): the one-event path retries or queues each event.
-    // This chunk's issues may exist all the same (an answer lost on the way back): its
-    // claims are handed over, so the retry looks each finding up in Jira first.
-    for (const item of chunk) await inv.leaveClaim(item.claim).catch(() => undefined);
+    // After a 5xx or no answer this chunk's issues may exist all the same: its claims are
+    // handed over, so the retry looks each finding up in Jira first. A 4xx or 429 created nothing.
+    for (const item of chunk) {
+      if (writeNotSaved(error)) inv.unrecordedWrites.delete(item.event.data.finding.id);
+      await inv.leaveClaim(item.claim).catch(() => undefined);
+    }
     inv.logger.warn('bulk create refused; falling back to single creates', { error: classify(error).message });
     return false;
   }

@@ -20,6 +20,15 @@ export function classify(error: unknown): CodedError {
   return toCodedError(error);
 }
 
+/**
+ * Jira answered, and its answer says the write was not carried out: a 4xx (a
+ * refusal, or 429: Jira limits before doing the work). A 5xx or no answer at all
+ * leaves it open (docs/sync.md "Saved, then failed").
+ */
+export function writeNotSaved(error: unknown): boolean {
+  return error instanceof JiraError && error.status >= 400 && error.status < 500;
+}
+
 export function errorOf(error: CodedError): ResultError {
   return { code: error.code, message: error.message, retryable: error.retryable };
 }

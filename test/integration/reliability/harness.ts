@@ -52,9 +52,17 @@ export interface JiraAnswer {
 export class JiraAnswers {
   readonly all: JiraAnswer[] = [];
   private waiters: Array<{ from: number; count: number; match: (answer: JiraAnswer) => boolean; resolve: () => void }> = [];
+  private listeners = new Set<(answer: JiraAnswer) => void>();
+
+  /** Calls `listener` on every answer from now on; answers the unsubscribe. */
+  onAnswer(listener: (answer: JiraAnswer) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
 
   record(answer: JiraAnswer): void {
     this.all.push(answer);
+    for (const listener of this.listeners) listener(answer);
     this.waiters = this.waiters.filter((waiter) => {
       if (this.countSince(waiter.from, waiter.match) < waiter.count) return true;
       waiter.resolve();
