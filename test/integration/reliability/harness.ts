@@ -228,8 +228,12 @@ export async function deliver(env: Env, body: unknown, maxAttempts = 20): Promis
   let last: Answer | undefined;
   for (let attempt = 0; attempt < maxAttempts; attempt++) {
     try {
+      const signedAt = Date.now();
       last = await send(env.runtime, body);
       if (last.status === 200 || last.status === 202) return last;
+      // A test moved the clock (past the search lag) while this request was in flight, so its signature's
+      // timestamp looks minutes old: Backline signs each delivery afresh, so deliver again.
+      if (last.status === 401 && Date.now() - signedAt > 60_000) continue;
       if (last.status !== 503) throw new Error(`unexpected ${last.status}: ${last.text.slice(0, 500)}`);
     } catch (error) {
       if (error instanceof Error && error.message.startsWith('unexpected')) throw error;
