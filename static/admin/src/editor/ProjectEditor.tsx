@@ -15,6 +15,7 @@ import type { FieldSource } from '../../../../src/core/config/model';
 import { Banner, Button, ErrorBanner, Lozenge, Spinner, TableHead, plural, useLoad } from '../ui';
 import { controlFor, needsMapping, orderFields, sourceKindsFor } from './fields';
 import { SourceEditor, defaultSourceOf } from './SourceEditor';
+import { DevopsSwitches } from './DevopsSwitches';
 import {
   POLICIES,
   REASONS,
@@ -399,6 +400,7 @@ function EditorForm({
                 <input type="checkbox" checked={draft.recreateDeletedIssues} onChange={(e) => dispatch({ type: 'setOption', option: 'recreateDeletedIssues', value: e.target.checked })} />
                 Re-create an issue that was deleted in Jira when its finding changes
               </label>
+              <DevopsSwitches draft={draft} dispatch={dispatch} />
               <div>
                 <label htmlFor="min-severity">Minimum severity</label>
                 <select id="min-severity" value={draft.minimumSeverity} onChange={(e) => dispatch({ type: 'setMinimumSeverity', severity: e.target.value as Severity })}>

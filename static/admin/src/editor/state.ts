@@ -53,6 +53,9 @@ export interface Draft {
   minimumSeverity: Severity;
   recreateDeletedIssues: boolean;
   commentOnLifecycle: boolean;
+  /** Jira's Security tab and development panel (docs/security-tab.md); absent in a saved config = on. */
+  showInSecurityTab: boolean;
+  showInDevelopmentPanel: boolean;
 }
 
 export const DEFAULT_RESOLUTION_NAMES: Record<ResolveReason, string> = {
@@ -76,6 +79,8 @@ export function emptyDraft(project?: { key: string; id?: string; name?: string }
     minimumSeverity: 'info',
     recreateDeletedIssues: true,
     commentOnLifecycle: true,
+    showInSecurityTab: true,
+    showInDevelopmentPanel: true,
   };
 }
 
@@ -93,6 +98,8 @@ export function draftFromConfig(config: ProjectConfig): Draft {
     minimumSeverity: config.minimumSeverity,
     recreateDeletedIssues: config.recreateDeletedIssues,
     commentOnLifecycle: config.commentOnLifecycle,
+    showInSecurityTab: config.showInSecurityTab ?? true,
+    showInDevelopmentPanel: config.showInDevelopmentPanel ?? true,
   };
 }
 
@@ -121,6 +128,8 @@ export function draftToConfig(draft: Draft): ProjectConfig {
     minimumSeverity: draft.minimumSeverity,
     recreateDeletedIssues: draft.recreateDeletedIssues,
     commentOnLifecycle: draft.commentOnLifecycle,
+    showInSecurityTab: draft.showInSecurityTab,
+    showInDevelopmentPanel: draft.showInDevelopmentPanel,
   };
 }
 
@@ -160,7 +169,7 @@ export type EditorAction =
   | { type: 'setSeverityPriority'; severity: Severity; priorityName: string }
   | { type: 'setStatus'; stage: LifecycleStage; status: StatusRef | null }
   | { type: 'setResolution'; reason: ResolveReason; name: string }
-  | { type: 'setOption'; option: 'enabled' | 'recreateDeletedIssues' | 'commentOnLifecycle'; value: boolean }
+  | { type: 'setOption'; option: 'enabled' | 'recreateDeletedIssues' | 'commentOnLifecycle' | 'showInSecurityTab' | 'showInDevelopmentPanel'; value: boolean }
   | { type: 'setMinimumSeverity'; severity: Severity };
 
 function updateField(draft: Draft, fieldId: string, change: (mapping: FieldMapping) => FieldMapping | null): Draft {
