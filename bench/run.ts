@@ -22,6 +22,7 @@ export interface BenchFigures {
   createRequests: number;
   lifecycleRequests: number;
   lifecyclePoints: number;
+  securityInfoRequestsPerLifecycle: number;
   redeliveryRequests: number;
   noChangeUpdateRequests: number;
   backfill1000Requests: number;
@@ -42,6 +43,7 @@ type Target = { op: '=' | '≤'; value: number };
 const TARGETS: Partial<Record<keyof BenchFigures, Target>> = {
   createRequests: { op: '=', value: 1 },
   lifecycleRequests: { op: '≤', value: 5 },
+  securityInfoRequestsPerLifecycle: { op: '≤', value: 4 },
   redeliveryRequests: { op: '=', value: 0 },
   noChangeUpdateRequests: { op: '=', value: 0 },
   outboundEventJiraRequests: { op: '=', value: 0 },
@@ -137,6 +139,7 @@ async function main(): Promise<void> {
     createRequests: scenarios.createRequests,
     lifecycleRequests: scenarios.lifecycleRequests,
     lifecyclePoints: scenarios.lifecyclePoints,
+    securityInfoRequestsPerLifecycle: scenarios.securityInfoRequestsPerLifecycle,
     redeliveryRequests: scenarios.redeliveryRequests,
     noChangeUpdateRequests: scenarios.noChangeUpdateRequests,
     backfill1000Requests: scenarios.backfillRequests,

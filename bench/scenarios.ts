@@ -31,6 +31,8 @@ export interface ScenarioFigures {
   createRequests: number;
   lifecycleRequests: number;
   lifecyclePoints: number;
+  /** Jira Software DevOps requests of the same lifecycle (docs/security-tab.md), not in lifecycleRequests. */
+  securityInfoRequestsPerLifecycle: number;
   redeliveryRequests: number;
   noChangeUpdateRequests: number;
   backfillRequests: number;
@@ -89,6 +91,7 @@ export async function runScenarios(bench: Bench, options: ScenarioOptions, log: 
   log(`lifecycle × ${options.lifecycles}`);
   let lifecycleRequests = 0;
   let lifecyclePoints = 0;
+  let lifecycleDevops = 0;
   const lifecycleBodies: Array<ReturnType<typeof event>> = [];
   for (let i = 0; i < options.lifecycles; i++) {
     const id = newFindingId();
@@ -103,6 +106,7 @@ export async function runScenarios(bench: Bench, options: ScenarioOptions, log: 
       const { sent, delta } = await single(body, `lifecycle ${body.type}`);
       lifecycleRequests += delta.requests;
       lifecyclePoints += delta.points;
+      lifecycleDevops += delta.devopsRequests;
       lifecycleBodies.push(body);
       sample(body.type, sent, delta);
     }
@@ -171,6 +175,7 @@ export async function runScenarios(bench: Bench, options: ScenarioOptions, log: 
     createRequests: perEvent(createTotal, options.createSamples),
     lifecycleRequests: perEvent(lifecycleRequests, options.lifecycles),
     lifecyclePoints: perEvent(lifecyclePoints, options.lifecycles),
+    securityInfoRequestsPerLifecycle: perEvent(lifecycleDevops, options.lifecycles),
     redeliveryRequests: perEvent(redeliveryTotal, redelivered.length),
     noChangeUpdateRequests: perEvent(noChangeTotal, unchanged.length),
     backfillRequests: backfill.delta.requests,

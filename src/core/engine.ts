@@ -4,6 +4,8 @@
  * hooks wired in. The engine itself (src/core/sync) knows none of the features
  * that react to what it did; each adds its hook here.
  */
+import { ConfigRepository } from './config/repository';
+import { devopsWiring } from './devops/hook';
 import { keepDeadLetter } from './failures/dead-letters';
 import { failureOutcomeHook } from './failures/hooks';
 import type { Platform } from './ports';
@@ -16,14 +18,34 @@ export function appOutcomeHook(platform: Platform, extra?: OutcomeHook): Outcome
   return combineOutcomeHooks(failureOutcomeHook(platform), extra);
 }
 
+/**
+ * The Security tab and development panel (src/core/devops) collect every applied event
+ * and send once, after the invocation's events: their requests are batched together.
+ */
 export function createAppProcessor(platform: Platform, options: ProcessorOptions = {}): EventProcessor {
-  return createEventProcessor(platform, { ...options, onOutcome: appOutcomeHook(platform, options.onOutcome) });
+  const configs = options.configs ?? new ConfigRepository(platform.store, platform.clock);
+  const devops = devopsWiring(platform, configs);
+  const processor = createEventProcessor(platform, { ...options, configs, onOutcome: appOutcomeHook(platform, combineOutcomeHooks(devops.hook, options.onOutcome)) });
+  return {
+    lastRefusal: () => processor.lastRefusal?.(),
+    async process(events, processOptions) {
+      try {
+        return await processor.process(events, processOptions);
+      } finally {
+        await devops.flush();
+      }
+    },
+  };
 }
 
+/** The consumer applies one event per invocation: the DevOps hook sends as soon as it is applied. */
 export function createAppConsumer(platform: Platform, options: ProcessorOptions = {}) {
+  const configs = options.configs ?? new ConfigRepository(platform.store, platform.clock);
+  const devops = devopsWiring(platform, configs);
   return createSyncConsumer(platform, {
     ...options,
-    onOutcome: appOutcomeHook(platform, options.onOutcome),
+    configs,
+    onOutcome: appOutcomeHook(platform, combineOutcomeHooks(devops.hook, options.onOutcome)),
     keepDeadLetter: (letter) => keepDeadLetter(platform, { ...letter, source: 'consumer' }),
   });
 }

@@ -185,7 +185,7 @@ export function devopsRoutes(env: SimEnv, devops: DevopsSimStore): Route[] {
       failed[id] = [{ message: 'The number of association values must not exceed 500.' }];
       return undefined;
     }
-    unknownAssociations.push(...added.unknown, ...removed.unknown);
+    unknownAssociations.push(...added.unknown);
     const stored = devops.vulnerabilities.get(v.id);
     // "If a Vulnerability was only associated with the associations in this array, it is deemed to be invalid and it won't be persisted."
     if (!stored && added.known.length === 0) {
@@ -197,7 +197,9 @@ export function devopsRoutes(env: SimEnv, devops: DevopsSimStore): Route[] {
     const associationsSequence = v.associationsUpdateSequenceNumber ?? v.updateSequenceNumber;
     let issueKeys = stored?.issueKeys ?? [];
     if (!stored || associationsSequence >= stored.associationsSequence) {
-      issueKeys = [...new Set([...issueKeys.filter((k) => !removed.known.includes(k)), ...added.known])];
+      // A removal names the association as stored: it goes even when its issue no longer exists.
+      const gone = new Set([...removed.known, ...removed.unknown.map((v) => v.toUpperCase())]);
+      issueKeys = [...new Set([...issueKeys.filter((k) => !gone.has(k)), ...added.known])];
     }
     const { addAssociations: _add, removeAssociations: _remove, ...data } = v;
     devops.vulnerabilities.set(v.id, { ...data, issueKeys, associationsSequence: Math.max(associationsSequence, stored?.associationsSequence ?? 0), updates: (stored?.updates ?? 0) + 1 });

@@ -170,7 +170,10 @@ async function recreate(inv: Invocation, target: Target, tracker: { current: Fin
   const full: FindingRef = isFullFinding(finding) ? finding : { ...finding, ...(link.title ? { title: link.title } : {}), ...(severity.success ? { severity: severity.data } : {}) };
   await inv.store.entityDelete(LINK_ENTITY, finding.id);
   const again = await attempt(inv, { ...target, finding: full }, tracker, 1);
-  if (again.status === 'created') again.reason = `the linked issue ${link.issueKey} was deleted in Jira; re-created as ${again.issue?.key ?? 'a new issue'}`;
+  if (again.status === 'created') {
+    again.reason = `the linked issue ${link.issueKey} was deleted in Jira; re-created as ${again.issue?.key ?? 'a new issue'}`;
+    again.replacedIssueKey = link.issueKey;
+  }
   return again;
 }
 

@@ -32,6 +32,8 @@ export interface FindingOutcome {
   rule?: string;
   /** The issue's status before and after, when this event moved it (Jira status ids). */
   statusChange?: StatusChange;
+  /** The key of the finding's previous issue, deleted in Jira, when this event re-created it. */
+  replacedIssueKey?: string;
   planned: string[];
   done: string[];
 }
@@ -51,6 +53,8 @@ export interface FindingChange {
   /** The finding's issue (id, key, browse URL), when it has one. */
   issue?: IssueRef;
   statusChange?: StatusChange;
+  /** The key of the finding's previous issue, deleted in Jira, when this event re-created it. */
+  replacedIssueKey?: string;
   /** Jira writes made, e.g. `create`, `comment`, `transition 3→31` (see plan.ts `describeWrite`). */
   done: string[];
   reason?: string;
@@ -93,6 +97,7 @@ export function findingChange(outcome: FindingOutcome): FindingChange {
     ...(outcome.projectKey ? { projectKey: outcome.projectKey } : {}),
     ...(outcome.issue ? { issue: outcome.issue } : {}),
     ...(outcome.statusChange ? { statusChange: outcome.statusChange } : {}),
+    ...(outcome.replacedIssueKey ? { replacedIssueKey: outcome.replacedIssueKey } : {}),
     done: outcome.done,
     ...(outcome.reason ? { reason: outcome.reason } : {}),
     ...(outcome.error ? { error: outcome.error } : {}),

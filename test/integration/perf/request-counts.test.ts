@@ -5,7 +5,7 @@
  * app's shared hourly budget (FORGE-FACTS.md), so a regression in these counts
  * fails CI; `npm run bench` prints the same figures with timings.
  */
-import { Bench, event, finding, newFindingId, pullRequest, warmUpLifecycle } from '../../../bench/harness';
+import { Bench, event, finding, isDevopsRoute, newFindingId, pullRequest, warmUpLifecycle } from '../../../bench/harness';
 
 let bench: Bench;
 
@@ -26,7 +26,10 @@ afterAll(async () => {
 
 async function sendMeasured(body: ReturnType<typeof event>) {
   const { value, delta } = await bench.measure(() => bench.send(body));
-  return { status: value.status, result: value.body.results?.[0], requests: delta.requests, byRoute: delta.byRoute };
+  // The platform REST API's routes; the Security tab's and development panel's are counted apart (devops).
+  const platform = Object.fromEntries(Object.entries(delta.byRoute).filter(([route]) => !isDevopsRoute(route)));
+  const devops = Object.fromEntries(Object.entries(delta.byRoute).filter(([route]) => isDevopsRoute(route)));
+  return { status: value.status, result: value.body.results?.[0], requests: delta.requests, byRoute: platform, devops };
 }
 
 describe('Jira requests per event (steady state, warm caches)', () => {
@@ -40,6 +43,8 @@ describe('Jira requests per event (steady state, warm caches)', () => {
     const created = await sendMeasured(body);
     expect(created.result?.status).toBe('created');
     expect(created.byRoute).toEqual({ 'POST /rest/api/3/issue': 1 });
+    // The Security tab: the new vulnerability, in one bulk submit (docs/security-tab.md).
+    expect(created.devops).toEqual({ 'POST /rest/security/1.0/bulk': 1 });
     const issues = await bench.control<Array<{ key: string; properties?: Record<string, { findingId?: string }> }>>('GET', '/_sim/issues');
     expect(issues.find((i) => i.key === created.result?.issues?.[0]?.key)?.properties?.backline?.findingId).toBe(id);
   });
@@ -61,6 +66,12 @@ describe('Jira requests per event (steady state, warm caches)', () => {
     expect(c.result?.status).toBe('updated');
     expect(c.byRoute).toEqual({ [transitions]: 1 });
     expect(1 + a.requests + b.requests + c.requests).toBe(5);
+    // The development panel: the PR opened, then merged; the Security tab: the vulnerability closed.
+    expect([a.devops, b.devops, c.devops]).toEqual([
+      { 'POST /rest/devinfo/0.10/bulk': 1 },
+      { 'POST /rest/devinfo/0.10/bulk': 1 },
+      { 'POST /rest/security/1.0/bulk': 1 },
+    ]);
   });
 
   it('redelivery of every event of the lifecycle: duplicate, no Jira request', async () => {
@@ -68,6 +79,7 @@ describe('Jira requests per event (steady state, warm caches)', () => {
       const again = await sendMeasured(body);
       expect(again.result?.status).toBe('duplicate');
       expect(again.requests).toBe(0);
+      expect(again.devops).toEqual({});
     }
   });
 
@@ -75,6 +87,7 @@ describe('Jira requests per event (steady state, warm caches)', () => {
     const unchanged = await sendMeasured(event('finding.updated', { finding: finding(id) }));
     expect(unchanged.result?.status).toBe('unchanged');
     expect(unchanged.requests).toBe(0);
+    expect(unchanged.devops).toEqual({});
   });
 
   it('finding.updated with a new severity: one edit (priority, Severity and property together)', async () => {
@@ -91,7 +104,9 @@ describe('batches', () => {
     expect(value.status).toBe(200);
     expect(value.body.results?.map((r) => r.status)).toEqual(ids.map(() => 'created'));
     expect(new Set(value.body.results?.map((r) => r.issues?.[0]?.key)).size).toBe(100);
-    expect(delta.byRoute).toEqual({ 'POST /rest/api/3/issue/bulk': 2 });
+    expect(Object.fromEntries(Object.entries(delta.byRoute).filter(([route]) => !isDevopsRoute(route)))).toEqual({ 'POST /rest/api/3/issue/bulk': 2 });
+    // 100 vulnerabilities in one security bulk submit.
+    expect(Object.fromEntries(Object.entries(delta.byRoute).filter(([route]) => isDevopsRoute(route)))).toEqual({ 'POST /rest/security/1.0/bulk': 1 });
   });
 
   it('near the hourly limit, the rest of a batch is queued with a delay instead of spending the last points', async () => {

@@ -1,0 +1,115 @@
+/**
+ * Wires the Security tab and development panel into the sync engine: an
+ * `onOutcome` hook (src/core/sync/outcome.ts) that turns each applied event into
+ * the sender's terms, and a flush once per invocation (src/core/engine.ts), so
+ * the extra Jira requests ride with the events that cause them (docs/security-tab.md).
+ *
+ * What is sent, and when: a finding's vulnerability when its issue was created or
+ * updated (a `finding.updated` that changes nothing on the issue sends nothing);
+ * a PR whenever its event reached the issues of its findings (created, updated or
+ * unchanged: the PR's own state changed even when the issue did not). Duplicates,
+ * stale, skipped and failed findings send nothing.
+ */
+import type { ConfigRepository } from '../config/repository';
+import { findingRefSchema, type FindingRef } from '../events/schema';
+import type { Platform } from '../ports';
+import type { ResultStatus } from '../results';
+import type { EventOutcome, FindingChange, OutcomeHook } from '../sync/outcome';
+import { linkRef, parseLink } from '../sync/links';
+import { DevopsSender, type AppliedEvent, type AppliedFinding, type DevopsFlushReport, type DevopsSwitches } from './sender';
+
+const ISSUE_CHANGED = new Set<ResultStatus>(['created', 'updated']);
+const PR_REACHED = new Set<ResultStatus>(['created', 'updated', 'unchanged']);
+
+export interface DevopsWiring {
+  hook: OutcomeHook;
+  /** Sends what the hook collected; the entry point calls it once, after the invocation's events. */
+  flush(): Promise<DevopsFlushReport>;
+}
+
+export function switchesOf(config: { showInSecurityTab?: boolean | undefined; showInDevelopmentPanel?: boolean | undefined } | undefined): DevopsSwitches {
+  // A project no longer connected gets nothing new in Jira's panels.
+  if (!config) return { securityTab: false, developmentPanel: false };
+  return { securityTab: config.showInSecurityTab !== false, developmentPanel: config.showInDevelopmentPanel !== false };
+}
+
+/**
+ * The finding as the event carried it; an id-only reference (remediation events) is
+ * completed from its link's snapshot (one batched KVS read, only for remediation.resolved:
+ * the one id-only event that changes the vulnerability).
+ */
+async function findingsOf(platform: Platform, outcome: EventOutcome, changes: FindingChange[]): Promise<Map<string, FindingRef>> {
+  const { event } = outcome;
+  const carried: FindingRef[] = 'finding' in event.data ? [event.data.finding] : event.data.findings;
+  const byId = new Map(carried.map((f) => [f.id, f]));
+  if (event.type !== 'remediation.resolved') return byId;
+  const missing = changes.filter((c) => !byId.get(c.findingId)?.title).map((c) => c.findingId);
+  if (missing.length === 0) return byId;
+  const links = await platform.store.getMany(missing.map(linkRef));
+  missing.forEach((findingId, index) => {
+    const link = parseLink(links[index]);
+    if (!link) return;
+    const snapshot = findingRefSchema.safeParse({
+      ...(link.title ? { title: link.title } : {}),
+      ...(link.severity ? { severity: link.severity } : {}),
+      ...(link.findingUrl ? { url: link.findingUrl } : {}),
+      ...link.findingSnapshot,
+      ...byId.get(findingId),
+      id: findingId,
+    });
+    if (snapshot.success) byId.set(findingId, snapshot.data);
+  });
+  return byId;
+}
+
+export async function appliedEvent(platform: Platform, outcome: EventOutcome): Promise<AppliedEvent | undefined> {
+  const { event } = outcome;
+  const prEvent = event.type === 'remediation.pr_opened' || event.type === 'remediation.pr_merged' || event.type === 'remediation.pr_closed';
+  const wanted = prEvent ? PR_REACHED : ISSUE_CHANGED;
+  const changes = outcome.findings.filter((c) => wanted.has(c.status) && c.issue && c.projectKey);
+  if (changes.length === 0) return undefined;
+  const findings = await findingsOf(platform, outcome, changes);
+  const applied: AppliedFinding[] = changes.flatMap((change) => {
+    const finding = findings.get(change.findingId);
+    if (!finding || !change.issue || !change.projectKey) return [];
+    return [{
+      finding,
+      projectKey: change.projectKey,
+      issue: { key: change.issue.key, url: change.issue.url },
+      ...(change.replacedIssueKey ? { deletedIssueKey: change.replacedIssueKey } : {}),
+    }];
+  });
+  const occurredAt = event.occurredAt;
+  switch (event.type) {
+    case 'finding.resolved':
+      return { type: event.type, reason: event.data.reason, occurredAt, findings: applied };
+    case 'remediation.resolved':
+      return { type: event.type, remediation: event.data.remediation, occurredAt, findings: applied };
+    case 'remediation.pr_opened':
+    case 'remediation.pr_merged':
+    case 'remediation.pr_closed':
+      return { type: event.type, remediation: event.data.remediation, pullRequest: event.data.pullRequest, occurredAt, findings: applied };
+    default:
+      return { type: event.type, occurredAt, findings: applied };
+  }
+}
+
+/** One per invocation: the hook collects every applied event, `flush` sends them together. */
+export function devopsWiring(platform: Platform, configs: Pick<ConfigRepository, 'getProject'>): DevopsWiring {
+  const sender = new DevopsSender({
+    jira: platform.jira,
+    store: platform.store,
+    clock: platform.clock,
+    logger: platform.logger,
+    switches: async (projectKey) => switchesOf(await configs.getProject(projectKey)),
+  });
+  return {
+    hook: async (outcome) => {
+      const applied = await appliedEvent(platform, outcome);
+      if (applied) await sender.collect(applied);
+      // The consumer applies one event per invocation: nothing else will come to batch with.
+      if (outcome.mode === 'consumer') await sender.flush();
+    },
+    flush: () => sender.flush(),
+  };
+}
