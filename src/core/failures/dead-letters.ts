@@ -16,6 +16,7 @@ import { ConfigRepository } from '../config/repository';
 import { eventSchema, type BacklineEvent } from '../events/schema';
 import type { Platform } from '../ports';
 import type { ResultError } from '../results';
+import type { DeadLetterView } from '../../shared/contracts/failures';
 import { routeFinding } from '../routing';
 import { LinkStore } from '../sync/links';
 import { INLINE_EVENT_BYTES, deleteParts, readParts, splitForStorage, storedBytes, writeParts } from './dead-letter-parts';
@@ -41,20 +42,10 @@ const storedSchema = z.object({
   replays: z.number().optional(),
 });
 
-export interface DeadLetter {
-  eventId: string;
-  /** null: the event never reached a project (NO_ROUTE, NOT_CONFIGURED) or its project is unknown. */
-  projectKey: string | null;
+/** A dead letter as stored (the resolvers' `DeadLetterView` with the time as a number and the event parsed). */
+export interface DeadLetter extends Omit<DeadLetterView, 'at' | 'event'> {
   at: number;
-  type: string;
-  findingIds: string[];
-  error?: { code: string; message: string; retryable: boolean };
-  /** Queue deliveries before it was given up. */
-  retries: number;
-  /** Times an admin retried it and it failed again. */
-  replays: number;
-  source: 'inline' | 'consumer' | 'retry';
-  /** The event as Backline sent it (validated again before a retry). */
+  /** The event as Backline sent it (validated again before a retry); null when it is not a valid event. */
   event: BacklineEvent | null;
 }
 
