@@ -216,6 +216,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         if (result === undefined) return send(res, 204, '', { 'x-local-acting-as': accountId });
         return send(res, 200, JSON.stringify(result), { 'content-type': 'application/json', 'x-local-acting-as': accountId });
       } catch (error) {
+        // @forge/api's NeedsAuthenticationError: on Forge the page shows the "Allow access" prompt.
+        if (error instanceof Error && error.name === 'NEEDS_AUTHENTICATION_ERR') {
+          return sendJson(res, 401, { error: { code: 'NEEDS_AUTHENTICATION_ERR', message: error.message } });
+        }
         // Forge rejects the front end's invoke() promise with the error message.
         return sendJson(res, 500, { error: { message: error instanceof Error ? error.message : String(error) } });
       }

@@ -42,6 +42,13 @@ export interface ForgeHost {
   readonly queue: LocalQueue;
   readonly cloudId: string;
   setJira(backend: JiraBackend): void;
+  /**
+   * Whether a user has allowed the app to act for them (Forge's "Allow access"
+   * prompt). Everyone has, by default; a user without consent makes every
+   * `asUser()` call fail the way Forge does (`forge-proxy-error:
+   * NEEDS_AUTHENTICATION_ERR`, which @forge/api turns into `NeedsAuthenticationError`).
+   */
+  setConsent(accountId: string, granted: boolean): void;
   setBaseUrl(url: string): void;
   webtriggerUrl(moduleKey: string): string;
   waitForQueueIdle(): Promise<void>;
@@ -82,6 +89,7 @@ export function installForgeHost(options: ForgeHostOptions): ForgeHost {
   const kvs = new KvsStore(path.join(options.stateDir, 'kvs.json'), options.manifest.entities, now, { reset: options.reset ?? false });
   const queue = new LocalQueue({ ...options.queue, file: path.join(options.stateDir, 'queue.json'), reset: options.reset ?? false });
   let jira = options.jira;
+  const withoutConsent = new Set<string>();
   let baseUrl = options.baseUrl ?? 'http://localhost:8080';
   const appId = options.manifest.appId.split('/').pop() ?? 'local';
   const webtriggerUrl = (moduleKey: string) => `${baseUrl}/webtrigger/${moduleKey}`;
@@ -102,8 +110,10 @@ export function installForgeHost(options: ForgeHostOptions): ForgeHost {
       let accountId: string | undefined;
       if (target.provider === 'user') {
         accountId = typeof target.accountId === 'string' ? target.accountId : currentInvocation()?.accountId;
-        // Forge has no user in web triggers, consumers and scheduled triggers: asUser() fails there.
+        // Forge has no user in web triggers, consumers and scheduled triggers: asUser() fails there,
+        // as it does for a user who has not yet allowed the app to act for them.
         if (!accountId) return json(401, { message: 'asUser() needs an invoking user' }, { 'forge-proxy-error': 'NEEDS_AUTHENTICATION_ERR' });
+        if (withoutConsent.has(accountId)) return json(401, { message: 'The user has not allowed the app access' }, { 'forge-proxy-error': 'NEEDS_AUTHENTICATION_ERR' });
       }
       return jira.request(requestPath, init ?? {}, accountId);
     }
@@ -174,6 +184,10 @@ export function installForgeHost(options: ForgeHostOptions): ForgeHost {
     cloudId: LOCAL_CLOUD_ID,
     setJira: (backend) => {
       jira = backend;
+    },
+    setConsent: (accountId, granted) => {
+      if (granted) withoutConsent.delete(accountId);
+      else withoutConsent.add(accountId);
     },
     setBaseUrl: (url) => {
       baseUrl = url.replace(/\/$/, '');

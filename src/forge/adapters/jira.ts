@@ -5,7 +5,7 @@
  * them; `assumeTrustedRoute` is applied only after checking the path stays
  * inside the REST API, which is the manipulation `route` exists to prevent.
  */
-import api, { assumeTrustedRoute } from '@forge/api';
+import api, { assumeTrustedRoute, NeedsAuthenticationError } from '@forge/api';
 import type { JiraRequest, JiraResponse, JiraTransport } from '../../core/ports';
 import { toJiraResponse } from '../../core/jira/http';
 
@@ -45,3 +45,41 @@ export function forgeAppJira(): JiraTransport {
 export function forgeUserJira(): JiraTransport {
   return transport(() => api.asUser().requestJira);
 }
+
+/** @forge/api's consent request (out/api/errors.js `NeedsAuthenticationError`, name `NEEDS_AUTHENTICATION_ERR`, status 401). */
+export function isConsentRequest(error: unknown): boolean {
+  return error instanceof NeedsAuthenticationError || (error instanceof Error && error.name === 'NEEDS_AUTHENTICATION_ERR');
+}
+
+/**
+ * Runs one resolver call with Jira as the invoking user, and lets Forge ask
+ * for consent. A user who has not yet allowed the app to act for them makes
+ * `asUser().requestJira` throw `NeedsAuthenticationError`; Forge shows its
+ * "Allow access" prompt only when that error leaves the resolver. The core
+ * turns every Jira failure into an answer (FORBIDDEN, JIRA_UNAVAILABLE …), so
+ * the transport remembers a consent request and it is rethrown here, whatever
+ * the core answered.
+ */
+export async function withUserConsent<T>(run: (jiraAsUser: JiraTransport) => Promise<T>): Promise<T> {
+  const inner = forgeUserJira();
+  let consent: unknown;
+  const jiraAsUser: JiraTransport = {
+    async request(request) {
+      try {
+        return await inner.request(request);
+      } catch (error) {
+        if (isConsentRequest(error)) consent ??= error;
+        throw error;
+      }
+    },
+  };
+  let result: T;
+  try {
+    result = await run(jiraAsUser);
+  } catch (error) {
+    throw consent ?? error;
+  }
+  if (consent !== undefined) throw consent;
+  return result;
+}
+

@@ -7,14 +7,15 @@
 import type Resolver from '@forge/resolver';
 import { dispatchFailureCall } from '../../core/failures/services';
 import { FAILURE_RESOLVER_KEYS } from '../../shared/contracts/failures';
-import { forgeUserJira } from '../adapters/jira';
+import { withUserConsent } from '../adapters/jira';
 import { forgePlatform } from '../adapters/platform';
 
 export function defineFailureResolvers(resolver: Resolver): void {
   for (const key of FAILURE_RESOLVER_KEYS) {
     resolver.define(key, async ({ payload, context }) => {
       const accountId = typeof context.accountId === 'string' ? context.accountId : '';
-      return dispatchFailureCall(key, payload, forgePlatform(), { accountId, jiraAsUser: forgeUserJira() });
+      // A consent request leaves the resolver so Forge can show its "Allow access" prompt.
+      return withUserConsent((jiraAsUser) => dispatchFailureCall(key, payload, forgePlatform(), { accountId, jiraAsUser }));
     });
   }
 }

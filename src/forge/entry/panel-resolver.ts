@@ -11,7 +11,7 @@
 import Resolver from '@forge/resolver';
 import { getPanelData } from '../../core/panel/service';
 import { PANEL_RESOLVER_KEY, type PanelResult } from '../../shared/contracts/panel';
-import { forgeUserJira } from '../adapters/jira';
+import { withUserConsent } from '../adapters/jira';
 import { forgePlatform } from '../adapters/platform';
 
 /** `context.extension.issue.id` (or `.key`) without trusting its shape. */
@@ -30,7 +30,8 @@ const resolver = new Resolver();
 
 resolver.define(PANEL_RESOLVER_KEY, async ({ context }): Promise<PanelResult> => {
   const accountId = typeof context.accountId === 'string' ? context.accountId : undefined;
-  return getPanelData(forgePlatform(), { accountId, jiraAsUser: forgeUserJira() }, issueFromContext(context));
+  // A consent request leaves the resolver so Forge can show its "Allow access" prompt.
+  return withUserConsent((jiraAsUser) => getPanelData(forgePlatform(), { accountId, jiraAsUser }, issueFromContext(context)));
 });
 
 export const panelResolver = resolver.getDefinitions();

@@ -13,7 +13,7 @@ import { webTrigger } from '@forge/api';
 import Resolver from '@forge/resolver';
 import { dispatchAdminCall } from '../../core/admin/dispatch';
 import { RESOLVER_KEYS, type ResolverKey } from '../../shared/contracts/admin';
-import { forgeUserJira } from '../adapters/jira';
+import { withUserConsent } from '../adapters/jira';
 import { forgePlatform } from '../adapters/platform';
 import { defineFailureResolvers } from './failures-resolvers';
 import { defineOutboundResolvers } from './outbound-resolvers';
@@ -26,9 +26,12 @@ const r = new Resolver();
 function define<K extends ResolverKey>(key: K): void {
   r.define(key, async ({ payload, context }) => {
     const accountId = typeof context.accountId === 'string' ? context.accountId : '';
-    return dispatchAdminCall(key, payload, forgePlatform(), { accountId, jiraAsUser: forgeUserJira() }, {
-      webTriggerUrl: () => webTrigger.getUrl(WEBTRIGGER_MODULE_KEY),
-    });
+    // A consent request (the user has not allowed the app yet) leaves the resolver so Forge can prompt.
+    return withUserConsent((jiraAsUser) =>
+      dispatchAdminCall(key, payload, forgePlatform(), { accountId, jiraAsUser }, {
+        webTriggerUrl: () => webTrigger.getUrl(WEBTRIGGER_MODULE_KEY),
+      }),
+    );
   });
 }
 
