@@ -47,7 +47,7 @@ export function forgeUserJira(): JiraTransport {
 }
 
 /** @forge/api's consent request (out/api/errors.js `NeedsAuthenticationError`, name `NEEDS_AUTHENTICATION_ERR`, status 401). */
-export function isConsentRequest(error: unknown): boolean {
+export function isConsentRequest(error: unknown): error is Error {
   return error instanceof NeedsAuthenticationError || (error instanceof Error && error.name === 'NEEDS_AUTHENTICATION_ERR');
 }
 
@@ -62,7 +62,7 @@ export function isConsentRequest(error: unknown): boolean {
  */
 export async function withUserConsent<T>(run: (jiraAsUser: JiraTransport) => Promise<T>): Promise<T> {
   const inner = forgeUserJira();
-  let consent: unknown;
+  let consent: Error | undefined;
   const jiraAsUser: JiraTransport = {
     async request(request) {
       try {
@@ -79,7 +79,7 @@ export async function withUserConsent<T>(run: (jiraAsUser: JiraTransport) => Pro
   } catch (error) {
     throw consent ?? error;
   }
-  if (consent !== undefined) throw consent;
+  if (consent) throw consent;
   return result;
 }
 
