@@ -8,7 +8,9 @@
  * - TTL expiry is exact (Forge may still serve expired data for up to 48 h):
  *   the app must not depend on lingering data, and tests get determinism.
  * - Entity values are type-checked against the attributes declared in
- *   manifest.yml; attributes not declared are stored but not indexable.
+ *   manifest.yml, and an attribute the manifest does not declare is refused:
+ *   the custom-entity docs do not say undeclared attributes are kept, so the
+ *   safe reading is that they are not (docs/platform-limits.md "Storage").
  * - Items lacking an index's partition or range attribute are not in that
  *   index (sparse indexes, as in Forge's DynamoDB-backed store).
  */
@@ -164,6 +166,17 @@ export interface KvsCounters {
 
 const READ_PATHS = new Set(['/api/v1/get', '/api/v1/secret/get', '/api/v1/entity/get', '/api/v1/query', '/api/v1/entity/query', '/api/v1/batch/get']);
 
+export interface KvsStoreOptions {
+  reset?: boolean;
+  /**
+   * Refuse batch calls (`batchGet`/`batchSet`/`batchDelete`) beyond this many a
+   * minute, as Forge's batch-operations page documents (45). Off by default:
+   * the engine still makes one batch read per claimed finding, which a large
+   * delivery would exceed (see docs/platform-limits.md "Storage").
+   */
+  batchOpsPerMinute?: number;
+}
+
 export class KvsStore {
   private readonly doc: JsonFile<KvsDocument>;
   /** Calls answered since start or the last `resetCounters()` (failed calls included, as Forge meters them). */
@@ -189,9 +202,29 @@ export class KvsStore {
     file: string,
     private readonly entities: Map<string, EntityDefinition>,
     private readonly now: () => number,
-    options: { reset?: boolean } = {},
+    options: KvsStoreOptions = {},
   ) {
     this.doc = JsonFile.load<KvsDocument>(file, () => ({ version: 1, kv: {}, secrets: {}, entities: {} }), options);
+    this.batchOpsPerMinute = options.batchOpsPerMinute;
+  }
+
+  private readonly batchOpsPerMinute: number | undefined;
+  /** When each batch call of the last minute was answered (only kept while the limit is on). */
+  private batchCalls: number[] = [];
+
+  /**
+   * "You can send a maximum of 45 batch operations per minute"
+   * (dac:platform/forge/storage-reference/batchops, docs/platform-limits.md "Storage"):
+   * with `batchOpsPerMinute` set, a batch call beyond it in any 60 s window is refused.
+   */
+  private meterBatchCall(): void {
+    if (this.batchOpsPerMinute === undefined) return;
+    const now = this.now();
+    this.batchCalls = this.batchCalls.filter((at) => at > now - 60_000);
+    if (this.batchCalls.length >= this.batchOpsPerMinute) {
+      throw new KvsError(429, 'RATE_LIMIT_EXCEEDED', `More than ${this.batchOpsPerMinute} batch operations in a minute`);
+    }
+    this.batchCalls.push(now);
   }
 
   flush(): void {
@@ -240,6 +273,7 @@ export class KvsStore {
       case '/api/v1/batch/set':
       case '/api/v1/batch/get':
       case '/api/v1/batch/delete':
+        this.meterBatchCall();
         return this.batch(path, body);
       default:
         throw new KvsError(404, 'NOT_FOUND', `The local KVS does not implement ${path}`);
@@ -304,7 +338,8 @@ export class KvsStore {
     if (!value || typeof value !== 'object' || Array.isArray(value)) throw badRequest(`Entity ${entity.name} values must be objects`);
     for (const [attr, v] of Object.entries(value as Json)) {
       const declared = entity.attributes[attr];
-      if (!declared || v === null || v === undefined) continue;
+      if (!declared) throw badRequest(`Attribute ${entity.name}.${attr} is not declared in manifest.yml app.storage.entities`);
+      if (v === null || v === undefined) continue;
       const ok =
         declared.type === 'any' ||
         (declared.type === 'string' && typeof v === 'string') ||

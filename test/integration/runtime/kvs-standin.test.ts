@@ -166,6 +166,14 @@ describe('custom entities', () => {
     expect((await kvsError(kvs.entity('link').query().index('by-project').getMany())).code).toBe('BAD_REQUEST');
     expect((await kvsError(kvs.entity('link').set('x', { updatedAt: 'yesterday' }))).code).toBe('BAD_REQUEST');
   });
+
+  it('refuses an attribute manifest.yml does not declare, alone and inside a transaction', async () => {
+    const refused = await kvsError(kvs.entity('link').set('x', { findingId: 'x', notDeclared: 1 }));
+    expect(refused).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('link.notDeclared') });
+    const tx = kvs.transact().set('y', { at: 1, projectKey: 'SEC', status: 'created', findingId: 'y', extra: true }, { entityName: 'activity' });
+    expect((await kvsError(tx.execute())).code).toBe('BAD_REQUEST');
+    expect(await kvs.entity('activity').get('y')).toBeUndefined();
+  });
 });
 
 describe('persistence', () => {
@@ -192,3 +200,22 @@ describe('persistence', () => {
     expect(await kvs.get('config:SEC')).toBeUndefined();
   });
 });
+
+describe('batch operations a minute (off by default)', () => {
+  const batchRead = () => kvs.batchGet([{ key: 'a' }, { key: 'b' }]);
+
+  it('with batchOpsPerMinute: 45, refuses the 46th batch call of a minute and accepts again after it', async () => {
+    host.close();
+    host = startHost({ clock, reset: true, kvs: { batchOpsPerMinute: 45 } });
+    for (let i = 0; i < 45; i++) await batchRead();
+    expect(await kvsError(batchRead())).toMatchObject({ code: 'RATE_LIMIT_EXCEEDED' });
+    expect(await kvs.get('a')).toBeUndefined(); // single reads are not batch operations
+    clock.advance(60_001);
+    await expect(batchRead()).resolves.toMatchObject({ failedKeys: expect.any(Array) });
+  });
+
+  it('without the option, batch calls are not limited', async () => {
+    for (let i = 0; i < 60; i++) await batchRead();
+  });
+});
+
