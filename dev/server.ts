@@ -18,7 +18,7 @@ import * as path from 'node:path';
 import { installForgeHost, loadManifest, realJiraBackend, realJiraFromEnv, runInvocation, simulatorBackend, type ForgeHost } from './forge-host';
 import { INTERVAL_MS } from './forge-host/manifest';
 import { installEgress, manifestEgressHosts } from './forge-host/egress';
-import { AppFunctions } from './runtime/functions';
+import { AppFunctions, ForgeLimitError } from './runtime/functions';
 import { BacklineReceiver, RECEIVE_PREFIX } from './runtime/backline-receiver';
 import { TriggerDelivery } from './runtime/triggers';
 import { createSimulator, type JiraSimulator } from './runtime/simulator';
@@ -151,8 +151,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
   const server = http.createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) sendJson(res, 500, { error: { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) } });
-      else res.destroy();
+      if (res.headersSent) res.destroy();
+      else if (error instanceof ForgeLimitError) sendJson(res, error.status, { error: { code: error.code, message: error.message } });
+      else sendJson(res, 500, { error: { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) } });
     });
   });
 
@@ -216,6 +217,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         if (result === undefined) return send(res, 204, '', { 'x-local-acting-as': accountId });
         return send(res, 200, JSON.stringify(result), { 'content-type': 'application/json', 'x-local-acting-as': accountId });
       } catch (error) {
+        // Forge refused or stopped the call (rate limit, timeout, answer too large).
+        if (error instanceof ForgeLimitError) return sendJson(res, error.status, { error: { code: error.code, message: error.message } });
         // @forge/api's NeedsAuthenticationError: on Forge the page shows the "Allow access" prompt.
         if (error instanceof Error && error.name === 'NEEDS_AUTHENTICATION_ERR') {
           return sendJson(res, 401, { error: { code: 'NEEDS_AUTHENTICATION_ERR', message: error.message } });

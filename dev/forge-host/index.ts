@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 // First: installs the egress fetch wrapper before anything loads @forge/api (see egress.ts).
 import './egress';
-import { KvsError, KvsStore } from './kvs-store';
+import { KvsError, KvsStore, type KvsStoreOptions } from './kvs-store';
 import { LocalQueue, type LocalQueueOptions } from './queue';
 import { currentInvocation } from './invocation';
 import type { JiraBackend } from './jira';
@@ -35,6 +35,8 @@ export interface ForgeHostOptions {
   /** Base URL of the local server, for `webTrigger.getUrl`. */
   baseUrl?: string;
   queue?: Omit<LocalQueueOptions, 'file' | 'reset'>;
+  /** KVS limits that are off by default (see KvsStoreOptions). */
+  kvs?: Omit<KvsStoreOptions, 'reset'>;
 }
 
 export interface ForgeHost {
@@ -86,7 +88,7 @@ function noopMetrics() {
 
 export function installForgeHost(options: ForgeHostOptions): ForgeHost {
   const now = options.now ?? Date.now;
-  const kvs = new KvsStore(path.join(options.stateDir, 'kvs.json'), options.manifest.entities, now, { reset: options.reset ?? false });
+  const kvs = new KvsStore(path.join(options.stateDir, 'kvs.json'), options.manifest.entities, now, { ...options.kvs, reset: options.reset ?? false });
   const queue = new LocalQueue({ ...options.queue, file: path.join(options.stateDir, 'queue.json'), reset: options.reset ?? false });
   let jira = options.jira;
   const withoutConsent = new Set<string>();

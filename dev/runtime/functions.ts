@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runInvocation, LOCAL_CLOUD_ID, LOCAL_ENVIRONMENT_ID, type AppManifest, type AsyncEvent } from '../forge-host';
+import { runInvocation, LOCAL_CLOUD_ID, LOCAL_ENVIRONMENT_ID, type AppManifest, type AsyncEvent, type Invocation } from '../forge-host';
 
 type Handler = (...args: unknown[]) => unknown;
 
@@ -32,11 +32,100 @@ export interface WebTriggerResponse {
   body: string;
 }
 
+/**
+ * Forge's function limits (dac:platform/forge/limits-invocation, docs/platform-limits.md
+ * "Invocation limits"): runtime per kind of function, and invocations a minute.
+ */
+export const FUNCTION_LIMITS = {
+  webtriggerSeconds: 55,
+  resolverSeconds: 25,
+  /** Consumers and scheduled triggers without `timeoutSeconds`; with it, at most `maxAsyncSeconds`. */
+  defaultAsyncSeconds: 55,
+  maxAsyncSeconds: 900,
+  invocationsPerUserPerMinute: 1_200,
+  invocationsPerInstallationPerMinute: 5_000,
+  /** A resolver's answer to the front end's `invoke` (its request is limited to 500 KB in dev/server.ts). */
+  invokeResponseBytes: 5 * 1024 * 1024,
+} as const;
+
+/** What Forge answers instead of running (or finishing) a function: a rate limit, a timeout, an answer too large. */
+export class ForgeLimitError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: 'RATE_LIMITED' | 'FUNCTION_TIMEOUT' | 'PAYLOAD_TOO_LARGE',
+    message: string,
+  ) {
+    super(message);
+    this.name = code;
+  }
+}
+
+export interface AppFunctionsOptions {
+  /** Multiplies every function timeout (tests make 55 s short); default 1. */
+  timeoutScale?: number;
+  /** Clock for the invocation rate limits; default Date.now. */
+  now?: () => number;
+}
+
 export class AppFunctions {
+  private readonly timeoutScale: number;
+  private readonly now: () => number;
+  /** Start times of the last minute's invocations: all of them, and per invoking user. */
+  private installationCalls: number[] = [];
+  private readonly userCalls = new Map<string, number[]>();
+
   constructor(
     private readonly manifest: AppManifest,
     private readonly srcDir: string,
-  ) {}
+    options: AppFunctionsOptions = {},
+  ) {
+    this.timeoutScale = options.timeoutScale ?? 1;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Counts an invocation against the per-installation (and per-user) minute; refuses it beyond the limit as Forge does. */
+  private meter(accountId: string | undefined): void {
+    const now = this.now();
+    const recent = (calls: number[]) => calls.filter((at) => at > now - 60_000);
+    this.installationCalls = recent(this.installationCalls);
+    if (this.installationCalls.length >= FUNCTION_LIMITS.invocationsPerInstallationPerMinute) {
+      throw new ForgeLimitError(429, 'RATE_LIMITED', `More than ${FUNCTION_LIMITS.invocationsPerInstallationPerMinute} invocations a minute for this installation`);
+    }
+    if (accountId) {
+      const mine = recent(this.userCalls.get(accountId) ?? []);
+      if (mine.length >= FUNCTION_LIMITS.invocationsPerUserPerMinute) {
+        throw new ForgeLimitError(429, 'RATE_LIMITED', `More than ${FUNCTION_LIMITS.invocationsPerUserPerMinute} invocations a minute for this user`);
+      }
+      mine.push(now);
+      this.userCalls.set(accountId, mine);
+    }
+    this.installationCalls.push(now);
+  }
+
+  /** The function's timeout: fixed for web triggers and resolvers, `timeoutSeconds` (≤ 900) for the others. */
+  private asyncTimeoutSeconds(functionKey: string): number {
+    const configured = this.manifest.functions.get(functionKey)?.timeoutSeconds;
+    return Math.min(configured ?? FUNCTION_LIMITS.defaultAsyncSeconds, FUNCTION_LIMITS.maxAsyncSeconds);
+  }
+
+  /**
+   * One invocation as Forge runs it: metered, in its invocation context, and
+   * stopped with FUNCTION_TIMEOUT when it runs longer than its limit (Forge
+   * ends the sandbox; locally the handler's promise is abandoned).
+   */
+  private async invoke<T>(invocation: Invocation, timeoutSeconds: number, run: () => Promise<T>): Promise<T> {
+    this.meter(invocation.accountId);
+    const limitMs = timeoutSeconds * 1000 * this.timeoutScale;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new ForgeLimitError(504, 'FUNCTION_TIMEOUT', `Function ${invocation.functionKey} ran longer than ${timeoutSeconds} s`)), limitMs);
+    });
+    try {
+      return await Promise.race([runInvocation(invocation, run), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
 
   /**
    * The file a handler module loads from: `src/index.ts` for the sources, or
@@ -82,7 +171,7 @@ export class AppFunctions {
     if (!module) return { statusCode: 404, headers: {}, body: `No web trigger module "${moduleKey}" in manifest.yml` };
     const handler = this.handler(module.function);
     const event: WebTriggerRequest = { ...request, context: { cloudId: LOCAL_CLOUD_ID, moduleKey }, contextToken: 'local' };
-    const result = await runInvocation({ functionKey: module.function, moduleKey, invocationId: randomUUID() }, async () =>
+    const result = await this.invoke({ functionKey: module.function, moduleKey, invocationId: randomUUID() }, FUNCTION_LIMITS.webtriggerSeconds, async () =>
       handler(event, { installContext: INSTALL_CONTEXT, principal: undefined, license: undefined }),
     );
     return toFunctionResponse(result, 500, 'web trigger');
@@ -106,10 +195,16 @@ export class AppFunctions {
       license: undefined,
       installation: undefined,
     };
-    return runInvocation(
+    const result = await this.invoke(
       { functionKey: module.resolverFunction, moduleKey: input.moduleKey, accountId: input.accountId, invocationId: randomUUID() },
+      FUNCTION_LIMITS.resolverSeconds,
       async () => handler(call, backend),
     );
+    const bytes = result === undefined ? 0 : Buffer.byteLength(JSON.stringify(result) ?? '');
+    if (bytes > FUNCTION_LIMITS.invokeResponseBytes) {
+      throw new ForgeLimitError(413, 'PAYLOAD_TOO_LARGE', `The resolver answered ${bytes} bytes; invoke answers are limited to 5 MB`);
+    }
+    return result;
   }
 
   /**
@@ -130,9 +225,9 @@ export class AppFunctions {
         call: { functionKey: consumer.method, payload, jobId: event.jobId },
         context: { cloudId: LOCAL_CLOUD_ID, moduleKey: consumer.key, environmentId: LOCAL_ENVIRONMENT_ID, retryContext: event.retryContext },
       };
-      return runInvocation(invocation, async () => handler(call, backend));
+      return this.invoke(invocation, this.asyncTimeoutSeconds(consumer.function), async () => handler(call, backend));
     }
-    return runInvocation(invocation, async () => handler(event, backend));
+    return this.invoke(invocation, this.asyncTimeoutSeconds(consumer.function), async () => handler(event, backend));
   }
 
   /** A product event to a `trigger` module's function: `(event, context)`, context as the trigger reference describes. */
@@ -155,7 +250,7 @@ export class AppFunctions {
     const trigger = this.manifest.scheduledTriggers.find((t) => t.key === moduleKey);
     if (!trigger) throw new Error(`No scheduled trigger "${moduleKey}" in manifest.yml`);
     const handler = this.handler(trigger.function);
-    const result = await runInvocation({ functionKey: trigger.function, moduleKey, invocationId: randomUUID() }, async () =>
+    const result = await this.invoke({ functionKey: trigger.function, moduleKey, invocationId: randomUUID() }, this.asyncTimeoutSeconds(trigger.function), async () =>
       handler({ context: { cloudId: LOCAL_CLOUD_ID, moduleKey }, contextToken: 'local' }, { installContext: INSTALL_CONTEXT, principal: undefined }),
     );
     return toFunctionResponse(result, 424, 'scheduled trigger');

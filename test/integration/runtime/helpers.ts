@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { installForgeHost, loadManifest, simulatorBackend, type ForgeHost } from '../../../dev/forge-host';
+import { installForgeHost, loadManifest, simulatorBackend, type ForgeHost, type ForgeHostOptions } from '../../../dev/forge-host';
 import type { LocalQueueOptions } from '../../../dev/forge-host/queue';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -46,7 +46,9 @@ export function fakeJira(baseUrl = 'http://localhost:9999/jira') {
   return { handler, requests, backend: simulatorBackend(handler, baseUrl) };
 }
 
-export function startHost(options: { stateDir?: string; clock?: FakeClock; reset?: boolean; queue?: Omit<LocalQueueOptions, 'file' | 'reset'> } = {}): ForgeHost & { stateDir: string } {
+export function startHost(
+  options: { stateDir?: string; clock?: FakeClock; reset?: boolean; queue?: Omit<LocalQueueOptions, 'file' | 'reset'>; kvs?: ForgeHostOptions['kvs'] } = {},
+): ForgeHost & { stateDir: string } {
   const stateDir = options.stateDir ?? tempStateDir();
   const host = installForgeHost({
     stateDir,
@@ -54,6 +56,7 @@ export function startHost(options: { stateDir?: string; clock?: FakeClock; reset
     reset: options.reset ?? false,
     ...(options.clock ? { now: options.clock.now } : {}),
     ...(options.queue ? { queue: options.queue } : {}),
+    ...(options.kvs ? { kvs: options.kvs } : {}),
   });
   return Object.assign(host, { stateDir });
 }
