@@ -39,6 +39,7 @@ function app(now: () => number = Date.now): AppFunctions {
       { key: 'long-consumer', queue: 'q2', function: 'long' },
     ],
     scheduledTriggers: [],
+    productTriggers: [],
     uiModules: [{ type: 'jira:adminPage', key: 'page', resolverFunction: 'resolver' }],
     entities: new Map(),
   };
