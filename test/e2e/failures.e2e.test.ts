@@ -2,8 +2,8 @@
  * Failures you can see and recover from, end to end in headless Chromium
  * against the local runtime (the app's real resolvers, web trigger and
  * consumer on the Jira simulator): Jira loses the Severity option a finding
- * maps to, the finding fails; the admin sees it in Activity (what was planned,
- * what was done, Jira's message) and in Dead letters; the option comes back,
+ * maps to, the finding fails; the admin sees it in Activity (one row for the
+ * event, its state and attempts, Jira's message) and in Dead letters; the option comes back,
  * the admin saves the SEC mapping in the editor (the save re-reads Jira),
  * retries the dead letter and sees the issue created.
  * Screenshots go to test-artifacts/failures/.
@@ -88,21 +88,17 @@ test('a broken SEC mapping: the failure shows in Activity and Dead letters, and 
   expect(['MAPPING_INVALID', 'JIRA_REJECTED']).toContain(code);
   expect(await secIssues()).toHaveLength(0);
 
-  // 2. Activity: the failed event, filtered to SEC and failures, with what was planned and done.
+  // 2. Activity: one row for the failed event, filtered to SEC: a dead letter after one attempt, with Jira's message in its details.
   await page.goto(`${runtime.url}/admin?as=admin`);
   await page.getByRole('tab', { name: 'Activity' }).click();
   const activity = page.locator('[data-section="activity"]');
   await activity.getByLabel('Project').fill('SEC');
-  await activity.getByLabel('Result').selectOption('failed');
-  const row = activity.locator('tr[data-event="evt-e2e-broken"]');
-  await row.waitFor({ timeout: 15_000 }).catch(async (e: unknown) => {
-    await shot('debug');
-    throw e;
-  });
-  await row.getByRole('button', { name: 'Details of evt-e2e-broken' }).click();
-  await activity.getByTestId('done').waitFor();
+  const state = activity.getByTestId('state-evt-e2e-broken');
+  await state.waitFor({ timeout: 15_000 });
+  await expect(state.innerText()).resolves.toMatch(/Dead letter\s+1 attempt/);
+  await activity.getByRole('button', { name: 'Details of evt-e2e-broken' }).click();
   await expect(activity.getByText(`${code}:`, { exact: false }).first().isVisible()).resolves.toBe(true);
-  await expect(activity.getByTestId('done').innerText()).resolves.toBe('nothing');
+  await expect(activity.getByTestId('state-evt-e2e-broken').count()).resolves.toBe(1);
   await shot('01-activity-failed');
 
   // 3. Dead letters: the event is kept with its error.
@@ -140,10 +136,11 @@ test('a broken SEC mapping: the failure shows in Activity and Dead letters, and 
   expect(issues.map((i) => i.key)).toEqual([key]);
   expect(issues[0]?.fields.summary).toBe('[high] Prototype pollution in lodash (Backline)');
 
-  // 6. Activity now shows the created issue for the same event.
+  // 6. Activity refreshed after the retry: the same one row, now applied, with the created issue.
   const all = page.locator('[data-section="activity"]');
-  await all.getByLabel('Result').selectOption('created');
-  await all.locator('tr[data-event="evt-e2e-broken"]').getByText(key).waitFor();
+  await all.getByTestId('state-evt-e2e-broken').getByText('Applied').waitFor();
+  await expect(all.getByTestId('state-evt-e2e-broken').innerText()).resolves.toContain('2 attempts');
+  await all.getByRole('link', { name: key }).waitFor();
   await shot('05-activity-created');
   expect(consoleErrors).toEqual([]);
 });

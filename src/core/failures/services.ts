@@ -12,12 +12,14 @@ import {
   failurePayloadSchemas,
   type ActivityItemView,
   type DeadLetterView,
+  type EventActivityView,
   type FailureResolverKey,
   type FailureResolverResult,
   type FailureResultOf,
   type ParsedFailurePayloadOf,
 } from '../../shared/contracts/failures';
 import { queryActivity } from './activity';
+import { groupByEvent } from './activity-events';
 import { deadLetterIdsOfProject, discardDeadLetters, listDeadLetters, type DeadLetter } from './dead-letters';
 import { retryDeadLetters } from './replay';
 import { checkDrift } from './drift';
@@ -74,6 +76,25 @@ export const failureServices: { [K in FailureResolverKey]: Service<K> } = {
       ...(i.issueKey && site ? { issueUrl: `${site.replace(/\/$/, '')}/browse/${i.issueKey}` } : {}),
     }));
     return { items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+  },
+
+  async 'activity/events'(platform, payload) {
+    // One underlying page (≤ 100 attempts) folded per event; an event whose attempts straddle two pages shows on both.
+    const [page, letters] = await Promise.all([
+      queryActivity(platform.store, payload.projectKey ? { projectKey: payload.projectKey } : {}, { limit: 100, ...(payload.cursor ? { cursor: payload.cursor } : {}) }),
+      listDeadLetters(platform, { limit: 100 }),
+    ]);
+    let events = groupByEvent(page.items, new Set(letters.items.map((l) => l.eventId)));
+    if (payload.pending) events = events.filter((e) => e.state === 'queued' || e.state === 'retrying');
+    const site = events.some((e) => e.issueKeys.length > 0) ? await platform.siteUrl().catch(() => undefined) : undefined;
+    const browse = (key: string) => (site ? { key, url: `${site.replace(/\/$/, '')}/browse/${key}` } : { key });
+    const views: EventActivityView[] = events.map(({ issueKeys, at, firstAt, ...event }) => ({
+      ...event,
+      at: new Date(at).toISOString(),
+      firstAt: new Date(firstAt).toISOString(),
+      issues: issueKeys.map(browse),
+    }));
+    return { events: views, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
   },
 
   async 'deadletters/list'(platform, payload) {

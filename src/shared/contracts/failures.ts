@@ -42,6 +42,26 @@ export interface ActivityItemView {
   done: string[];
 }
 
+/** One event (all its attempts and findings): what the Activity table shows. */
+export interface EventActivityView {
+  eventId: string;
+  type: string;
+  /** The newest attempt (RFC 3339). */
+  at: string;
+  firstAt: string;
+  attempts: number;
+  state: 'queued' | 'retrying' | 'applied' | 'skipped' | 'dead-letter' | 'failed';
+  projectKey: string | null;
+  findingIds: string[];
+  issues: Array<{ key: string; url?: string }>;
+  /** What the newest attempt did in Jira, in words. */
+  summary: string;
+  jiraRequests: number;
+  rule?: string;
+  reason?: string;
+  error?: { code: string; message: string; retryable: boolean };
+}
+
 export interface DeadLetterView {
   eventId: string;
   projectKey: string | null;
@@ -88,6 +108,14 @@ export const failurePayloadSchemas = {
       limit: z.number().int().min(1).max(100).optional(),
     })
     .strict(),
+  /** Activity one row per event; `pending`: only events still waiting to be applied (queued or retrying). */
+  'activity/events': z
+    .object({
+      projectKey: projectFilterSchema.optional(),
+      pending: z.boolean().optional(),
+      cursor: z.string().max(2000).optional(),
+    })
+    .strict(),
   'deadletters/list': z.object({ projectKey: projectFilterSchema.optional(), offset: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(100).optional() }).strict(),
   'deadletters/retry': selection,
   'deadletters/discard': selection,
@@ -106,6 +134,7 @@ export interface FailureResultTypes {
   'notifications/clear': NotificationSettingsView;
   'notifications/test': { ok: boolean; message: string };
   'activity/list': { items: ActivityItemView[]; nextCursor?: string };
+  'activity/events': { events: EventActivityView[]; nextCursor?: string };
   'deadletters/list': { items: DeadLetterView[]; total: number; byProject: Array<{ projectKey: string | null; count: number }> };
   /** `message`: one sentence with how many were applied, queued again, or failed again. */
   'deadletters/retry': { outcomes: RetryOutcomeView[]; message: string };

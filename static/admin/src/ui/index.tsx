@@ -103,6 +103,7 @@ export function Button({
   'aria-describedby'?: string;
   'aria-expanded'?: boolean;
   'aria-controls'?: string;
+  'aria-pressed'?: boolean;
   id?: string;
   name?: string;
   value?: string;

@@ -13,9 +13,9 @@ function projectName(key: string | null): string {
   return key ?? 'No project';
 }
 
-export default function DeadLettersSection() {
+export default function DeadLettersSection({ refreshKey = 0, onRetried }: { refreshKey?: number; onRetried?: () => void }) {
   const [project, setProject] = useState<string>('');
-  const list = useLoad(() => failuresApi.deadLetters({ limit: 100, ...(project ? { projectKey: project } : {}) }), [project]);
+  const list = useLoad(() => failuresApi.deadLetters({ limit: 100, ...(project ? { projectKey: project } : {}) }), [project, refreshKey]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -32,6 +32,7 @@ export default function DeadLettersSection() {
       setOutcomes(result.outcomes);
       setNotice(result.message);
       list.reload();
+      onRetried?.();
     } catch (e) {
       setError(e);
     } finally {

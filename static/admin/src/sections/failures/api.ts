@@ -16,6 +16,7 @@ export const failuresApi = {
   clearSlackUrl: () => callFailures('notifications/clear', {}),
   testNotification: () => callFailures('notifications/test', {}),
   activity: (payload: FailurePayloadOf<'activity/list'>) => callFailures('activity/list', payload),
+  events: (payload: FailurePayloadOf<'activity/events'>) => callFailures('activity/events', payload),
   deadLetters: (payload: FailurePayloadOf<'deadletters/list'>) => callFailures('deadletters/list', payload),
   retry: (payload: FailurePayloadOf<'deadletters/retry'>) => callFailures('deadletters/retry', payload),
   discard: (payload: FailurePayloadOf<'deadletters/discard'>) => callFailures('deadletters/discard', payload),
