@@ -5,7 +5,7 @@
  * gives a problem text that says what is wrong and what to do.
  */
 import type { AllowedValue, CreateMetaField } from '../jira/metadata';
-import { markdownToJiraAdf } from './adf';
+import { markdownToJiraAdf } from './adf-limit';
 import { describeKind, type FieldKind } from './field-types';
 
 /** One value coming out of a mapping source. */

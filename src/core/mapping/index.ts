@@ -5,6 +5,7 @@ export { valueFingerprint, canonicalJson } from './fingerprint';
 export { getPath, isSafePath } from './paths';
 export { renderTemplate, templatePaths } from './template';
 export { fieldKind, describeKind, type FieldKind } from './field-types';
-export { markdownToJiraAdf, markdownToSafeAdf, sanitizeAdf, JIRA_TEXT_LIMIT, type AdfDoc, type AdfNode } from './adf';
+export { markdownToSafeAdf, sanitizeAdf, type AdfDoc, type AdfNode } from './adf';
+export { markdownToJiraAdf, JIRA_TEXT_LIMIT } from './adf-limit';
 export { UserDirectory } from './users';
 export { previewIssue, type IssuePreview } from './preview';

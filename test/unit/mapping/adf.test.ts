@@ -1,5 +1,6 @@
-import { adfSize, JIRA_TEXT_LIMIT, markdownToJiraAdf, markdownToSafeAdf, type AdfNode } from '../../../src/core/mapping/adf';
-import { validateAdf } from '../../../dev/jira-sim/adf';
+import { markdownToSafeAdf, type AdfNode } from '../../../src/core/mapping/adf';
+import { adfSize, JIRA_TEXT_LIMIT, markdownToJiraAdf } from '../../../src/core/mapping/adf-limit';
+import { adfSchemaProblem } from '../../../dev/jira-sim/adf-schema';
 
 function texts(nodes: AdfNode[] | undefined): string {
   return (nodes ?? []).map((n) => (n.type === 'text' ? n.text ?? '' : texts(n.content))).join('');
@@ -13,7 +14,7 @@ describe('Markdown → ADF', () => {
   it('keeps structure Jira understands and is valid ADF', () => {
     const doc = markdownToSafeAdf('# Fix\n\nUpgrade **lodash**:\n\n- to `4.17.21`\n- run tests\n\n```js\nrequire("lodash")\n```\n\n| a | b |\n|---|---|\n| 1 |   |\n\n> quoted');
     expect(doc.content.map((n) => n.type)).toEqual(['heading', 'paragraph', 'bulletList', 'codeBlock', 'table', 'blockquote']);
-    expect(validateAdf(doc)).toBeNull();
+    expect(adfSchemaProblem(doc)).toBeNull();
   });
 
   it('drops javascript: and data: links but keeps their text; keeps http, https and mailto', () => {
@@ -21,7 +22,7 @@ describe('Markdown → ADF', () => {
     expect(links(doc.content)).toEqual(['https://x.test/a', 'mailto:sec@acme.test']);
     expect(texts(doc.content)).toContain('click');
     expect(texts(doc.content)).toContain('rel');
-    expect(validateAdf(doc)).toBeNull();
+    expect(adfSchemaProblem(doc)).toBeNull();
   });
 
   it('turns images into links (no embedded external media) and drops raw HTML', () => {
@@ -31,7 +32,33 @@ describe('Markdown → ADF', () => {
     expect(json).not.toContain('javascript');
     expect(json).not.toContain('<script>');
     expect(links(doc.content)).toEqual(['https://x.test/d.png']);
-    expect(validateAdf(doc)).toBeNull();
+    expect(adfSchemaProblem(doc)).toBeNull();
+  });
+
+  // Markdown nests freely; Atlassian's schema does not, and Jira refuses the whole issue (400) otherwise.
+  it.each([
+    ['a heading in a list item', '- # Title\n- **Fix** it', ['Title', 'Fix it']],
+    ['a heading in a quote', '> # Heading\n> body', ['Heading', 'body']],
+    ['a quote in a quote', '> > deep quote\n> outer', ['deep quote', 'outer']],
+    ['a quote in a list item', '- > quoted item', ['quoted item']],
+    ['a rule in a quote', '> before\n>\n> ---\n>\n> after', ['before', 'after']],
+    ['a table in a list item', '- intro\n\n  | a | b |\n  |---|---|\n  | 1 | 2 |', ['intro', 'a', 'b', '1', '2']],
+    ['a table in a quote', '> | sev | pkg |\n> |---|---|\n> | high | lodash |', ['sev', 'pkg', 'high', 'lodash']],
+    ['a code block in a list item', '- step\n\n  ```sh\n  npm i lodash@4.17.21\n  ```', ['step', 'npm i lodash@4.17.21']],
+    ['a heading in a quote in a list item', '1. one\n   > ## Deep', ['one', 'Deep']],
+    ['code with other marks', '**`bold code`** and ~~_`x`_~~', ['bold code', 'and', 'x']],
+  ])('rewrites %s into valid ADF and keeps its text', (_what, markdown, expected) => {
+    const doc = markdownToSafeAdf(markdown);
+    expect(adfSchemaProblem(doc)).toBeNull();
+    const all = texts(doc.content);
+    for (const piece of expected) expect(all).toContain(piece);
+  });
+
+  it('a heading where none is allowed becomes a bold paragraph; a nested quote is unwrapped', () => {
+    expect(markdownToSafeAdf('- # Title').content).toEqual([
+      { type: 'bulletList', content: [{ type: 'listItem', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Title', marks: [{ type: 'strong' }] }] }] }] },
+    ]);
+    expect(markdownToSafeAdf('> > q').content).toEqual([{ type: 'blockquote', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'q' }] }] }]);
   });
 
   it('empty Markdown gives an empty document', () => {
@@ -49,7 +76,7 @@ describe('Markdown → ADF', () => {
     // every kept paragraph before the cut is whole
     const kept = doc.content.slice(0, -2).map((n) => texts([n]));
     expect(kept.every((t, i) => t.startsWith(`Paragraph ${i} `) && t.trimEnd().endsWith('ipsum'))).toBe(true);
-    expect(validateAdf(doc)).toBeNull();
+    expect(adfSchemaProblem(doc)).toBeNull();
   });
 
   it('cuts one huge paragraph at a word, never inside one', () => {
@@ -58,7 +85,7 @@ describe('Markdown → ADF', () => {
     expect(first.endsWith('alpha…')).toBe(true);
     expect(texts([doc.content[1]])).toContain('Read the full finding in Backline');
     expect(adfSize(doc)).toBeLessThanOrEqual(JIRA_TEXT_LIMIT);
-    expect(validateAdf(doc)).toBeNull();
+    expect(adfSchemaProblem(doc)).toBeNull();
   });
 
   it('leaves text under the limit untouched', () => {
