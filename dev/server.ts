@@ -28,6 +28,7 @@ import { localIssuePanelExtras } from './issue-panel-html';
 import { forgePlatform } from '../src/forge/adapters/platform';
 import { forgeSecretStore } from '../src/forge/adapters/secrets';
 import { acceptedSigningSecrets, ensureSigningSecret } from '../src/core/secrets/signing-secret';
+import { seedDemoConfiguration } from './demo-config';
 import { systemClock, type Platform } from '../src/core/ports';
 
 export type { JiraSimulator } from './runtime/simulator';
@@ -108,17 +109,6 @@ function multiValueHeaders(req: http.IncomingMessage): Record<string, string[]> 
     (headers[name] ??= []).push(req.rawHeaders[i + 1]);
   }
   return headers;
-}
-
-/** Seeds the demo configuration through the app's own code when `src/core/config/demo.ts` exists. */
-async function seedDemoConfigurationIfAvailable(platform: Platform): Promise<'seeded' | 'unavailable'> {
-  const file = path.join(REPO_ROOT, 'src', 'core', 'config', 'demo.ts');
-  if (!fs.existsSync(file) && !fs.existsSync(file.replace(/\.ts$/, '.js'))) return 'unavailable';
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- written in parallel by another engineer; optional until it lands
-  const mod = require('../src/core/config/demo') as { seedDemoConfiguration?: (platform: Platform) => Promise<unknown> };
-  if (typeof mod.seedDemoConfiguration !== 'function') return 'unavailable';
-  await mod.seedDemoConfiguration(platform);
-  return 'seeded';
 }
 
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
@@ -371,8 +361,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   let demo: 'seeded' | 'unavailable' | 'kept' = 'kept';
   if (!marker.demoSeededAt) {
     try {
-      demo = await withPlatform(seedDemoConfigurationIfAvailable);
-      if (demo === 'seeded') fs.writeFileSync(markerFile, JSON.stringify({ demoSeededAt: new Date().toISOString() }));
+      await withPlatform(seedDemoConfiguration);
+      demo = 'seeded';
+      fs.writeFileSync(markerFile, JSON.stringify({ demoSeededAt: new Date().toISOString() }));
     } catch (error) {
       log(`demo configuration: not seeded (${error instanceof Error ? error.message : String(error)})`);
       demo = 'unavailable';
@@ -410,7 +401,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   log(`  Jira simulator:    ${simulatorBase()}${real ? `   (the app talks to ${real.baseUrl})` : ''}`);
   log(`  State:             ${stateDir}`);
   if (demo === 'seeded') log('  Demo:              SEC connected with the default configuration');
-  if (demo === 'unavailable') log('  Demo:              not seeded (src/core/config/demo.ts seedDemoConfiguration not available)');
+  if (demo === 'unavailable') log('  Demo:              not seeded (see the error above)');
   for (const problem of problems) log(`  Warning:           ${problem}`);
   log(`Backline local runtime ready on ${baseUrl}`);
 

@@ -1,6 +1,6 @@
 /** Set-up for the admin resolver tests: the simulator's demo site, a test platform, and callers as the simulator's users. */
 import { createJiraSimulator, SIM_ISSUE_TYPES, SIM_OPTIONS, SIM_FIELDS, SIM_USERS, type JiraSimulator } from '../../../dev/jira-sim';
-import { seedDemoConfiguration } from '../../../src/core/config/demo';
+import { seedDemoConfiguration } from '../../../dev/demo-config';
 import { DEFAULT_RESOLUTIONS, type ProjectConfig } from '../../../src/core/config/model';
 import type { AdminCaller } from '../../../src/core/admin/access';
 import { dispatchAdminCall } from '../../../src/core/admin/dispatch';

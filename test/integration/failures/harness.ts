@@ -1,6 +1,6 @@
 /** A core platform on the in-process Jira simulator with the demo configuration, and a fake Slack. */
 import { createJiraSimulator } from '../../../dev/jira-sim';
-import { seedDemoConfiguration } from '../../../src/core/config/demo';
+import { seedDemoConfiguration } from '../../../dev/demo-config';
 import { eventSchema, type BacklineEvent } from '../../../src/core/events/schema';
 import type { HttpPoster } from '../../../src/core/ports';
 import { createAppProcessor } from '../../../src/core/engine';

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createJiraSimulator, SIM_FIELDS, SIM_ISSUE_TYPES, SIM_OPTIONS, SIM_USERS, type JiraSimulator } from '../../../dev/jira-sim';
-import { DEMO_PROJECT_KEY, demoSecProjectConfig, seedDemoConfiguration } from '../../../src/core/config/demo';
+import { DEMO_PROJECT_KEY, demoSecProjectConfig, seedDemoConfiguration } from '../../../dev/demo-config';
 import type { FieldMapping, ProjectConfig } from '../../../src/core/config/model';
 import { ConfigRepository } from '../../../src/core/config/repository';
 import { validateProjectConfig, type ValidationExtras } from '../../../src/core/config/validate';

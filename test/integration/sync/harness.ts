@@ -1,5 +1,5 @@
 import { createJiraSimulator } from '../../../dev/jira-sim';
-import { seedDemoConfiguration } from '../../../src/core/config/demo';
+import { seedDemoConfiguration } from '../../../dev/demo-config';
 import type { BacklineEvent } from '../../../src/core/events/schema';
 import { eventSchema } from '../../../src/core/events/schema';
 import { CountingTransport } from '../../../src/core/jira/http';

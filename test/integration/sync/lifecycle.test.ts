@@ -157,7 +157,7 @@ describe('sync through the processor against the simulator (demo SEC config)', (
     const [created] = await h.run(event('finding.created', { finding: finding('fnd_lost') }, at(1)));
     const key = created.issues![0].key;
     h.platform.store.clear();
-    await (await import('../../../src/core/config/demo')).seedDemoConfiguration(h.platform);
+    await (await import('../../../dev/demo-config')).seedDemoConfiguration(h.platform);
     const [again] = await h.run(event('finding.updated', { finding: finding('fnd_lost', { severity: 'low' }) }, at(2)));
     expect(again.issues![0].key).toBe(key);
     expect((await h.issues()).filter((i) => i.properties?.backline?.findingId === 'fnd_lost')).toHaveLength(1);

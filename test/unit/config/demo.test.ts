@@ -1,12 +1,12 @@
-import { defaultWritePolicy, demoSecProjectConfig } from '../../../src/core/config/demo';
+import { demoSecProjectConfig } from '../../../dev/demo-config';
 import { SIM_FIELDS, SIM_STATUSES } from '../../../dev/jira-sim/seed';
-import { metaField, SEC_STATUSES, secVulnerabilityMeta } from '../mapping/fixtures';
+import { SEC_STATUSES, secVulnerabilityMeta } from '../mapping/fixtures';
 
 describe('the default SEC configuration', () => {
   const meta = secVulnerabilityMeta();
   const config = demoSecProjectConfig(meta, SEC_STATUSES);
 
-  it('maps the fields of local-runtime.md with the documented write policies', () => {
+  it('maps the demo site\'s fields with the documented write policies', () => {
     expect(config.fields.map((f) => [f.fieldName, f.writePolicy])).toEqual([
       ['Summary', 'sync'],
       ['Description', 'sync'],
@@ -33,12 +33,5 @@ describe('the default SEC configuration', () => {
       reopened: { id: SIM_STATUSES.ToDo, name: 'To Do' },
     });
     expect(config.resolutions).toEqual({ fixed: 'Fixed', not_detected: 'Fixed', false_positive: "Won't Fix", accepted_risk: "Won't Fix" });
-  });
-
-  it('proposes write policies by field type', () => {
-    expect(defaultWritePolicy(metaField(meta, 'labels'))).toBe('create-only');
-    expect(defaultWritePolicy(metaField(meta, 'components'))).toBe('fill-if-empty');
-    expect(defaultWritePolicy(metaField(meta, 'summary'))).toBe('sync');
-    expect(defaultWritePolicy(metaField(meta, SIM_FIELDS.CVSS))).toBe('sync');
   });
 });

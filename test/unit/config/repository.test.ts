@@ -1,4 +1,4 @@
-import { demoSecProjectConfig } from '../../../src/core/config/demo';
+import { demoSecProjectConfig } from '../../../dev/demo-config';
 import { EMPTY_GLOBAL_SETTINGS } from '../../../src/core/config/model';
 import { ConfigRepository } from '../../../src/core/config/repository';
 import { CodedError } from '../../../src/core/errors';

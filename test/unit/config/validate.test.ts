@@ -1,4 +1,4 @@
-import { demoSecProjectConfig } from '../../../src/core/config/demo';
+import { demoSecProjectConfig } from '../../../dev/demo-config';
 import type { FieldMapping, GlobalSettings, ProjectConfig } from '../../../src/core/config/model';
 import { validateGlobalSettings, validateProjectConfig, type ValidationExtras } from '../../../src/core/config/validate';
 import { SIM_FIELDS, SIM_ISSUE_TYPES, SIM_OPTIONS, SIM_STATUSES } from '../../../dev/jira-sim/seed';

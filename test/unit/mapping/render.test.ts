@@ -1,4 +1,4 @@
-import { demoSecProjectConfig } from '../../../src/core/config/demo';
+import { demoSecProjectConfig } from '../../../dev/demo-config';
 import type { ProjectConfig } from '../../../src/core/config/model';
 import { previewIssue } from '../../../src/core/mapping/preview';
 import { renderIssueFields, valueFingerprint } from '../../../src/core/mapping';

@@ -1,6 +1,6 @@
 import type { GlobalSettings, ProjectConfig, RoutingRule } from '../../../src/core/config/model';
 import { routeFinding } from '../../../src/core/routing';
-import { demoSecProjectConfig } from '../../../src/core/config/demo';
+import { demoSecProjectConfig } from '../../../dev/demo-config';
 import { lodashFinding, SEC_STATUSES, secVulnerabilityMeta } from '../mapping/fixtures';
 
 const sec = demoSecProjectConfig(secVulnerabilityMeta(), SEC_STATUSES);

@@ -8,7 +8,7 @@
  * ADF forbids), and every document found in the planned writes is checked.
  */
 import { adfSchemaProblem } from '../../../dev/jira-sim/adf-schema';
-import { demoSecProjectConfig } from '../../../src/core/config/demo';
+import { demoSecProjectConfig } from '../../../dev/demo-config';
 import type { EventType } from '../../../src/core/events/schema';
 import { validateRequestBody } from '../../../src/core/events/validate';
 import { truncationNotice } from '../../../src/core/mapping/adf-limit';

@@ -1,20 +1,20 @@
 /**
- * The default configuration of the demo project SEC (local-runtime.md, "The
- * demo site"), expressed in the configuration model, and the seeding the
- * local runtime runs on first start so the demo works before anyone opens
- * the admin page. Fields are found by name in SEC's create metadata, so the
- * same code works against the simulator and a real site with those fields.
+ * The default configuration of the demo project SEC (the simulator's demo
+ * site, dev/jira-sim/seed.ts), expressed in the configuration model, and the
+ * seeding the local runtime runs on first start so the demo works before
+ * anyone opens the admin page. Fields are found by name in SEC's create
+ * metadata, so the same code works against the simulator and a real site with
+ * those fields. Development only: the app itself never seeds a configuration.
  *
- * Write policies (also the defaults the editor proposes, see defaultWritePolicy):
+ * Write policies:
  * - summary, description, priority, Severity, CVE, Repository, CVSS, due date: `sync`
  *   (they describe the finding; Backline is the source of truth for them);
  * - labels: `create-only` (teams add and remove labels; the app never fights them);
  * - components and assignee-like fields: `fill-if-empty` (a team's triage wins).
  */
-import type { CreateMeta, CreateMetaField } from '../jira/metadata';
-import { JiraMetadata } from '../jira/metadata';
-import { fieldKind } from '../mapping/field-types';
-import type { Platform } from '../ports';
+import type { CreateMeta, CreateMetaField } from '../src/core/jira/metadata';
+import { JiraMetadata } from '../src/core/jira/metadata';
+import type { Platform } from '../src/core/ports';
 import {
   CONFIG_VERSION,
   DEFAULT_RESOLUTIONS,
@@ -24,20 +24,12 @@ import {
   type ProjectConfig,
   type StatusRef,
   type WritePolicy,
-} from './model';
-import { ConfigRepository } from './repository';
-import type { NamedItem } from './validate';
+} from '../src/core/config/model';
+import { ConfigRepository } from '../src/core/config/repository';
+import type { NamedItem } from '../src/core/config/validate';
 
 export const DEMO_PROJECT_KEY = 'SEC';
 export const DEMO_ISSUE_TYPE_NAME = 'Vulnerability';
-
-/** The write policy the editor proposes for a newly mapped field. */
-export function defaultWritePolicy(field: Pick<CreateMetaField, 'fieldId' | 'schema'>): WritePolicy {
-  const kind = fieldKind(field);
-  if (kind === 'labels') return 'create-only';
-  if (kind === 'components' || kind === 'versions' || kind === 'version' || kind === 'user' || kind === 'users') return 'fill-if-empty';
-  return 'sync';
-}
 
 function byName<T extends { name: string }>(items: T[], name: string): T | undefined {
   const wanted = name.toLowerCase();
