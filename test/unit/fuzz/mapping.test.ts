@@ -75,12 +75,16 @@ const schemas: Array<Pick<CreateMetaField, 'schema' | 'fieldId'> & { allowedValu
   { fieldId: 'customfield_10006', schema: { type: 'user', custom: 'com.atlassian.jira.plugin.system.customfieldtypes:userpicker', customId: 10006 } },
 ];
 
+/** Keys that reach Object.prototype when code indexes an object with input (`map[input]`). */
+const prototypeKey = fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', 'polluted', '__proto__@x.test');
+
 const sourceValue: fc.Arbitrary<SourceValue> = fc.oneof(
-  fc.record({ from: fc.constant('raw' as const), value: fc.oneof(fc.string({ maxLength: 300 }), fc.double(), fc.integer(), fc.boolean(), fc.constantFrom('2026-12-28', '2026-11-28T10:00:00Z', 'high', 'Critical', '__proto__', 'NaN', '1e400', ' ')) }),
-  fc.record({ from: fc.constant('jira' as const), id: fc.constantFrom('1', '100', '101', '999', '__proto__'), label: fc.string({ maxLength: 20 }) }),
+  fc.record({ from: fc.constant('raw' as const), value: fc.oneof(fc.string({ maxLength: 300 }), fc.double(), fc.integer(), fc.boolean(), fc.constantFrom('2026-12-28', '2026-11-28T10:00:00Z', 'high', 'Critical', 'NaN', '1e400', ' '), prototypeKey) }),
+  fc.record({ from: fc.constant('jira' as const), id: fc.oneof(fc.constantFrom('1', '100', '101', '999'), prototypeKey), label: fc.oneof(fc.string({ maxLength: 20 }), prototypeKey) }),
 );
 
-test('field conversion never throws and answers a value, empty or a problem', () => {
+test('field conversion never throws, answers a value, empty or a problem, and leaves Object.prototype alone', () => {
+  const prototypeBefore = Object.getOwnPropertyNames(Object.prototype).sort();
   fc.assert(
     fc.property(fc.constantFrom(...schemas), fc.array(sourceValue, { maxLength: 5 }), (meta, values) => {
       const field: CreateMetaField = { key: meta.fieldId, name: meta.fieldId, required: false, ...meta };
@@ -91,7 +95,9 @@ test('field conversion never throws and answers a value, empty or a problem', ()
         if (meta.fieldId === 'description' || meta.fieldId === 'customfield_10004') expect(adfSchemaProblem(result.value)).toBeNull();
         if (meta.fieldId === 'customfield_10002') expect(Number.isFinite(result.value as number)).toBe(true);
       }
-      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      // Any key added to Object.prototype, whatever its name, is pollution (the inputs above offer the usual ones).
+      expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(prototypeBefore);
+      if (meta.fieldId === 'customfield_10006' && result.ok && result.value !== undefined) expect(result.value).toEqual({ accountId: expect.any(String) });
     }),
     runs(500),
   );
