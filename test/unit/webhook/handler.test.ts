@@ -372,7 +372,7 @@ describe('web trigger: bad input', () => {
     expect(h.calls).toHaveLength(0);
   });
 
-  it('never answers 500 and never writes, whatever arrives (property)', async () => {
+  it('answers every request as the contract says, never 5xx, and never writes for a refusal (property)', async () => {
     const h = await harness();
     const before = await snapshot(h.platform);
     const jsonish = fc.oneof(
@@ -384,11 +384,25 @@ describe('web trigger: bad input', () => {
     await fc.assert(
       fc.asyncProperty(jsonish, fc.boolean(), fc.constantFrom('POST', 'GET', 'post'), async (body, sign, method) => {
         const request = sign ? { ...signed(h, body), method } : { method, headers: { 'x-backline-signature': ['t=1,v1=00'] }, body };
+        const callsBefore = h.calls.length;
         const response = await handleWebtrigger(request, h.deps);
-        expect(response.statusCode).not.toBe(500);
-        expect(() => JSON.parse(response.body)).not.toThrow();
-        if (response.statusCode >= 400) expect(h.platform.store.stats.writes).toBe(0);
-        else h.platform.store.resetStats();
+        const answer: { error?: { code?: string }; results?: unknown[] } = JSON.parse(response.body);
+        // The processor here always succeeds, so the only answers are the contract's: 405, 401,
+        // 200 with one result per event, or 400 for a body that is not JSON or not an event.
+        // A 5xx (the handler's catch-all 503 included) means an input reached code that threw.
+        if (method === 'GET') expect([response.statusCode, answer.error?.code]).toEqual([405, 'METHOD_NOT_ALLOWED']);
+        else if (!sign) expect(response.statusCode).toBe(401);
+        else if (response.statusCode === 200) {
+          expect(h.calls).toHaveLength(callsBefore + 1);
+          expect(answer.results).toHaveLength(h.calls[callsBefore]?.events.length ?? -1);
+        } else {
+          expect(response.statusCode).toBe(400);
+          expect(['INVALID_JSON', 'INVALID_EVENT']).toContain(answer.error?.code);
+        }
+        if (response.statusCode >= 400) {
+          expect(h.calls).toHaveLength(callsBefore);
+          expect(h.platform.store.stats.writes).toBe(0);
+        } else h.platform.store.resetStats();
       }),
       { numRuns: 300 },
     );
