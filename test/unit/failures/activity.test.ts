@@ -59,18 +59,23 @@ describe('activity queries', () => {
 });
 
 describe('activity retention', () => {
-  it('removes entries older than 30 days and keeps the rest', async () => {
+  it('removes entries older than 30 days and keeps the rest, the one exactly 30 days old included', async () => {
     const store = new MemoryStore();
     const now = FAKE_EPOCH + 60 * DAY;
     const entries = Array.from({ length: 260 }, (_, i) => entry(i, FAKE_EPOCH + i * (DAY / 4), 'SEC', 'created'));
     await seed(store, entries);
-    const removed = await pruneActivity(store, now);
-    const cutoff = now - 30 * DAY;
-    expect(removed).toBe(entries.filter((e) => e.at < cutoff).length);
-    const remaining = await queryActivity(store, {}, { limit: 100 });
-    expect(remaining.items.every((i) => i.at >= cutoff)).toBe(true);
-    expect(await store.entityGet('activity', activityKey(entries[259]))).toBeDefined();
-    expect(await store.entityGet('activity', activityKey(entries[0]))).toBeUndefined();
+    // 4 entries a day for 65 days, pruned on day 60: days 0 to 29¾ (entries 0–119) are over 30 days old.
+    expect(await pruneActivity(store, now)).toBe(120);
+    const kept = async (i: number) => (await store.entityGet('activity', activityKey(entries[i]))) !== undefined;
+    expect([await kept(0), await kept(119), await kept(120), await kept(259)]).toEqual([false, false, true, true]);
+    let remaining = 0;
+    let cursor: string | undefined;
+    do {
+      const page = await queryActivity(store, {}, { limit: 100, ...(cursor ? { cursor } : {}) });
+      remaining += page.items.length;
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(remaining).toBe(140);
     expect(await pruneActivity(store, now)).toBe(0);
   });
 });
