@@ -119,7 +119,7 @@ export function isDevopsRoute(route: string): boolean {
 }
 
 // ---------------------------------------------------------------------------
-// Event builders (backline-events.md §3–4)
+// Event builders (docs/events.md §3–4)
 
 let sequence = 0;
 const runId = Date.now().toString(36);

@@ -1,5 +1,5 @@
 /**
- * Signs a request body the way Backline does (backline-events.md §2):
+ * Signs a request body the way Backline does (docs/events.md §2):
  * `X-Backline-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + "." + rawBody)>`.
  * Tests use it instead of pre-signed fixtures, so any body can be signed.
  * One implementation: the app's own (src/core/events/signature.ts).

@@ -4,7 +4,7 @@
  * Messages say what happened and, where possible, how to fix it.
  */
 export type ErrorCode =
-  // Event contract (backline-events.md §7)
+  // Event contract (docs/events.md §5)
   | 'NO_ROUTE'
   | 'MAPPING_INVALID'
   | 'JIRA_REJECTED'

@@ -44,7 +44,7 @@ export interface JiraTransport {
 }
 
 // ---------------------------------------------------------------------------
-// Storage (Forge KVS semantics: see FORGE-FACTS.md "Storage")
+// Storage (Forge KVS semantics: see docs/platform-limits.md "Storage")
 
 export interface SetOptions {
   /** Time to live in seconds (Forge: ≤ 1 year; expired data may linger up to 48 h). */

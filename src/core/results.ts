@@ -1,5 +1,5 @@
 /**
- * What the app answers per event (backline-events.md §7). One result per event,
+ * What the app answers per event (docs/events.md §5). One result per event,
  * in request order; the web trigger maps the set of results to an HTTP status.
  */
 import type { ErrorCode } from './errors';

@@ -1,6 +1,6 @@
 import type { Finding } from '../../src/core/events/schema';
 
-/** The example finding of backline-events.md §8. */
+/** The example finding of docs/events.md §3 and examples/events/02-finding.created.json. */
 export function lodashFinding(overrides: Partial<Finding> = {}): Finding {
   return {
     id: 'fnd_lodash_api',

@@ -1,5 +1,5 @@
 /**
- * Forge async-events queue stand-in (FORGE-FACTS.md "Async events"): pushes of
+ * Forge async-events queue stand-in (docs/platform-limits.md "Async events"): pushes of
  * ≤ 50 events and ≤ 200 KB, bodies must be objects, `delayInSeconds` ≤ 900.
  * Pushes are recorded; `drain(handler)` delivers them at least once, retrying a
  * message whose handler throws (as Forge does) up to `maxAttempts`.

@@ -1,6 +1,6 @@
 /**
  * In-memory KeyValueStore with the Forge KVS semantics the app relies on
- * (FORGE-FACTS.md "Storage"): `ifAbsent` (FAIL_IF_EXISTS) conflicts, TTL measured
+ * (docs/platform-limits.md "Storage"): `ifAbsent` (FAIL_IF_EXISTS) conflicts, TTL measured
  * on an injected Clock, key-prefix listing in key order with cursors and pages
  * ≤ 100, all-or-nothing transactions of ≤ 25 operations, and custom entities
  * queried by the indexes manifest.yml declares.

@@ -3,7 +3,7 @@
  * (`api.asUser().requestJira` in Forge) before anything runs as the app.
  *
  * The resolver context's `extension` (e.g. the project of the project settings
- * page) can be forged from the browser (FORGE-FACTS.md "Bridge and resolvers"),
+ * page) can be forged from the browser (docs/platform-limits.md "Bridge and resolvers"),
  * so the project is taken from the payload and always verified here, as the
  * user: Jira answers for the user's real permissions, whatever the page says.
  *

@@ -3,7 +3,7 @@
  * resolver key, on the core's ports. Each runs after the caller's permission
  * check (dispatch.ts) and calls Jira as the app through `platform.jira`.
  *
- * Jira calls are the scarce resource (FORGE-FACTS.md "Jira REST rate limits"):
+ * Jira calls are the scarce resource (docs/platform-limits.md "Jira REST rate limits"):
  * create metadata (with the project's priorities) and resolutions come from
  * `JiraMetadata`'s caches;
  * only saving re-reads the create screen, so a save is checked against Jira as

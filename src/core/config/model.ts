@@ -1,8 +1,8 @@
 /**
  * The configuration model: what an admin sets up per connected Jira project,
- * and the app-wide settings (routing). Versioned and validated with zod when
- * read from and written to storage, so a value saved by an older version is
- * either migrated or refused with a clear message, never half-understood.
+ * and the app-wide settings (routing). Validated with zod when read from and
+ * written to storage, and stamped with `CONFIG_VERSION`: a stored value of any
+ * other version fails validation with a clear message, never half-understood.
  */
 import { z } from 'zod';
 import { statusBackRulesSchema } from '../outbound/mapping-back';

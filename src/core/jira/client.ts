@@ -1,7 +1,7 @@
 /**
  * The Jira REST calls the sync engine makes, typed, over the `JiraTransport`
  * port. Each method is one request (Jira points are the scarcest resource:
- * FORGE-FACTS.md "Jira REST rate limits"), bodies follow the Jira Cloud
+ * docs/platform-limits.md "Jira REST rate limits"), bodies follow the Jira Cloud
  * platform OpenAPI document, and responses are parsed leniently with zod so an
  * extra or missing optional property in Jira's answer never breaks a sync.
  */

@@ -2,7 +2,7 @@
  * Jira metadata the mapping needs (create metadata, issue types, priorities,
  * resolutions, statuses), read through the app's transport and cached: create
  * metadata changes rarely, and every Jira call costs points from the app's
- * shared hourly budget (FORGE-FACTS.md "Jira REST rate limits"). Two cache
+ * shared hourly budget (docs/platform-limits.md "Jira REST rate limits"). Two cache
  * layers: in memory for the life of one invocation, and KVS with a TTL across
  * invocations. The sync engine calls `invalidate` when Jira rejects a field,
  * so a stale cache costs one failed write, never a wrong configuration forever.

@@ -16,7 +16,7 @@ export function canonicalJson(value: unknown): string {
  * A stable short hash of a field value (sha1 of canonical JSON, first 12 hex).
  * The sync engine stores the fingerprint of what it last wrote per field, so
  * it can tell "Backline's value changed" without reading the issue back (a
- * Jira read costs points; FORGE-FACTS.md).
+ * Jira read costs points; docs/platform-limits.md "Jira REST rate limits").
  */
 export function valueFingerprint(value: unknown): string {
   return createHash('sha1').update(canonicalJson(value)).digest('hex').slice(0, 12);

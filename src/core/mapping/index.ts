@@ -1,4 +1,4 @@
-/** The mapping's public surface (the sync engine, resolvers and the preview import from here). */
+/** The mapping in one import, for tests; code in src/core imports the module it needs. */
 export type { MappingContext, MappingProblem, RenderedField, RenderedFields, RenderInput, CreateMeta, CreateMetaField, AllowedValue } from './types';
 export { renderIssueFields, sourceValues, renderMapping } from './render';
 export { valueFingerprint, canonicalJson } from './fingerprint';

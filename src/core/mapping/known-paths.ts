@@ -1,5 +1,5 @@
 /**
- * The Backline paths the contract defines (backline-events.md §4–5), with the
+ * The Backline paths the contract defines (docs/events.md §3–4), with the
  * kind of value each holds, so validation can tell an admin that
  * `finding.title` cannot fill a number field before any event fails. Paths not
  * listed (unknown finding properties such as `finding.businessUnit`) are

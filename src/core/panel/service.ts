@@ -2,7 +2,7 @@
  * The issue panel's data: who may see it, and where it comes from.
  *
  * Security: the issue id arrives in the resolver's `context.extension`, which
- * the browser can forge (FORGE-FACTS.md "Bridge and resolvers"), while the app
+ * the browser can forge (docs/platform-limits.md "Bridge and resolvers"), while the app
  * reads the store and Jira with its own, wider rights. So the first thing done,
  * before anything is read as the app, is to ask Jira *as the calling user*
  * whether they can see the issue; nothing about the finding leaves the
@@ -132,7 +132,7 @@ async function checkUserCanSee(jiraAsUser: JiraTransport, issueIdOrKey: string):
   throw new CodedError('FORBIDDEN', FORBIDDEN_MESSAGE);
 }
 
-/** The link is also written on the issue as the `backline` entity property (backline-events.md §6). */
+/** The link is also written on the issue as the `backline` entity property (docs/events.md §6). */
 const propertyEnvelopeSchema = z.object({ key: z.string().optional(), value: z.unknown() });
 
 async function readIssueProperty(jira: JiraTransport, issue: { id: string; key: string }): Promise<PanelData | undefined> {

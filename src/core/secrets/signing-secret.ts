@@ -3,7 +3,7 @@
  *
  * Stored in Forge secret storage (`kvs.setSecret`: encrypted, never listed or
  * queried) under one key, as JSON `{ current, previous?, previousValidUntil?, rotatedAt? }`.
- * A rotation keeps the previous secret valid for 24 hours (backline-events.md §2)
+ * A rotation keeps the previous secret valid for 24 hours (docs/events.md §2)
  * so an admin can paste the new one into Backline without dropping events.
  * Only the immediately previous secret survives a rotation: rotating twice in a
  * day ends the grace period of the oldest one, which is what an admin rotating

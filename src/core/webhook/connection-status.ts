@@ -34,7 +34,7 @@ export type LastEvent = z.infer<typeof lastEventSchema>;
  * Within this long, a request with the same outcome and HTTP status as the last one recorded
  * is not written again (types and counts then show the first request of that minute): under a
  * burst this saves one KVS write per event
- * (the installation's KVS budget is 4,000 writes a minute; FORGE-FACTS.md "Storage") at the
+ * (the installation's KVS budget is 4,000 writes a minute; docs/platform-limits.md "Storage") at the
  * price of a "last event" time up to a minute old. A different outcome is always written.
  */
 export const LAST_EVENT_REFRESH_MS = 60_000;

@@ -1,6 +1,6 @@
 /**
- * The Backline web trigger, platform-free (backline-events.md §1–3, 7;
- * docs/events.md). Order matters and is part of the security design:
+ * The Backline web trigger, platform-free (docs/events.md §1–3 and 5).
+ * Order matters and is part of the security design:
  *
  *   method → size → signature → JSON → schema → configured? → process → HTTP status
  *
@@ -21,12 +21,12 @@ import type { EventResult, ResultStatus } from '../results';
 import { acceptedSigningSecrets } from '../secrets/signing-secret';
 import { recordLastEvent, type LastEventOutcome } from './connection-status';
 
-/** backline-events.md §1: bodies over 1 MiB (UTF-8 bytes) are refused with 413. */
+/** docs/events.md §1: bodies over 1 MiB (UTF-8 bytes) are refused with 413. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 /**
  * Time the processor may spend before handing the rest to the queue. Forge
- * kills a web trigger at 55 s (FORGE-FACTS.md "Invocation limits"); 25 s keeps
+ * kills a web trigger at 55 s (docs/platform-limits.md "Invocation limits"); 25 s keeps
  * Backline's HTTP client (webhook senders commonly time out at ~30 s) from
  * giving up on a request we are still applying, and leaves 30 s for a Jira call
  * already in flight (Jira may answer slowly), queueing the remainder and
@@ -110,7 +110,7 @@ function distinctTypes(events: BacklineEvent[]): EventType[] {
   return [...new Set(events.map((event) => event.type))];
 }
 
-/** The whole response's status from its results (backline-events.md §7). */
+/** The whole response's status from its results (docs/events.md §5). */
 export function statusForResults(results: EventResult[]): { statusCode: 200 | 202 | 503; outcome: LastEventOutcome } {
   if (results.some((result) => result.status === 'failed' && result.error?.retryable === true)) return { statusCode: 503, outcome: 'failed' };
   if (results.some((result) => result.status === 'queued')) return { statusCode: 202, outcome: 'queued' };

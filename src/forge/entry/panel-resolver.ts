@@ -5,7 +5,7 @@
  * the issue before reading anything as the app.
  *
  * `context.extension.issue` is taken as a claim, never as proof (the browser
- * can forge it; FORGE-FACTS.md "Bridge and resolvers"); `accountId` comes
+ * can forge it; docs/platform-limits.md "Bridge and resolvers"); `accountId` comes
  * from the platform and is trustworthy.
  */
 import Resolver from '@forge/resolver';

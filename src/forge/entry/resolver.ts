@@ -6,8 +6,8 @@
  * payload's project for project settings) and answers the contract's envelope.
  *
  * `context.extension` (e.g. the project of the project settings page) is never
- * used for authorisation: the browser can forge it (FORGE-FACTS.md "Bridge and
- * resolvers"). `context.accountId` comes from the platform and is trustworthy.
+ * used for authorisation: the browser can forge it (docs/platform-limits.md
+ * "Bridge and resolvers"). `context.accountId` comes from the platform and is trustworthy.
  */
 import { webTrigger } from '@forge/api';
 import Resolver from '@forge/resolver';

@@ -2,7 +2,7 @@
  * Through the real Forge entry point (src/forge/entry/resolver.ts) in the local
  * runtime: a project settings page context claiming a project the user does not
  * administer changes nothing. The browser controls `context.extension`; only
- * `accountId` is the platform's (FORGE-FACTS.md "Bridge and resolvers").
+ * `accountId` is the platform's (docs/platform-limits.md "Bridge and resolvers").
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';

@@ -2,7 +2,7 @@
  * Forge storage calls per event, through the real web trigger on the local
  * runtime (the KVS stand-in counts one per Forge storage call; a batch get or a
  * transaction counts once). Forge allows 4,000 reads and 4,000 writes a minute
- * per installation (FORGE-FACTS.md "Storage"), so these counts cap sustained
+ * per installation (docs/platform-limits.md "Storage"), so these counts cap sustained
  * throughput: a regression fails CI. `npm run bench` prints the same figures.
  */
 import { Bench, event, finding, newFindingId, pullRequest, warmUpLifecycle } from '../../../bench/harness';
