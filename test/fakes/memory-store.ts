@@ -126,6 +126,9 @@ export interface MemoryStoreOptions {
   entityIndexes?: Map<string, EntityIndexDefinition[]>;
 }
 
+/** Which storage calls an injected failure hits. */
+export type StorageCallKind = 'any' | 'read' | 'write';
+
 export class MemoryStore implements KeyValueStore {
   readonly clock: Clock;
   private readonly kv = new Map<string, Item>();
@@ -133,12 +136,21 @@ export class MemoryStore implements KeyValueStore {
   private readonly indexes: Map<string, EntityIndexDefinition[]>;
   /** Operation counters, so tests can check how many storage calls an event costs. */
   readonly stats = { reads: 0, writes: 0, transactions: 0, queries: 0 };
-  /** When set, the next N write calls (set/delete/transact/entitySet) throw, to simulate an outage. */
-  failWrites = 0;
+  /** Injected storage failures: `skip` calls still succeed, then `remaining` calls throw. */
+  private fault: { skip: number; remaining: number; kind: StorageCallKind } | undefined;
 
   constructor(options: MemoryStoreOptions = {}) {
     this.clock = options.clock ?? new FakeClock();
     this.indexes = options.entityIndexes ?? loadEntityIndexes();
+  }
+
+  /**
+   * Makes the next `count` storage calls (of `kind`, after `skip` successful ones) fail, as an
+   * outage would. The same call as the local Forge host's KVS (`host.kvs.failNext`), so one
+   * contract suite (test/contracts/key-value-store.ts) drives both.
+   */
+  failNext(count: number, options: { skip?: number; kind?: StorageCallKind } = {}): void {
+    this.fault = count > 0 ? { skip: options.skip ?? 0, remaining: count, kind: options.kind ?? 'any' } : undefined;
   }
 
   resetStats(): void {
@@ -168,6 +180,7 @@ export class MemoryStore implements KeyValueStore {
   async get<T>(key: string): Promise<T | undefined> {
     await tick();
     this.stats.reads += 1;
+    this.injectedFault('read');
     checkKey(key);
     return clone(this.live(this.kv, key)?.value) as T | undefined;
   }
@@ -176,6 +189,7 @@ export class MemoryStore implements KeyValueStore {
   async getMany(refs: StoreKeyRef[]): Promise<unknown[]> {
     await tick();
     this.stats.reads += 1;
+    this.injectedFault('read');
     const distinct = new Set(refs.map((ref) => `${ref.entity ?? ''}/${ref.key}`));
     if (distinct.size > MAX_TRANSACTION_OPS) throw new StoreError('TOO_MANY_KEYS', `A batch holds at most ${MAX_TRANSACTION_OPS} keys`);
     return refs.map((ref) => {
@@ -211,6 +225,7 @@ export class MemoryStore implements KeyValueStore {
   async list<T>(prefix: string, options: { limit?: number; cursor?: string } = {}): Promise<Page<KeyValueEntry<T>>> {
     await tick();
     this.stats.queries += 1;
+    this.injectedFault('read');
     const limit = Math.min(options.limit ?? MAX_PAGE, MAX_PAGE);
     const after = options.cursor ? Buffer.from(options.cursor, 'base64url').toString('utf8') : undefined;
     const keys = [...this.kv.keys()]
@@ -252,6 +267,7 @@ export class MemoryStore implements KeyValueStore {
   async entityGet<T>(entity: string, key: string): Promise<T | undefined> {
     await tick();
     this.stats.reads += 1;
+    this.injectedFault('read');
     checkKey(key);
     return clone(this.live(this.bucket(entity), key)?.value) as T | undefined;
   }
@@ -274,6 +290,7 @@ export class MemoryStore implements KeyValueStore {
   async entityQuery<T>(entity: string, query: EntityQuery): Promise<Page<KeyValueEntry<T>>> {
     await tick();
     this.stats.queries += 1;
+    this.injectedFault('read');
     const index = (this.indexes.get(entity) ?? []).find((candidate) => candidate.name === query.index);
     if (!index) throw new StoreError('UNKNOWN_INDEX', `Entity ${entity} has no index ${query.index} in manifest.yml`);
     const partition = query.partition ?? [];
@@ -303,10 +320,19 @@ export class MemoryStore implements KeyValueStore {
 
   private beforeWrite(): void {
     this.stats.writes += 1;
-    if (this.failWrites > 0) {
-      this.failWrites -= 1;
-      throw new StoreError('STORAGE_UNAVAILABLE', 'Injected storage failure');
+    this.injectedFault('write');
+  }
+
+  private injectedFault(kind: 'read' | 'write'): void {
+    const fault = this.fault;
+    if (!fault || (fault.kind !== 'any' && fault.kind !== kind)) return;
+    if (fault.skip > 0) {
+      fault.skip -= 1;
+      return;
     }
+    fault.remaining -= 1;
+    if (fault.remaining <= 0) this.fault = undefined;
+    throw new StoreError('STORAGE_UNAVAILABLE', 'Injected storage failure');
   }
 
   private bucket(entity: string): Map<string, Item> {

@@ -345,7 +345,7 @@ describe('web trigger: last event received', () => {
 
   it('never fails the request when recording fails', async () => {
     const h = await harness();
-    h.platform.store.failWrites = 1;
+    h.platform.store.failNext(1, { kind: 'write' });
     expect((await send(h, EXAMPLES.ping())).statusCode).toBe(200);
   });
 });
