@@ -1,6 +1,6 @@
 /**
- * Bulk create (docs/platform-limits.md "Jira REST endpoints": `POST /issue/bulk`,
- * ≤ 50 issues a request): a run of `finding.created` events about distinct new
+ * Bulk create (`POST /issue/bulk`, ≤ 50 issues a request; docs/platform-limits.md
+ * "Jira REST endpoints and field limits"): a run of `finding.created` events about distinct new
  * findings costs one Jira request per 50 issues instead of one per issue (a
  * 1,000-finding backfill: 20 requests). Only the plain case goes in bulk: a new
  * finding, routed, rendered without problems, whose plan is exactly one create.
@@ -23,7 +23,7 @@ import { ensureLinksRecovered } from './recovery';
 
 export type CreatedEvent = Extract<BacklineEvent, { type: 'finding.created' }>;
 
-/** Issues one `POST /issue/bulk` may create (docs/platform-limits.md "Jira REST endpoints"). */
+/** Issues one `POST /issue/bulk` may create (docs/platform-limits.md "Jira REST endpoints and field limits"). */
 export const BULK_CREATE_LIMIT = 50;
 
 interface Ready {

@@ -4,7 +4,7 @@
  * Forge expects a scheduled trigger function to answer in the web trigger's
  * response shape (`statusCode`, `headers` as string arrays, string `body`);
  * anything else, `undefined` included, is recorded as a failed invocation with
- * 424 Failed dependency (docs/platform-limits.md "Scheduled triggers"). The
+ * 424 Failed dependency (docs/platform-limits.md "Runtime and manifest"). The
  * status says whether every job succeeded (Forge does not retry either way);
  * the body lists each job's summary, which never holds secrets.
  */
