@@ -11,7 +11,7 @@
  */
 import { createJiraSimulator } from '../../../dev/jira-sim';
 import { adfToText } from '../../../dev/jira-sim/adf';
-import { seedDemoConfiguration } from '../../../src/core/config/demo';
+import { seedDemoConfiguration } from '../../../dev/demo-config';
 import { createAppConsumer, createAppProcessor } from '../../../src/core/engine';
 import { eventSchema, type BacklineEvent } from '../../../src/core/events/schema';
 import { DEAD_LETTER_PREFIX } from '../../../src/core/failures/dead-letters';
