@@ -35,6 +35,11 @@ export function forgeBundleIsCurrent(): boolean {
 /** Runs `npm run forge:bundle` unless the bundle is current; throws with its output when it fails. */
 export function ensureForgeBundle(): void {
   if (forgeBundleIsCurrent()) return;
+  // The admin page is a manifest resource the bundle packs: a fresh clone has not built it yet.
+  if (!fs.existsSync(path.join(root, 'static', 'admin', 'build', 'index.html'))) {
+    const ui = spawnSync('npm', ['run', 'build'], { cwd: root, encoding: 'utf8' });
+    if (ui.status !== 0) throw new Error(`npm run build failed:\n${ui.stdout}\n${ui.stderr}`);
+  }
   const result = spawnSync('npx', ['tsx', path.join('scripts', 'forge-bundle.ts')], { cwd: root, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`npm run forge:bundle failed:\n${result.stdout}\n${result.stderr}`);
 }
