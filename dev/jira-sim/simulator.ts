@@ -5,6 +5,7 @@
  * both mount it on its HTTP server and call it in-process for `requestJira`.
  */
 import { existsSync } from 'node:fs';
+import * as path from 'node:path';
 import { handleControl, type ControlTarget, type Fault, type RequestLogEntry, type Stats, type Violation } from './control';
 import { SimEvents } from './events';
 import { JiraError, type RequestContext, type SimResult } from './http';
@@ -74,6 +75,17 @@ const DEFAULT_POINTS_PER_HOUR = 65000;
 const LOG_LIMIT = 1000;
 let warnedNoContract = false;
 
+/**
+ * Where the OpenAPI document is found when JIRA_OPENAPI is unset: the copy in
+ * ../shared beside the repository, then `npm run fetch-openapi`'s download.
+ * The contract check is on whenever a copy exists, so a plain `npm test` or
+ * `npm start` is as strict as CI.
+ */
+const DEFAULT_OPENAPI_PATHS = [
+  path.resolve(__dirname, '..', '..', '..', 'shared', 'jira', 'jira-platform-openapi.json'),
+  path.resolve(__dirname, '..', '..', '.local', 'jira-platform-openapi.json'),
+];
+
 export class JiraSimulator implements ControlTarget {
   readonly store: SimStore;
   readonly issues: IssueService;
@@ -125,13 +137,13 @@ export class JiraSimulator implements ControlTarget {
 
     const scopes = options.scopes ?? manifestScopes();
     if (scopes) this.scopes = new Set(scopes);
-    const openapiPath = options.openapiPath ?? process.env.JIRA_OPENAPI;
+    const openapiPath = options.openapiPath ?? process.env.JIRA_OPENAPI ?? DEFAULT_OPENAPI_PATHS.find((candidate) => existsSync(candidate));
     if (openapiPath && existsSync(openapiPath)) {
       this.contract = new OpenApiContract(openapiPath);
     } else if (!warnedNoContract) {
       warnedNoContract = true;
       (options.log ?? console.warn)(
-        `[jira-sim] OpenAPI contract check is OFF (${openapiPath ? `${openapiPath} not found` : 'JIRA_OPENAPI not set'}); field and workflow validation still apply. Run \`npm run fetch-openapi\` and set JIRA_OPENAPI=.local/jira-platform-openapi.json to turn it on.`,
+        `[jira-sim] OpenAPI contract check is OFF (${openapiPath ? `${openapiPath} not found` : 'JIRA_OPENAPI not set'}); field and workflow validation still apply. Run \`npm run fetch-openapi\` (it writes .local/jira-platform-openapi.json, found by default) or set JIRA_OPENAPI to turn it on.`,
       );
     }
   }
