@@ -158,8 +158,10 @@ describe('without the OpenAPI document', () => {
     // The notice is printed once per process; a fresh module registry gives a fresh "once".
     await jest.isolateModulesAsync(async () => {
       const { createJiraSimulator } = await import('../../../dev/jira-sim');
-      const s1 = createJiraSimulator({ baseUrl: 'http://x.test/jira', log: (l) => lines.push(l) });
-      createJiraSimulator({ baseUrl: 'http://x.test/jira', log: (l) => lines.push(l) });
+      // Without JIRA_OPENAPI the simulator looks for a copy beside the repository: name one that is not there.
+      const missing = '/nonexistent/jira-platform-openapi.json';
+      const s1 = createJiraSimulator({ baseUrl: 'http://x.test/jira', openapiPath: missing, log: (l) => lines.push(l) });
+      createJiraSimulator({ baseUrl: 'http://x.test/jira', openapiPath: missing, log: (l) => lines.push(l) });
       const res = await s1.handle(new Request('http://x.test/jira/rest/api/3/issue', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(vulnerability({ labels: ['a b'] })) }));
       expect(res.status).toBe(400);
       expect(await res.json()).toEqual({ errorMessages: [], errors: { labels: "The label 'a b' contains spaces which is invalid." } });
@@ -168,6 +170,21 @@ describe('without the OpenAPI document', () => {
     });
     if (prev !== undefined) process.env.JIRA_OPENAPI = prev;
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/OpenAPI contract check is OFF/);
+    expect(lines[0]).toMatch(/OpenAPI contract check is OFF \(\/nonexistent\/jira-platform-openapi.json not found\)/);
+  });
+
+  it('finds the copy in ../shared when JIRA_OPENAPI is unset', async () => {
+    const lines: string[] = [];
+    const prev = process.env.JIRA_OPENAPI;
+    delete process.env.JIRA_OPENAPI;
+    await jest.isolateModulesAsync(async () => {
+      const { createJiraSimulator } = await import('../../../dev/jira-sim');
+      const sim = createJiraSimulator({ baseUrl: 'http://x.test/jira', violationsExpected: true, log: (l) => lines.push(l) });
+      // A route the OpenAPI document does not have is a contract violation only when the check is on.
+      await sim.handle(new Request('http://x.test/jira/rest/api/3/nothing-here'));
+      expect(sim.violations.length).toBeGreaterThan(0);
+    });
+    if (prev !== undefined) process.env.JIRA_OPENAPI = prev;
+    expect(lines).toEqual([]);
   });
 });
