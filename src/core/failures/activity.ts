@@ -13,6 +13,7 @@
  */
 import { z } from 'zod';
 import { TRANSACTION_LIMIT, type EntityQuery, type EntityRangeCondition, type KeyValueStore } from '../ports';
+import type { ActivityItemView } from '../../shared/contracts/failures';
 import { RESULT_STATUSES, type ResultStatus } from '../results';
 import { ACTIVITY_ENTITY } from '../sync/activity';
 
@@ -41,26 +42,12 @@ const storedEntrySchema = z.object({
   }),
 });
 
-/** One event outcome as the admin page shows it. */
-export interface ActivityItem {
-  /** The entity key (stable; used as the row id). */
-  id: string;
-  at: number;
-  /** null when the event never reached a project (NO_ROUTE, NOT_CONFIGURED). */
-  projectKey: string | null;
-  status: ResultStatus;
-  findingId: string | null;
-  type: string;
-  eventId: string;
-  issueKey?: string;
-  jiraRequests: number;
-  rule?: string;
-  reason?: string;
-  /** With Jira's own message when Jira refused (JIRA_REJECTED carries Jira's errors). */
-  error?: { code: string; message: string; retryable: boolean };
-  planned: string[];
-  done: string[];
-}
+/**
+ * One event outcome as the admin page shows it: the contract's row
+ * (src/shared/contracts/failures.ts), with the time still a number until the
+ * service formats it and the issue URL added then.
+ */
+export type ActivityItem = Omit<ActivityItemView, 'at' | 'issueUrl'> & { at: number };
 
 export interface ActivityFilter {
   projectKey?: string;
