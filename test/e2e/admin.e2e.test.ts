@@ -122,11 +122,21 @@ test('an admin connects APP, routes a finding to it, edits the mapping, disconne
   await page.getByRole('button', { name: 'Add project' }).click();
   await page.getByLabel('Jira project').fill('Appl');
   await page.getByRole('option', { name: /Applications/ }).click();
+  // Choosing the issue type asks Jira for its create screen once: the same answer shows the fields and seeds the mapping.
+  const fieldLoads: unknown[] = [];
+  const countFieldLoads = (request: { url: () => string; postData: () => string | null }) => {
+    if (!request.url().endsWith('/bridge/invoke')) return;
+    const call = JSON.parse(request.postData() ?? '{}') as { functionKey?: string; payload?: unknown };
+    if (call.functionKey === 'jira/fields') fieldLoads.push(call.payload);
+  };
+  page.on('request', countFieldLoads);
   await page.getByLabel('Issue type').selectOption({ label: 'Bug' });
   const team = page.locator('#src-customfield_10014-0-value');
   await team.waitFor();
   await team.selectOption({ label: 'Identity' });
   await page.getByTestId('preview').getByText('Identity').waitFor();
+  page.off('request', countFieldLoads);
+  expect(fieldLoads).toEqual([{ projectKey: 'APP', issueTypeId: expect.any(String) }]);
   await shot('02-editor-app');
   await expectAccessible();
   const connect = page.getByRole('button', { name: 'Connect project' });
