@@ -120,9 +120,7 @@ test('an admin connects APP, routes a finding to it, edits the mapping, disconne
   // 2. Connect APP from scratch: project search, issue type, the required Team field.
   await openTab('Projects');
   await page.getByRole('button', { name: 'Add project' }).click();
-  await page.getByLabel('Jira project').fill('Appl');
-  await page.getByRole('option', { name: /Applications/ }).click();
-  // Choosing the issue type asks Jira for its create screen once: the same answer shows the fields and seeds the mapping.
+  // Picking the project and its issue type asks Jira for that create screen once: the same answer shows the fields and seeds the mapping.
   const fieldLoads: unknown[] = [];
   const countFieldLoads = (request: { url: () => string; postData: () => string | null }) => {
     if (!request.url().endsWith('/bridge/invoke')) return;
@@ -130,6 +128,8 @@ test('an admin connects APP, routes a finding to it, edits the mapping, disconne
     if (call.functionKey === 'jira/fields') fieldLoads.push(call.payload);
   };
   page.on('request', countFieldLoads);
+  await page.getByLabel('Jira project').fill('Appl');
+  await page.getByRole('option', { name: /Applications/ }).click();
   await page.getByLabel('Issue type').selectOption({ label: 'Bug' });
   const team = page.locator('#src-customfield_10014-0-value');
   await team.waitFor();
