@@ -17,7 +17,8 @@ import type { Claim } from './idempotency';
 import type { Invocation } from './invocation';
 import { LINK_ENTITY, parseLink, type Link } from './links';
 import type { ApplicableEvent, FindingOutcome } from './outcome';
-import { describeWrite, emptyLink, fillIfEmptyToCheck, isEmptyJiraValue, isFullFinding, planEvent, type FindingPlan, type JiraWrite } from './plan';
+import { describeWrite, emptyLink, isFullFinding, planEvent, type FindingPlan, type JiraWrite } from './plan';
+import { fillIfEmptyToCheck, isEmptyJiraValue } from './plan-fields';
 import { recoverLink } from './recovery';
 
 export interface FindingApplication {

@@ -9,7 +9,8 @@ import { JiraError } from '../jira/http';
 import { MAX_HOPS, type FieldFill, type KnownTransition, type WorkflowCache, type WorkflowGraph, explorationStep, fillRequired, findPath, sameTransitions, sendsBlind, toKnownTransitions } from '../jira/workflow';
 import type { Link } from './links';
 import { type IssuePosition, mayMove } from './move-policy';
-import { PROPERTY_KEY, describeWrite, textDoc, type FindingPlan, type JiraWrite } from './plan';
+import { textDoc } from './messages';
+import { PROPERTY_KEY, describeWrite, type FindingPlan, type JiraWrite } from './plan';
 
 export interface ApplyContext {
   client: JiraClient;

@@ -22,7 +22,8 @@ import { classify } from './classify';
 import { Invocation } from './invocation';
 import { linkSetOperation, type Link } from './links';
 import { moveRule } from './move-policy';
-import { PROPERTY_KEY, emptyLink, textDoc, type JiraWrite } from './plan';
+import { textDoc } from './messages';
+import { PROPERTY_KEY, emptyLink, type JiraWrite } from './plan';
 import { linkFromIssue } from './issue-links';
 
 /** Search pages the sweep reads per run (100 issues each). */

@@ -7,10 +7,12 @@
  * admin page can show what an event would do and tests need no Jira.
  */
 import type { LifecycleStage, ProjectConfig, StatusRef } from '../config/model';
-import type { BacklineEvent, Finding, FindingRef, PullRequest, Remediation } from '../events/schema';
-import { adfPlainText, type AdfDocument, type RemoteLinkInput } from '../jira/client';
+import type { BacklineEvent, Finding, FindingRef } from '../events/schema';
+import type { AdfDocument, RemoteLinkInput } from '../jira/client';
 import { valueFingerprint } from '../mapping/fingerprint';
 import type { RenderedFields } from '../mapping/types';
+import { prComment, prRemoteLink, resolvedComment, textDoc } from './messages';
+import { fieldsToWrite } from './plan-fields';
 import { type Link, type PrState, prEntry, propertyValue } from './links';
 import { type MoveRule, mayMove, moveRule } from './move-policy';
 
@@ -36,6 +38,8 @@ export type JiraWrite =
   | { kind: 'comment'; body: AdfDocument }
   | { kind: 'property'; value: Record<string, unknown> }
   | { kind: 'remotelink'; link: RemoteLinkInput };
+
+type TransitionWrite = Extract<JiraWrite, { kind: 'transition' }>;
 
 export interface FindingPlan {
   findingId: string;
@@ -79,36 +83,12 @@ export function isFullFinding(finding: Finding | FindingRef): finding is Finding
   return typeof finding.title === 'string' && typeof finding.severity === 'string';
 }
 
-/**
- * The fill-if-empty fields whose value must be read from Jira before an update: a rendered
- * value the app never wrote (no fingerprint) and did not already find taken by a person for
- * this same value. Empty for a stale event or a create, and in the steady state.
- */
-export function fillIfEmptyToCheck(rendered: RenderedFields, link: Link, stale: boolean): string[] {
-  if (stale || !link.issueId) return [];
-  return rendered.byField
-    .filter((field) => field.policy === 'fill-if-empty' && field.value !== undefined && link.fieldFingerprints[field.fieldId] === undefined)
-    .filter((field) => link.fillSkipped?.[field.fieldId] !== valueFingerprint(field.value))
-    .map((field) => field.fieldId);
-}
-
-/** Whether a field value as Jira answers it (`GET /issue?fields=`) is empty: null, blank text, no items, an ADF document without text. */
-export function isEmptyJiraValue(value: unknown): boolean {
-  if (value === null || value === undefined) return true;
-  if (typeof value === 'string') return value.trim() === '';
-  if (Array.isArray(value)) return value.length === 0;
-  if (typeof value === 'object' && 'type' in value && value.type === 'doc') return adfPlainText(value).trim() === '';
-  return false;
-}
-
 export function planEvent(input: PlanInput): FindingPlan {
   const { event, config, now } = input;
   const link: Link = structuredClone(input.link);
   const occurredAt = Date.parse(event.occurredAt);
   const stale = !input.creating && occurredAt < link.lastEventAt;
-  const writes: JiraWrite[] = [];
-  let fields: Record<string, unknown> = {};
-  let transition: Extract<JiraWrite, { kind: 'transition' }> | undefined;
+  let transition: TransitionWrite | undefined;
   let comment: AdfDocument | undefined;
   let remoteLink: RemoteLinkInput | undefined;
 
@@ -122,32 +102,7 @@ export function planEvent(input: PlanInput): FindingPlan {
   }
 
   // Field values: on create everything rendered; on update only what changed since the app last wrote it.
-  if (input.rendered && !stale) {
-    if (input.creating) {
-      fields = input.rendered.fields;
-      for (const field of input.rendered.byField) if (field.value !== undefined) link.fieldFingerprints[field.fieldId] = valueFingerprint(field.value);
-    } else {
-      for (const field of input.rendered.byField) {
-        if (field.value === undefined || field.policy === 'create-only') continue;
-        const fingerprint = valueFingerprint(field.value);
-        const previous = link.fieldFingerprints[field.fieldId];
-        if (previous === fingerprint) continue;
-        if (field.policy === 'fill-if-empty') {
-          // Written by the app once: the field is the team's from then on.
-          if (previous !== undefined || link.fillSkipped?.[field.fieldId] === fingerprint) continue;
-          // Never written by the app: only when Jira says it is empty now (unknown = not written).
-          const empty = input.jiraEmpty?.[field.fieldId];
-          if (empty !== true) {
-            if (empty === false) link.fillSkipped = { ...link.fillSkipped, [field.fieldId]: fingerprint };
-            continue;
-          }
-          if (link.fillSkipped) delete link.fillSkipped[field.fieldId];
-        }
-        fields[field.fieldId] = field.value;
-        link.fieldFingerprints[field.fieldId] = fingerprint;
-      }
-    }
-  }
+  const fields = input.rendered && !stale ? fieldsToWrite(input.rendered, link, input.creating, input.jiraEmpty) : {};
 
   // A move only where the policy lets the app move the issue from where the link believes it is
   // (a person's move that the link does not know of yet is judged when Jira answers: apply.ts).
@@ -238,7 +193,22 @@ export function planEvent(input: PlanInput): FindingPlan {
   const propertyChanged = link.fieldFingerprints[PROPERTY_FINGERPRINT] !== propertyFingerprint;
   link.fieldFingerprints[PROPERTY_FINGERPRINT] = propertyFingerprint;
 
-  if (input.creating) {
+  const writes = assembleWrites(input.creating, { fields, transition, comment, remoteLink, property, propertyChanged });
+  return { findingId: link.findingId, writes, stale, next: link };
+}
+
+/**
+ * The fewest requests for what one event changes: on update the transition
+ * carries the comment, the property and (screen permitting) the fields, or the
+ * edit carries the property.
+ */
+function assembleWrites(
+  creating: boolean,
+  parts: { fields: Record<string, unknown>; transition: TransitionWrite | undefined; comment: AdfDocument | undefined; remoteLink: RemoteLinkInput | undefined; property: Record<string, unknown>; propertyChanged: boolean },
+): JiraWrite[] {
+  const { fields, transition, comment, remoteLink, property, propertyChanged } = parts;
+  const writes: JiraWrite[] = [];
+  if (creating) {
     writes.push({ kind: 'create', fields, property });
     if (transition) writes.push({ ...transition, ...(comment ? { comment } : {}) });
     else if (comment) writes.push({ kind: 'comment', body: comment });
@@ -257,65 +227,8 @@ export function planEvent(input: PlanInput): FindingPlan {
   }
   // The remote link (an idempotent upsert by globalId) goes before the write carrying the comment (not
   // idempotent in Jira): if a later write failed after the comment was posted, the retry would post it twice.
-  if (remoteLink) writes.splice(input.creating ? 1 : 0, 0, { kind: 'remotelink', link: remoteLink });
-  return { findingId: link.findingId, writes, stale, next: link };
-}
-
-// ---------------------------------------------------------------------------
-// Comment and link bodies (ADF). Text only from the event, as text nodes: never markup.
-
-interface Run {
-  text: string;
-  href?: string;
-}
-
-export function textDoc(runs: Run[]): AdfDocument {
-  return {
-    type: 'doc',
-    version: 1,
-    content: [
-      {
-        type: 'paragraph',
-        content: runs.filter((r) => r.text.length > 0).map((r) => (r.href ? { type: 'text', text: r.text, marks: [{ type: 'link', attrs: { href: r.href } }] } : { type: 'text', text: r.text })),
-      },
-    ],
-  };
-}
-
-function prLabel(pr: PullRequest): string {
-  return pr.number !== undefined ? `#${pr.number}${pr.title ? ` ${pr.title}` : ''}` : pr.title ?? pr.url;
-}
-
-export function prComment(state: PrState, remediation: Remediation, pr: PullRequest): AdfDocument {
-  const verb = state === 'open' ? 'opened' : state === 'merged' ? 'merged' : 'closed without merging';
-  const runs: Run[] = [{ text: `Backline ${state === 'open' ? 'opened' : 'reports'} pull request ` }, { text: prLabel(pr), href: pr.url }];
-  runs.push({ text: state === 'open' ? '' : ` was ${verb}` });
-  runs.push({ text: remediation.title ? ` (remediation: ${remediation.title}).` : '.' });
-  return textDoc(runs);
-}
-
-const REASON_TEXT: Record<string, string> = {
-  fixed: 'the finding was fixed',
-  not_detected: 'the finding is no longer detected',
-  false_positive: 'the finding was marked as a false positive',
-  accepted_risk: 'the risk was accepted',
-};
-
-function resolvedComment(reason: string, finding: Finding | FindingRef): AdfDocument {
-  const runs: Run[] = [{ text: `Backline resolved this finding: ${REASON_TEXT[reason] ?? reason}.` }];
-  if (typeof finding.url === 'string') runs.push({ text: ' ' }, { text: 'View in Backline', href: finding.url });
-  return textDoc(runs);
-}
-
-function prRemoteLink(remediation: Remediation, pr: PullRequest, state: PrState): RemoteLinkInput {
-  return {
-    globalId: pr.url,
-    url: pr.url,
-    title: pr.title ? `${pr.number !== undefined ? `#${pr.number} ` : ''}${pr.title}` : `Pull request ${pr.number !== undefined ? `#${pr.number}` : pr.url}`,
-    summary: remediation.title ?? `Backline remediation ${remediation.id}`,
-    relationship: 'Fix pull request',
-    resolved: state === 'merged',
-  };
+  if (remoteLink) writes.splice(creating ? 1 : 0, 0, { kind: 'remotelink', link: remoteLink });
+  return writes;
 }
 
 export function emptyLink(findingId: string, projectKey: string, issueTypeId: string, now: number): Link {

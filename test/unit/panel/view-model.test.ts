@@ -1,4 +1,5 @@
-import { buildPanelViewModel, cveLink, cweLink, locationLink, safeHttpsUrl, UNLINKED_MESSAGE, type FindingView, type PanelViewModel } from '../../../src/core/panel/view-model';
+import { cveLink, cweLink, locationLink, safeHttpsUrl } from '../../../src/core/panel/safe-links';
+import { buildPanelViewModel, UNLINKED_MESSAGE, type FindingView, type PanelViewModel } from '../../../src/core/panel/view-model';
 import type { PanelData } from '../../../src/shared/contracts/panel';
 import { isoDate, linked, newFinding, overdueFinding, resolvedFinding, unlinked, withMergedPr, withOpenPr, withSyncError } from './fixtures';
 
