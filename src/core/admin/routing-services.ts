@@ -1,5 +1,5 @@
 /** The Routing tab's services: the rules and default project, and "test a finding" with the reason in words. */
-import { validateGlobalSettings } from '../config/validate';
+import { validateGlobalSettings } from '../config/validate-routing';
 import { CodedError } from '../errors';
 import { routeFinding } from '../routing';
 import type { RoutingTestResult } from '../../shared/contracts/admin';

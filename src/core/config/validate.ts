@@ -5,14 +5,13 @@
  * after Jira rejects a write, so a change in Jira shows up as a precise
  * message ("Team is required in APP/Bug: …") instead of failing events.
  */
-import picomatch from 'picomatch';
 import type { CreateMeta, CreateMetaField } from '../jira/metadata';
 import { convertValues, type SourceValue } from '../mapping/convert';
 import { describeKind, fieldKind, MULTI_VALUE_KINDS, schemaText, type FieldKind } from '../mapping/field-types';
 import { knownPath, unknownPathProblem, type PathType } from '../mapping/known-paths';
 import { isSafePath } from '../mapping/paths';
 import { templatePaths } from '../mapping/template';
-import { LIFECYCLE_STAGES, type FieldMapping, type FieldSource, type GlobalSettings, type LifecycleStage, type ProjectConfig } from './model';
+import { LIFECYCLE_STAGES, type FieldMapping, type FieldSource, type LifecycleStage, type ProjectConfig } from './model';
 
 export interface ConfigProblem {
   /** Where in the configuration, e.g. `fields.customfield_10020`, `statuses.prOpened`, `resolutions.fixed`. */
@@ -77,79 +76,84 @@ function screenName(config: ProjectConfig, meta: CreateMeta): string {
   return `${meta.projectKey}/${config.issueTypeName || meta.issueTypeId}`;
 }
 
-function checkSource(field: CreateMetaField, kind: FieldKind, source: FieldSource, index: number): string[] {
+function checkJiraSource(field: CreateMetaField, kind: FieldKind, source: Extract<FieldSource, { kind: 'jira' }>): string[] {
   const problems: string[] = [];
-  switch (source.kind) {
-    case 'jira': {
-      if (!MULTI_VALUE_KINDS.has(kind) && kind !== 'cascading' && source.values.length > 1) {
-        problems.push(`${field.name} takes one value, but ${source.values.length} are chosen: keep one`);
-      }
-      if (kind === 'cascading') break; // checked by the conversion below (parent, then child)
-      const values: SourceValue[] = source.values.map((v) => ({ from: 'jira', id: v.id, label: v.label }));
-      if (OPTION_LIKE.has(kind) && field.allowedValues) {
-        for (const value of values) {
-          const result = convertValues(field, kind, [value]);
-          if (!result.ok) problems.push(result.problem);
-        }
-      } else if (!OPTION_LIKE.has(kind) && kind !== 'user' && kind !== 'users') {
-        problems.push(`${field.name} is ${describeKind(kind)} and has no values to choose from in Jira: use a Backline field, a template or a manual value`);
-      }
-      break;
+  if (!MULTI_VALUE_KINDS.has(kind) && kind !== 'cascading' && source.values.length > 1) {
+    problems.push(`${field.name} takes one value, but ${source.values.length} are chosen: keep one`);
+  }
+  if (kind === 'cascading') return problems; // checked by the conversion below (parent, then child)
+  const values: SourceValue[] = source.values.map((v) => ({ from: 'jira', id: v.id, label: v.label }));
+  if (OPTION_LIKE.has(kind) && field.allowedValues) {
+    for (const value of values) {
+      const result = convertValues(field, kind, [value]);
+      if (!result.ok) problems.push(result.problem);
     }
-    case 'manual': {
-      const values: SourceValue[] = (Array.isArray(source.value) ? source.value : [source.value]).map((value) => ({ from: 'raw', value }));
-      const result = convertValues(field, kind, MULTI_VALUE_KINDS.has(kind) ? values : values.slice(0, 1));
-      if (!result.ok) problems.push(`The manual value of ${field.name} does not fit: ${result.problem}`);
-      break;
+  } else if (!OPTION_LIKE.has(kind) && kind !== 'user' && kind !== 'users') {
+    problems.push(`${field.name} is ${describeKind(kind)} and has no values to choose from in Jira: use a Backline field, a template or a manual value`);
+  }
+  return problems;
+}
+
+function checkManualSource(field: CreateMetaField, kind: FieldKind, source: Extract<FieldSource, { kind: 'manual' }>): string[] {
+  const values: SourceValue[] = (Array.isArray(source.value) ? source.value : [source.value]).map((value) => ({ from: 'raw', value }));
+  const result = convertValues(field, kind, MULTI_VALUE_KINDS.has(kind) ? values : values.slice(0, 1));
+  return result.ok ? [] : [`The manual value of ${field.name} does not fit: ${result.problem}`];
+}
+
+function checkTemplateSource(field: CreateMetaField, kind: FieldKind, source: Extract<FieldSource, { kind: 'template' }>): string[] {
+  const problems: string[] = [];
+  if (!TEMPLATE_KINDS.has(kind)) problems.push(`${field.name} is ${describeKind(kind)}; a template produces text: map a Backline field or choose a value from Jira instead`);
+  for (const path of templatePaths(source.template)) {
+    if (!isSafePath(path) || !/^(finding|remediation|pullRequest)\./.test(path)) {
+      problems.push(`The template of ${field.name} uses {{${path}}}, which is not a Backline field: use paths such as {{finding.title}}`);
+      continue;
     }
-    case 'template': {
-      if (!TEMPLATE_KINDS.has(kind)) problems.push(`${field.name} is ${describeKind(kind)}; a template produces text: map a Backline field or choose a value from Jira instead`);
-      for (const path of templatePaths(source.template)) {
-        if (!isSafePath(path) || !/^(finding|remediation|pullRequest)\./.test(path)) {
-          problems.push(`The template of ${field.name} uses {{${path}}}, which is not a Backline field: use paths such as {{finding.title}}`);
-          continue;
-        }
-        const unknown = unknownPathProblem(path);
-        if (unknown) problems.push(`The template of ${field.name} uses {{${path}}}: ${unknown.replace(/did you mean (\S+)\?/, 'did you mean {{$1}}?')}`);
-      }
-      break;
+    const unknown = unknownPathProblem(path);
+    if (unknown) problems.push(`The template of ${field.name} uses {{${path}}}: ${unknown.replace(/did you mean (\S+)\?/, 'did you mean {{$1}}?')}`);
+  }
+  return problems;
+}
+
+/** A Backline path must exist, suit the field's type, and (an enum) land every value it can take on an allowed value. */
+function checkBacklineSource(field: CreateMetaField, kind: FieldKind, source: Extract<FieldSource, { kind: 'backline' }>): string[] {
+  if (!isSafePath(source.path)) return [`${source.path} is not a valid Backline field path for ${field.name}`];
+  const unknown = unknownPathProblem(source.path);
+  if (unknown) return [`${field.name}: ${unknown}`];
+  const known = knownPath(source.path);
+  const accepted = PATH_TYPES_FOR_KIND[kind];
+  if (known && accepted && !accepted.includes(known.type)) {
+    return [`${source.path} (${known.label}) cannot fill ${field.name}, which is ${describeKind(kind)}: choose a compatible Backline field`];
+  }
+  const problems: string[] = [];
+  // Every value an enum path can take must land on an allowed value (through the value map or by name).
+  if (known?.type === 'enum' && known.values && OPTION_LIKE.has(kind) && field.allowedValues) {
+    const unmatched: string[] = [];
+    for (const raw of known.values) {
+      const mapped = source.valueMap?.[raw] ?? raw;
+      const result = convertValues(field, kind, [{ from: 'raw', value: mapped }]);
+      if (!result.ok) unmatched.push(mapped === raw ? raw : `${raw} → ${mapped}`);
     }
-    case 'backline': {
-      if (!isSafePath(source.path)) {
-        problems.push(`${source.path} is not a valid Backline field path for ${field.name}`);
-        break;
-      }
-      const unknown = unknownPathProblem(source.path);
-      if (unknown) {
-        problems.push(`${field.name}: ${unknown}`);
-        break;
-      }
-      const known = knownPath(source.path);
-      const accepted = PATH_TYPES_FOR_KIND[kind];
-      if (known && accepted && !accepted.includes(known.type)) {
-        problems.push(`${source.path} (${known.label}) cannot fill ${field.name}, which is ${describeKind(kind)}: choose a compatible Backline field`);
-        break;
-      }
-      // Every value an enum path can take must land on an allowed value (through the value map or by name).
-      if (known?.type === 'enum' && known.values && OPTION_LIKE.has(kind) && field.allowedValues) {
-        const unmatched: string[] = [];
-        for (const raw of known.values) {
-          const mapped = source.valueMap?.[raw] ?? raw;
-          const result = convertValues(field, kind, [{ from: 'raw', value: mapped }]);
-          if (!result.ok) unmatched.push(mapped === raw ? raw : `${raw} → ${mapped}`);
-        }
-        if (unmatched.length > 0) {
-          problems.push(`${field.name} has no value for ${unmatched.join(', ')} from ${source.path}: add them to the value map`);
-        }
-      } else if (source.valueMap && OPTION_LIKE.has(kind) && field.allowedValues) {
-        for (const [from, to] of Object.entries(source.valueMap)) {
-          const result = convertValues(field, kind, [{ from: 'raw', value: to }]);
-          if (!result.ok) problems.push(`The value map of ${field.name} sends "${from}" to "${to}", which is not an allowed value: choose another`);
-        }
-      }
-      break;
+    if (unmatched.length > 0) {
+      problems.push(`${field.name} has no value for ${unmatched.join(', ')} from ${source.path}: add them to the value map`);
+    }
+  } else if (source.valueMap && OPTION_LIKE.has(kind) && field.allowedValues) {
+    for (const [from, to] of Object.entries(source.valueMap)) {
+      const result = convertValues(field, kind, [{ from: 'raw', value: to }]);
+      if (!result.ok) problems.push(`The value map of ${field.name} sends "${from}" to "${to}", which is not an allowed value: choose another`);
     }
   }
+  return problems;
+}
+
+function checkSource(field: CreateMetaField, kind: FieldKind, source: FieldSource, index: number): string[] {
+  const problems =
+    source.kind === 'jira'
+      ? checkJiraSource(field, kind, source)
+      : source.kind === 'manual'
+        ? checkManualSource(field, kind, source)
+        : source.kind === 'template'
+          ? checkTemplateSource(field, kind, source)
+          : checkBacklineSource(field, kind, source);
   return problems.map((p) => (index > 0 ? `${p} (source ${index + 1})` : p));
 }
 
@@ -180,14 +184,19 @@ function reachable(workflow: NonNullable<ValidationExtras['workflow']>, statusId
 
 export function validateProjectConfig(config: ProjectConfig, meta: CreateMeta, extras: ValidationExtras): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  const screen = screenName(config, meta);
-  const metaById = new Map(meta.fields.map((f) => [f.fieldId, f]));
-  const mapped = new Map<string, FieldMapping>();
-
   if (config.projectKey !== meta.projectKey || config.issueTypeId !== meta.issueTypeId) {
     problems.push({ path: 'issueTypeId', message: `The configuration is for ${config.projectKey}/${config.issueTypeName} but was checked against ${meta.projectKey}/${meta.issueTypeId}: reload the settings page` });
   }
+  const { problems: mappingProblems, mapped } = checkFieldMappings(config, meta);
+  return [...problems, ...mappingProblems, ...checkUnmappedRequired(config, meta, mapped), ...checkSeverityFollowsBackline(meta, mapped), ...checkWorkflow(config, meta, extras)];
+}
 
+/** Each mapping: once, for a field on the create screen that the app can fill, from sources that fit it. */
+function checkFieldMappings(config: ProjectConfig, meta: CreateMeta): { problems: ConfigProblem[]; mapped: Map<string, FieldMapping> } {
+  const problems: ConfigProblem[] = [];
+  const screen = screenName(config, meta);
+  const metaById = new Map(meta.fields.map((f) => [f.fieldId, f]));
+  const mapped = new Map<string, FieldMapping>();
   config.fields.forEach((mapping) => {
     const path = `fields.${mapping.fieldId}`;
     if (mapped.has(mapping.fieldId)) {
@@ -217,6 +226,13 @@ export function validateProjectConfig(config: ProjectConfig, meta: CreateMeta, e
     }
   });
 
+  return { problems, mapped };
+}
+
+/** Required fields without a default value that no mapping fills: Jira would refuse every create. */
+function checkUnmappedRequired(config: ProjectConfig, meta: CreateMeta, mapped: Map<string, FieldMapping>): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const screen = screenName(config, meta);
   for (const field of meta.fields) {
     if (!field.required || SET_BY_APP.has(field.fieldId) || field.hasDefaultValue || mapped.has(field.fieldId)) continue;
     const kind = fieldKind(field);
@@ -230,8 +246,13 @@ export function validateProjectConfig(config: ProjectConfig, meta: CreateMeta, e
     });
   }
 
-  // Severity drives priority and the Severity field: both must follow Backline, not a fixed value.
-  const priority = metaById.get('priority');
+  return problems;
+}
+
+/** Severity drives priority and the Severity field: both must follow Backline, not a fixed value. */
+function checkSeverityFollowsBackline(meta: CreateMeta, mapped: Map<string, FieldMapping>): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const priority = meta.fields.find((f) => f.fieldId === 'priority');
   const severity = meta.fields.find((f) => sameName(f.name, 'Severity') && f.fieldId !== 'priority');
   for (const field of [priority, severity]) {
     if (!field) continue;
@@ -244,7 +265,13 @@ export function validateProjectConfig(config: ProjectConfig, meta: CreateMeta, e
     }
   }
 
-  // Target statuses exist in the issue type's workflow (and can be reached, when the workflow is known).
+  return problems;
+}
+
+/** Target statuses exist in the issue type's workflow (and can be reached, when the workflow is known); resolutions exist. */
+function checkWorkflow(config: ProjectConfig, meta: CreateMeta, extras: ValidationExtras): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const screen = screenName(config, meta);
   const statusIds = extras.statuses.map((s) => s.id);
   const reach = extras.workflow ? reachable(extras.workflow, statusIds) : undefined;
   for (const stage of LIFECYCLE_STAGES) {
@@ -264,35 +291,5 @@ export function validateProjectConfig(config: ProjectConfig, meta: CreateMeta, e
     }
   }
 
-  return problems;
-}
-
-export function validateGlobalSettings(settings: GlobalSettings, connectedKeys: string[]): ConfigProblem[] {
-  const problems: ConfigProblem[] = [];
-  const connected = new Set(connectedKeys);
-  const ids = new Set<string>();
-  settings.routingRules.forEach((rule, index) => {
-    const path = `routingRules[${index}]`;
-    if (ids.has(rule.id)) problems.push({ path: `${path}.id`, message: `Two routing rules have the id ${rule.id}: give each rule its own id` });
-    ids.add(rule.id);
-    if (!connected.has(rule.projectKey)) {
-      problems.push({ path: `${path}.projectKey`, message: `The rule "${rule.name}" routes to ${rule.projectKey}, which is not connected: connect ${rule.projectKey} or choose another project` });
-    }
-    if (rule.match.repository) {
-      try {
-        picomatch.makeRe(rule.match.repository);
-      } catch {
-        problems.push({ path: `${path}.match.repository`, message: `The repository pattern "${rule.match.repository}" of rule "${rule.name}" is not a valid glob: use a pattern such as acme/payments-*` });
-      }
-    }
-    const { repository, categories, minimumSeverity, scanners, tags } = rule.match;
-    const catchAll = !repository && !categories?.length && !minimumSeverity && !scanners?.length && !tags?.length;
-    if (catchAll && rule.enabled && index < settings.routingRules.length - 1) {
-      problems.push({ path, message: `The rule "${rule.name}" has no condition, so it matches every finding and the rules after it never apply: add a condition or move it last` });
-    }
-  });
-  if (settings.defaultProjectKey && !connected.has(settings.defaultProjectKey)) {
-    problems.push({ path: 'defaultProjectKey', message: `The default project ${settings.defaultProjectKey} is not connected: connect it or choose another default project` });
-  }
   return problems;
 }

@@ -1,6 +1,7 @@
 import { demoSecProjectConfig } from '../../../dev/demo-config';
 import type { FieldMapping, GlobalSettings, ProjectConfig } from '../../../src/core/config/model';
-import { validateGlobalSettings, validateProjectConfig, type ValidationExtras } from '../../../src/core/config/validate';
+import { validateProjectConfig, type ValidationExtras } from '../../../src/core/config/validate';
+import { validateGlobalSettings } from '../../../src/core/config/validate-routing';
 import { SIM_FIELDS, SIM_ISSUE_TYPES, SIM_OPTIONS, SIM_STATUSES } from '../../../dev/jira-sim/seed';
 import { appBugMeta, RESOLUTIONS, SEC_STATUSES, secTaskMeta, secVulnerabilityMeta } from '../mapping/fixtures';
 
