@@ -6,40 +6,20 @@
  * fingerprints, PR comments and links already recorded in the link), so the
  * admin page can show what an event would do and tests need no Jira.
  */
-import type { LifecycleStage, ProjectConfig, StatusRef } from '../config/model';
+import type { ProjectConfig } from '../config/model';
 import type { BacklineEvent, Finding, FindingRef } from '../events/schema';
 import type { AdfDocument, RemoteLinkInput } from '../jira/client';
 import { valueFingerprint } from '../mapping/fingerprint';
 import type { RenderedFields } from '../mapping/types';
-import { prComment, prRemoteLink, resolvedComment, textDoc } from './messages';
 import { fieldsToWrite } from './plan-fields';
-import { type Link, type PrState, prEntry, propertyValue } from './links';
-import { type MoveRule, mayMove, moveRule } from './move-policy';
+import { lifecycleEffects } from './plan-lifecycle';
+import type { JiraWrite, TransitionWrite } from './jira-writes';
+import { type Link, propertyValue } from './links';
 
 export const PROPERTY_KEY = 'backline';
 const PROPERTY_FINGERPRINT = 'property:backline';
 
-export type JiraWrite =
-  | { kind: 'create'; fields: Record<string, unknown>; property: Record<string, unknown> }
-  | { kind: 'edit'; fields: Record<string, unknown>; property?: Record<string, unknown> }
-  | {
-      kind: 'transition';
-      stage: LifecycleStage;
-      target: StatusRef;
-      /** Resolution wanted by name (config.resolutions). */
-      resolutionName?: string;
-      comment?: AdfDocument;
-      /** Field values that ride along when the transition screen has them (else a separate edit). */
-      fields?: Record<string, unknown>;
-      property?: Record<string, unknown>;
-      /** From where the move may happen (docs/sync.md, "People win"); the applier judges it on Jira's answer. */
-      rule: MoveRule;
-    }
-  | { kind: 'comment'; body: AdfDocument }
-  | { kind: 'property'; value: Record<string, unknown> }
-  | { kind: 'remotelink'; link: RemoteLinkInput };
-
-type TransitionWrite = Extract<JiraWrite, { kind: 'transition' }>;
+export { describeWrite, type JiraWrite } from './jira-writes';
 
 export interface FindingPlan {
   findingId: string;
@@ -68,17 +48,6 @@ export interface PlanInput {
   now: number;
 }
 
-export function describeWrite(write: JiraWrite): string {
-  switch (write.kind) {
-    case 'transition':
-      return `transition→${write.target.name}${write.comment ? '+comment' : ''}${write.property ? '+property' : ''}`;
-    case 'edit':
-      return `edit(${Object.keys(write.fields).join(',')})${write.property ? '+property' : ''}`;
-    default:
-      return write.kind;
-  }
-}
-
 export function isFullFinding(finding: Finding | FindingRef): finding is Finding {
   return typeof finding.title === 'string' && typeof finding.severity === 'string';
 }
@@ -88,9 +57,6 @@ export function planEvent(input: PlanInput): FindingPlan {
   const link: Link = structuredClone(input.link);
   const occurredAt = Date.parse(event.occurredAt);
   const stale = !input.creating && occurredAt < link.lastEventAt;
-  let transition: TransitionWrite | undefined;
-  let comment: AdfDocument | undefined;
-  let remoteLink: RemoteLinkInput | undefined;
 
   if (!stale) link.lastEventAt = Math.max(link.lastEventAt, occurredAt);
   link.lastSyncAt = now;
@@ -104,85 +70,7 @@ export function planEvent(input: PlanInput): FindingPlan {
   // Field values: on create everything rendered; on update only what changed since the app last wrote it.
   const fields = input.rendered && !stale ? fieldsToWrite(input.rendered, link, input.creating, input.jiraEmpty) : {};
 
-  // A move only where the policy lets the app move the issue from where the link believes it is
-  // (a person's move that the link does not know of yet is judged when Jira answers: apply.ts).
-  const stage = (name: LifecycleStage, extra: Partial<Extract<JiraWrite, { kind: 'transition' }>> = {}) => {
-    const target = config.statuses[name];
-    const rule = moveRule(name, config.statuses);
-    if (!target || !rule || stale || (input.creating && rule.kind === 'back')) return;
-    if (link.statusId !== undefined) {
-      if (link.statusId === target.id) return;
-      const closed = link.statusByPerson?.closed ?? link.statusId === config.statuses.resolved?.id;
-      if (!mayMove(rule, { statusId: link.statusId, closed }, link.statusByPerson ? {} : { appStatusId: link.statusId })) return;
-    }
-    transition = { kind: 'transition', stage: name, target, rule, ...extra };
-  };
-  const commentsOn = config.commentOnLifecycle;
-
-  switch (event.type) {
-    case 'finding.created':
-    case 'finding.updated':
-      break;
-    case 'finding.resolved': {
-      if (stale) break;
-      const already = link.resolved?.reason === event.data.reason && link.statusId === config.statuses.resolved?.id;
-      if (already) break;
-      const resolutionName = config.resolutions[event.data.reason];
-      stage('resolved', resolutionName ? { resolutionName } : {});
-      if (commentsOn) comment = resolvedComment(event.data.reason, input.finding);
-      link.resolved = { reason: event.data.reason, at: event.occurredAt };
-      break;
-    }
-    case 'finding.reopened': {
-      if (stale) break;
-      const wasResolved = link.resolved !== undefined;
-      delete link.resolved;
-      if (!input.creating) stage('reopened');
-      // "Reopened" only when a move is planned: an issue that is open already (a person reopened it) is not.
-      if (commentsOn && !input.creating && (wasResolved || transition)) comment = textDoc([{ text: `Backline detected this finding again${transition ? ', so the issue was reopened' : ''}.` }]);
-      break;
-    }
-    case 'remediation.pr_opened':
-    case 'remediation.pr_merged':
-    case 'remediation.pr_closed': {
-      const prState: PrState = event.type === 'remediation.pr_opened' ? 'open' : event.type === 'remediation.pr_merged' ? 'merged' : 'closed';
-      const pr = prEntry(link, event.data.remediation, event.data.pullRequest, event.occurredAt);
-      if (!stale) {
-        link.remediationId = event.data.remediation.id;
-        if (pr.at <= event.occurredAt) {
-          pr.state = prState;
-          pr.at = event.occurredAt;
-        }
-      }
-      // A PR comment and link never recorded are added even when the event is stale (§6).
-      if (commentsOn && !pr.commented[prState]) {
-        comment = prComment(prState, event.data.remediation, event.data.pullRequest);
-        pr.commented[prState] = true;
-      }
-      if (!pr.linked) {
-        remoteLink = prRemoteLink(event.data.remediation, event.data.pullRequest, prState);
-        pr.linked = true;
-      }
-      if (prState === 'open') stage('prOpened');
-      else if (prState === 'merged') stage('prMerged');
-      else stage('prClosed');
-      break;
-    }
-    case 'remediation.resolved': {
-      const rem = link.remediations.find((r) => r.id === event.data.remediation.id) ?? { id: event.data.remediation.id, prs: [] };
-      if (!link.remediations.includes(rem)) link.remediations.push(rem);
-      if (stale) break;
-      link.remediationId = rem.id;
-      const resolutionName = config.resolutions.fixed;
-      stage('resolved', resolutionName ? { resolutionName } : {});
-      if (commentsOn && !rem.resolvedCommented) {
-        comment = textDoc([{ text: `Backline verified the remediation ${event.data.remediation.title ? `"${event.data.remediation.title}"` : event.data.remediation.id}: the finding is fixed.` }]);
-        rem.resolvedCommented = true;
-      }
-      link.resolved = { reason: 'fixed', at: event.occurredAt };
-      break;
-    }
-  }
+  const { transition, comment, remoteLink } = lifecycleEffects({ event, config, link, stale, creating: input.creating, finding: input.finding });
 
   // The `backline` property: rewritten only when its content changed.
   const property = propertyValue(link, isFullFinding(input.finding) ? input.finding : undefined);
