@@ -105,7 +105,6 @@ function exceedsBodyLimit(body: string): boolean {
   return Buffer.byteLength(body, 'utf8') > MAX_BODY_BYTES;
 }
 
-
 function distinctTypes(events: BacklineEvent[]): EventType[] {
   return [...new Set(events.map((event) => event.type))];
 }
@@ -143,65 +142,68 @@ async function processAll(events: BacklineEvent[], deps: WebtriggerDeps, deadlin
   });
 }
 
+/**
+ * Method, size, signature (over the raw body, before any parsing), JSON and
+ * the event schema, in that order: the events, or the answer that refuses them.
+ */
+async function verifiedEvents(request: WebtriggerRequest, platform: WebtriggerDeps['platform']): Promise<{ events: BacklineEvent[] } | { refusal: WebtriggerResponse }> {
+  if (request.method.toUpperCase() !== 'POST') {
+    return { refusal: errorResponse(405, { code: 'METHOD_NOT_ALLOWED', message: 'only POST is allowed' }, { Allow: ['POST'] }) };
+  }
+  const rawBody = request.body ?? '';
+  if (exceedsBodyLimit(rawBody)) {
+    return { refusal: errorResponse(413, { code: 'PAYLOAD_TOO_LARGE', message: `the request body is larger than ${MAX_BODY_BYTES} bytes (1 MiB)` }) };
+  }
+  const secrets = await acceptedSigningSecrets(platform.secrets, platform.clock);
+  const verified = verifySignature({ header: headerValue(request.headers, SIGNATURE_HEADER), rawBody, secrets, nowMs: platform.clock.now() });
+  if (!verified) {
+    // No detail in the log either: which part failed would help an attacker reading shared logs.
+    platform.logger.warn('webtrigger: signature rejected', { configured: secrets.length > 0 });
+    return { refusal: { statusCode: 401, headers: { 'Content-Type': ['application/json'] }, body: UNAUTHORIZED_BODY } };
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(rawBody);
+  } catch {
+    // The parser's message quotes the body; answer without it.
+    return { refusal: errorResponse(400, { code: 'INVALID_JSON', message: 'the request body is not valid JSON' }) };
+  }
+  const validation = validateRequestBody(parsed);
+  if (!validation.ok) {
+    const n = validation.problemCount;
+    return { refusal: errorResponse(400, { code: 'INVALID_EVENT', message: `${n} problem${n === 1 ? '' : 's'} in the request body`, details: validation.details }) };
+  }
+  return { events: validation.events };
+}
+
+/** Records the admin page's "last event"; a convenience, so a storage failure only logs. */
+async function recordAnswer(platform: WebtriggerDeps['platform'], events: BacklineEvent[], httpStatus: number, outcome: LastEventOutcome, results?: EventResult[]): Promise<void> {
+  try {
+    await recordLastEvent(platform.store, {
+      at: platform.clock.now(),
+      types: distinctTypes(events),
+      eventCount: events.length,
+      httpStatus,
+      outcome,
+      ...(results ? { statusCounts: countStatuses(results) } : {}),
+    });
+  } catch (error) {
+    platform.logger.warn('webtrigger: could not record the last event', { error: errorName(error) });
+  }
+}
+
 export async function handleWebtrigger(request: WebtriggerRequest, deps: WebtriggerDeps): Promise<WebtriggerResponse> {
   const { platform } = deps;
   try {
-    if (request.method.toUpperCase() !== 'POST') {
-      return errorResponse(405, { code: 'METHOD_NOT_ALLOWED', message: 'only POST is allowed' }, { Allow: ['POST'] });
-    }
-    const rawBody = request.body ?? '';
-    if (exceedsBodyLimit(rawBody)) {
-      return errorResponse(413, { code: 'PAYLOAD_TOO_LARGE', message: `the request body is larger than ${MAX_BODY_BYTES} bytes (1 MiB)` });
-    }
-
-    const secrets = await acceptedSigningSecrets(platform.secrets, platform.clock);
-    const verified = verifySignature({
-      header: headerValue(request.headers, SIGNATURE_HEADER),
-      rawBody,
-      secrets,
-      nowMs: platform.clock.now(),
-    });
-    if (!verified) {
-      // No detail in the log either: which part failed would help an attacker reading shared logs.
-      platform.logger.warn('webtrigger: signature rejected', { configured: secrets.length > 0 });
-      return { statusCode: 401, headers: { 'Content-Type': ['application/json'] }, body: UNAUTHORIZED_BODY };
-    }
-
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(rawBody);
-    } catch {
-      // The parser's message quotes the body; answer without it.
-      return errorResponse(400, { code: 'INVALID_JSON', message: 'the request body is not valid JSON' });
-    }
-
-    const validation = validateRequestBody(parsed);
-    if (!validation.ok) {
-      const n = validation.problemCount;
-      return errorResponse(400, { code: 'INVALID_EVENT', message: `${n} problem${n === 1 ? '' : 's'} in the request body`, details: validation.details });
-    }
-    const { events } = validation;
+    const verified = await verifiedEvents(request, platform);
+    if ('refusal' in verified) return verified.refusal;
+    const { events } = verified;
     const types = distinctTypes(events);
-    const record = async (httpStatus: number, outcome: LastEventOutcome, results?: EventResult[]): Promise<void> => {
-      try {
-        await recordLastEvent(platform.store, {
-          at: platform.clock.now(),
-          types,
-          eventCount: events.length,
-          httpStatus,
-          outcome,
-          ...(results ? { statusCounts: countStatuses(results) } : {}),
-        });
-      } catch (error) {
-        // The admin page's "last event" is a convenience: never fail the request over it.
-        platform.logger.warn('webtrigger: could not record the last event', { error: errorName(error) });
-      }
-    };
 
     if (events.some((event) => !TYPES_WITHOUT_CONFIG.has(event.type))) {
       const configured = await (deps.hasAnyProject ? deps.hasAnyProject() : new ConfigRepository(platform.store, platform.clock).hasAnyProject());
       if (!configured) {
-        await record(422, 'not_configured');
+        await recordAnswer(platform, events, 422, 'not_configured');
         return errorResponse(422, {
           code: 'NOT_CONFIGURED',
           message: 'no Jira project is connected to Backline yet: a Jira admin connects one in the Backline admin page (Jira settings → Apps → Backline)',
@@ -209,13 +211,12 @@ export async function handleWebtrigger(request: WebtriggerRequest, deps: Webtrig
       }
     }
 
-    const deadlineAt = platform.clock.now() + PROCESSING_BUDGET_MS;
     let results: EventResult[];
     try {
-      results = await processAll(events, deps, deadlineAt);
+      results = await processAll(events, deps, platform.clock.now() + PROCESSING_BUDGET_MS);
     } catch (error) {
       platform.logger.error('webtrigger: processing failed', { error: errorName(error), events: events.length, types });
-      await record(503, 'error');
+      await recordAnswer(platform, events, 503, 'error');
       if (isCodedError(error) && error.code === 'NOT_CONFIGURED') {
         return errorResponse(422, { code: 'NOT_CONFIGURED', message: error.message });
       }
@@ -224,7 +225,7 @@ export async function handleWebtrigger(request: WebtriggerRequest, deps: Webtrig
 
     const { statusCode, outcome } = statusForResults(results);
     platform.logger.info('webtrigger: answered', { status: statusCode, events: events.length, types, statuses: countStatuses(results) });
-    await record(statusCode, outcome, results);
+    await recordAnswer(platform, events, statusCode, outcome, results);
     return json(statusCode, { results }, statusCode === 503 ? { 'Retry-After': [String(DEFAULT_RETRY_AFTER_SECONDS)] } : {});
   } catch (error) {
     // Storage or secret store unavailable, or a bug: retryable, generic, and logged without request data.
