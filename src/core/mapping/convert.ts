@@ -152,6 +152,35 @@ function isHttpUrl(text: string): boolean {
 export function convertValues(field: CreateMetaField, kind: FieldKind, input: SourceValue[], context: ConvertContext = {}): Conversion {
   const values = nonEmpty(input);
   if (values.length === 0) return EMPTY;
+  switch (kind) {
+    case 'text':
+    case 'url':
+    case 'richText':
+    case 'number':
+    case 'date':
+    case 'datetime':
+    case 'labels':
+      return convertPlain(field, kind, values, context);
+    case 'option':
+    case 'securityLevel':
+    case 'priority':
+    case 'version':
+    case 'options':
+    case 'components':
+    case 'versions':
+      return convertReferences(field, kind, values);
+    case 'user':
+    case 'users':
+      return convertUsers(field, kind, values, context);
+    case 'cascading':
+      return convertCascading(field, values);
+    case 'unsupported':
+      return fail(`${field.name} is ${describeKind(kind)}: remove its mapping (and, if Jira requires it, give it a default value in Jira)`);
+  }
+}
+
+/** Text, URLs, rich text, numbers, dates and labels: values Jira takes as they are once well-formed. */
+function convertPlain(field: CreateMetaField, kind: 'text' | 'url' | 'richText' | 'number' | 'date' | 'datetime' | 'labels', values: SourceValue[], context: ConvertContext): Conversion {
   const first = values[0]!;
   switch (kind) {
     case 'text': {
@@ -179,52 +208,44 @@ export function convertValues(field: CreateMetaField, kind: FieldKind, input: So
       const dateTime = toDateTime(first);
       return dateTime ? ok(dateTime) : fail(`"${rawText(first)}" is not a date-time, so it cannot go into ${field.name}: map a timestamp such as finding.firstSeenAt`);
     }
-    case 'option':
-    case 'securityLevel': {
-      const ref = reference(field, first, kind === 'option' ? 'value' : 'name');
-      return 'ref' in ref ? ok(ref.ref) : fail(ref.problem);
-    }
-    case 'priority':
-    case 'version': {
-      const ref = reference(field, first, 'name');
-      return 'ref' in ref ? ok(ref.ref) : fail(ref.problem);
-    }
-    case 'options':
-    case 'components':
-    case 'versions': {
-      const refs: Array<Record<string, string>> = [];
-      const seen = new Set<string>();
-      for (const value of values) {
-        const ref = reference(field, value, kind === 'options' ? 'value' : 'name');
-        if ('problem' in ref) return fail(ref.problem);
-        const key = JSON.stringify(ref.ref);
-        if (!seen.has(key)) refs.push(ref.ref);
-        seen.add(key);
-      }
-      return ok(refs);
-    }
     case 'labels': {
       const labels = [...new Set(values.map(toLabel).filter((l) => l !== ''))];
       return labels.length > 0 ? ok(labels) : EMPTY;
     }
-    case 'user': {
-      const user = toAccountId(field, first, context);
-      return 'accountId' in user ? ok({ accountId: user.accountId }) : fail(user.problem);
-    }
-    case 'users': {
-      const users: Array<{ accountId: string }> = [];
-      for (const value of values) {
-        const user = toAccountId(field, value, context);
-        if ('problem' in user) return fail(user.problem);
-        if (!users.some((u) => u.accountId === user.accountId)) users.push({ accountId: user.accountId });
-      }
-      return ok(users);
-    }
-    case 'cascading':
-      return convertCascading(field, values);
-    case 'unsupported':
-      return fail(`${field.name} is ${describeKind(kind)}: remove its mapping (and, if Jira requires it, give it a default value in Jira)`);
   }
+}
+
+/** Options, priorities, security levels, components and versions: references to what the field allows, by id. */
+function convertReferences(field: CreateMetaField, kind: 'option' | 'securityLevel' | 'priority' | 'version' | 'options' | 'components' | 'versions', values: SourceValue[]): Conversion {
+  const by = kind === 'option' || kind === 'options' ? 'value' : 'name';
+  if (kind !== 'options' && kind !== 'components' && kind !== 'versions') {
+    const ref = reference(field, values[0]!, by);
+    return 'ref' in ref ? ok(ref.ref) : fail(ref.problem);
+  }
+  const refs: Array<Record<string, string>> = [];
+  const seen = new Set<string>();
+  for (const value of values) {
+    const ref = reference(field, value, by);
+    if ('problem' in ref) return fail(ref.problem);
+    const key = JSON.stringify(ref.ref);
+    if (!seen.has(key)) refs.push(ref.ref);
+    seen.add(key);
+  }
+  return ok(refs);
+}
+
+function convertUsers(field: CreateMetaField, kind: 'user' | 'users', values: SourceValue[], context: ConvertContext): Conversion {
+  if (kind === 'user') {
+    const user = toAccountId(field, values[0]!, context);
+    return 'accountId' in user ? ok({ accountId: user.accountId }) : fail(user.problem);
+  }
+  const users: Array<{ accountId: string }> = [];
+  for (const value of values) {
+    const user = toAccountId(field, value, context);
+    if ('problem' in user) return fail(user.problem);
+    if (!users.some((u) => u.accountId === user.accountId)) users.push({ accountId: user.accountId });
+  }
+  return ok(users);
 }
 
 /** Cascading select: `{ id, child: { id } }`, from Jira values (parent then child) or text "Parent/Child" or "Parent > Child". */
