@@ -138,6 +138,20 @@ async function readPosition(ctx: ApplyContext, link: Link, graph: WorkflowGraph,
 
 type TransitionWrite = Extract<JiraWrite, { kind: 'transition' }>;
 
+/** The state of one walk toward a target status. */
+interface Walk {
+  /** Where Jira says the issue is (a read, or a transition Jira accepted); undefined while only believed. */
+  known: IssuePosition | undefined;
+  /** The policy was judged on Jira's answer (after the app's own accepted move there is nothing to judge). */
+  judged: boolean;
+  rereads: number;
+  moves: number;
+  visited: Set<string>;
+  /** What rides on the final transition, until it is sent (or goes on its own at the end). */
+  pending: { comment?: AdfDocument | undefined; property?: Record<string, unknown> | undefined; fields?: Record<string, unknown> | undefined };
+  read: () => Promise<IssuePosition>;
+}
+
 /**
  * Moves the issue toward the write's target by the policy (docs/sync.md, "People win"), judged on
  * where Jira says the issue is: a transition goes out unread only when Jira accepting it proves the
@@ -146,105 +160,118 @@ type TransitionWrite = Extract<JiraWrite, { kind: 'transition' }>;
 async function transition(ctx: ApplyContext, link: Link, write: TransitionWrite, outcome: ApplyOutcome): Promise<void> {
   const { client, workflows } = ctx;
   const graph = await workflows.get(link.projectKey, link.issueTypeId);
-  const fill: FieldFill = {
-    ...(write.resolutionName ? { resolutionName: write.resolutionName } : {}),
-    ...(ctx.fallbackResolutionName ? { fallbackResolutionName: ctx.fallbackResolutionName } : {}),
-  };
-  const hopFill: FieldFill = ctx.fallbackResolutionName ? { fallbackResolutionName: ctx.fallbackResolutionName } : {};
   const appStatusId = link.statusByPerson ? undefined : link.statusId;
   const read = () => readPosition(ctx, link, graph, outcome.created, appStatusId);
-  /** Where Jira says the issue is (a read, or a transition Jira accepted); undefined while only believed. */
-  let known: IssuePosition | undefined = link.statusId === undefined ? await read() : undefined;
-  /** The policy was judged on Jira's answer (after the app's own accepted move there is nothing to judge). */
-  let judged = false;
-  let rereads = 0;
-  let moves = 0;
-  const visited = new Set<string>();
-  let pendingComment = write.comment;
-  let pendingProperty = write.property;
-  let pendingFields = write.fields;
+  const walk: Walk = {
+    known: link.statusId === undefined ? await read() : undefined,
+    judged: false,
+    rereads: 0,
+    moves: 0,
+    visited: new Set<string>(),
+    pending: { comment: write.comment, property: write.property, fields: write.fields },
+    read,
+  };
 
-  while (moves <= MAX_HOPS) {
-    const from = known?.statusId ?? link.statusId;
+  while (walk.moves <= MAX_HOPS) {
+    const from = walk.known?.statusId ?? link.statusId;
     if (from === undefined || from === write.target.id) break;
-    if (known && !judged) {
-      if (!mayMove(write.rule, known, { ...(appStatusId ? { appStatusId } : {}), ...(graph.initialStatusId ? { initialStatusId: graph.initialStatusId } : {}) })) {
-        outcome.kept = `${link.issueKey} stays in ${graph.statusNames[from] ?? `status ${from}`}${known.closed ? ' (closed)' : ''}, where a person put it: Backline moves issues only forward along the configured steps`;
+    if (walk.known && !walk.judged) {
+      if (!mayMove(write.rule, walk.known, { ...(appStatusId ? { appStatusId } : {}), ...(graph.initialStatusId ? { initialStatusId: graph.initialStatusId } : {}) })) {
+        outcome.kept = `${link.issueKey} stays in ${graph.statusNames[from] ?? `status ${from}`}${walk.known.closed ? ' (closed)' : ''}, where a person put it: Backline moves issues only forward along the configured steps`;
         outcome.done.push(`status kept (${graph.statusNames[from] ?? from})`);
         break;
       }
-      judged = true;
+      walk.judged = true;
     }
     if (!graph.edges[from]) {
-      if (moves > 0) {
+      if (walk.moves > 0) {
         // The app just moved the issue here, so its status is proven: only its transitions are new.
         workflows.learn(link.projectKey, link.issueTypeId, graph, from, toKnownTransitions(await client.getTransitions(link.issueId)));
-      } else known = await read();
+      } else walk.known = await read();
       continue;
     }
-    visited.add(from);
-    const next = findPath(graph, from, write.target.id, fill)?.[0] ?? explorationStep(graph, from, visited, fill);
+    walk.visited.add(from);
+    const next = findPath(graph, from, write.target.id, fillFor(ctx, write, true))?.[0] ?? explorationStep(graph, from, walk.visited, fillFor(ctx, write, true));
     if (!next) {
-      outcome.blocked = await blocked(ctx, link, write, noPathReason(graph, from, write), pendingComment);
-      pendingComment = undefined;
+      outcome.blocked = await blocked(ctx, link, write, noPathReason(graph, from, write), walk.pending.comment);
+      walk.pending.comment = undefined;
       break;
     }
-    if (!known && !sendsBlind(graph, from, next)) {
-      known = await read();
+    if (!walk.known && !sendsBlind(graph, from, next)) {
+      walk.known = await read();
       continue;
     }
-    const final = next.toStatusId === write.target.id;
-    const filled = fillRequired(next, final ? fill : hopFill);
-    const fields: Record<string, unknown> = 'fields' in filled ? { ...filled.fields } : {};
-    let separateFields: Record<string, unknown> | undefined;
-    if (final && pendingFields) {
-      // Mapped fields ride along only when the transition screen has them.
-      for (const [id, value] of Object.entries(pendingFields)) {
-        if (next.screenFieldIds.includes(id)) fields[id] = value;
-        else (separateFields ??= {})[id] = value;
-      }
-      pendingFields = undefined;
-    }
-    if (separateFields) await client.editIssue(link.issueId, { fields: separateFields });
-    try {
-      await client.transitionIssue(link.issueId, {
-        transitionId: next.id,
-        ...(Object.keys(fields).length > 0 ? { fields } : {}),
-        ...(final && pendingComment ? { update: commentUpdate(pendingComment) } : {}),
-        ...(final && pendingProperty ? { properties: props(pendingProperty) } : {}),
-      });
-    } catch (error) {
-      if (!(error instanceof JiraError) || (error.status !== 400 && error.status !== 409)) throw error;
-      // Refused: the issue is not where the app believed (a person moved it), the cached graph is
-      // stale (the workflow changed), or a validator or screen refused it. Reading tells which.
-      const stillOffered = async () => {
-        known = await read();
-        judged = false;
-        return known.statusId === from && (graph.edges[from] ?? []).some((t) => t.id === next.id);
-      };
-      if (rereads++ > 0 || (await stillOffered())) {
-        outcome.blocked = await blocked(ctx, link, write, `Jira refused the transition "${next.name}": ${jiraMessage(error)}`, pendingComment);
-        pendingComment = undefined;
-        break;
-      }
-      continue;
-    }
-    moves++;
-    link.statusId = next.toStatusId;
-    delete link.statusByPerson;
-    known = { statusId: next.toStatusId, closed: false };
-    judged = true;
-    if (final) {
-      pendingComment = undefined;
-      pendingProperty = undefined;
+    const sent = await sendHop(ctx, link, write, graph, walk, from, next);
+    if (sent.blocked !== undefined) {
+      outcome.blocked = await blocked(ctx, link, write, sent.blocked, walk.pending.comment);
+      walk.pending.comment = undefined;
+      break;
     }
   }
   // Already there, kept, or blocked: what did not ride along goes on its own.
-  if (pendingFields) await client.editIssue(link.issueId, { fields: pendingFields, ...(pendingProperty ? { properties: props(pendingProperty) } : {}) });
-  else if (pendingProperty) await client.setIssueProperty(link.issueId, PROPERTY_KEY, pendingProperty);
-  if (pendingComment) await client.addComment(link.issueId, pendingComment);
+  const { fields, property, comment } = walk.pending;
+  if (fields) await client.editIssue(link.issueId, { fields, ...(property ? { properties: props(property) } : {}) });
+  else if (property) await client.setIssueProperty(link.issueId, PROPERTY_KEY, property);
+  if (comment) await client.addComment(link.issueId, comment);
   await workflows.flush();
   if (outcome.blocked) outcome.done.push('comment(blocked)');
+}
+
+/** The resolution a transition's screen may ask for: the wanted one on the final step, only the fallback on a hop. */
+function fillFor(ctx: ApplyContext, write: TransitionWrite, final: boolean): FieldFill {
+  return {
+    ...(final && write.resolutionName ? { resolutionName: write.resolutionName } : {}),
+    ...(ctx.fallbackResolutionName ? { fallbackResolutionName: ctx.fallbackResolutionName } : {}),
+  };
+}
+
+/**
+ * Sends one transition; the final one carries the comment, the property and the fields its screen has
+ * (the others go in an edit first). A refusal reads the issue: moved by a person or a stale graph, the
+ * walk goes on from there; still offered where the app believed, or refused twice, it is blocked.
+ */
+async function sendHop(ctx: ApplyContext, link: Link, write: TransitionWrite, graph: WorkflowGraph, walk: Walk, from: string, next: KnownTransition): Promise<{ blocked?: string }> {
+  const { client } = ctx;
+  const final = next.toStatusId === write.target.id;
+  const filled = fillRequired(next, fillFor(ctx, write, final));
+  const fields: Record<string, unknown> = 'fields' in filled ? { ...filled.fields } : {};
+  let separateFields: Record<string, unknown> | undefined;
+  if (final && walk.pending.fields) {
+    // Mapped fields ride along only when the transition screen has them.
+    for (const [id, value] of Object.entries(walk.pending.fields)) {
+      if (next.screenFieldIds.includes(id)) fields[id] = value;
+      else (separateFields ??= {})[id] = value;
+    }
+    walk.pending.fields = undefined;
+  }
+  if (separateFields) await client.editIssue(link.issueId, { fields: separateFields });
+  try {
+    await client.transitionIssue(link.issueId, {
+      transitionId: next.id,
+      ...(Object.keys(fields).length > 0 ? { fields } : {}),
+      ...(final && walk.pending.comment ? { update: commentUpdate(walk.pending.comment) } : {}),
+      ...(final && walk.pending.property ? { properties: props(walk.pending.property) } : {}),
+    });
+  } catch (error) {
+    if (!(error instanceof JiraError) || (error.status !== 400 && error.status !== 409)) throw error;
+    // Refused: the issue is not where the app believed (a person moved it), the cached graph is
+    // stale (the workflow changed), or a validator or screen refused it. Reading tells which.
+    if (walk.rereads++ > 0) return { blocked: `Jira refused the transition "${next.name}": ${jiraMessage(error)}` };
+    walk.known = await walk.read();
+    walk.judged = false;
+    const stillOffered = walk.known.statusId === from && (graph.edges[from] ?? []).some((t) => t.id === next.id);
+    return stillOffered ? { blocked: `Jira refused the transition "${next.name}": ${jiraMessage(error)}` } : {};
+  }
+  walk.moves++;
+  link.statusId = next.toStatusId;
+  delete link.statusByPerson;
+  walk.known = { statusId: next.toStatusId, closed: false };
+  walk.judged = true;
+  if (final) {
+    walk.pending.comment = undefined;
+    walk.pending.property = undefined;
+  }
+  return {};
 }
 
 function noPathReason(graph: WorkflowGraph, statusId: string, write: TransitionWrite): string {
