@@ -6,6 +6,7 @@
  */
 import type { Platform } from './ports';
 import { pruneExpiredSecret } from './secrets/signing-secret';
+import { DEVOPS_HOUSEKEEPING_JOBS } from './devops/jobs';
 import { FAILURE_HOUSEKEEPING_JOBS } from './failures/jobs';
 import type { HousekeepingJob } from './housekeeping-job';
 import { sweepDuplicatesJob } from './sync/duplicates';
@@ -28,6 +29,8 @@ export const HOUSEKEEPING_JOBS: HousekeepingJob[] = [
   ...FAILURE_HOUSEKEEPING_JOBS,
   // At most one open issue per finding, even after Jira saved a write and answered an error (docs/sync.md "Duplicates").
   { name: 'heal-duplicate-issues', run: sweepDuplicatesJob },
+  // Security tab and development panel sends kept after a failure (docs/security-tab.md).
+  ...DEVOPS_HOUSEKEEPING_JOBS,
 ];
 
 export async function runHousekeeping(platform: Platform, jobs: HousekeepingJob[] = HOUSEKEEPING_JOBS): Promise<HousekeepingReport[]> {

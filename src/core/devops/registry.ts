@@ -23,6 +23,8 @@ const registrySchema = z.object({
   containers: z.record(z.string(), z.object({ workspaceId: z.string(), name: z.string(), url: z.string(), lastUpdated: z.number() })),
   /** Until when the site is known to answer the DevOps APIs with 403/404 (no Jira Software). */
   unavailableUntil: z.number().optional(),
+  /** Some sends are kept for a retry (outbox.ts): the next successful send retries them. */
+  keptSends: z.boolean().optional(),
 });
 export type DevopsRegistryData = z.infer<typeof registrySchema>;
 

@@ -12,21 +12,20 @@
 import type { FindingRef, PullRequest, Remediation, ResolveReason } from '../events/schema';
 import { JiraError } from '../jira/http';
 import type { Clock, JiraRequest, JiraTransport, KeyValueStore, Logger } from '../ports';
-import { containerOf, pullRequestOf, vulnerabilityOf, workspaceOf, type DevinfoRepositoryRef, type PrEventType, type VulnerabilityCause } from './build';
+import { containerOf, pullRequestOf, vulnerabilityOf, workspaceOf, type PrEventType, type VulnerabilityCause } from './build';
 import {
   DEVINFO_BULK_PATH,
-  MAX_DEVINFO_ENTITIES_PER_REQUEST,
-  MAX_PULL_REQUESTS_PER_REPOSITORY,
   MAX_VULNERABILITIES_PER_REQUEST,
   SECURITY_BULK_PATH,
   SECURITY_WORKSPACES_PATH,
   storeDevelopmentInformationAnswerSchema,
   submitVulnerabilitiesAnswerSchema,
   type DevinfoRepository,
-  type IssueAssociation,
   type PullRequestEntity,
   type Vulnerability,
 } from './model';
+import { chunks, devinfoBodies, mergeAssociations, mergeVulnerability, type PendingRepository } from './batching';
+import { keepForRetry, mayPass, retryKept, type DevopsSend, type RetryReport } from './outbox';
 import { DEVOPS_REGISTRY_KEY, UNAVAILABLE_RETRY_MS, noteContainer, readRegistry, unlinkedWorkspaces, type DevopsRegistryData } from './registry';
 
 /** A project's switches (config: showInSecurityTab, showInDevelopmentPanel). */
@@ -67,28 +66,6 @@ export interface DevopsSenderDeps {
   clock: Clock;
   logger: Logger;
   switches: (projectKey: string) => Promise<DevopsSwitches>;
-}
-
-interface PendingRepository {
-  ref: DevinfoRepositoryRef;
-  pullRequests: Map<string, PullRequestEntity>;
-}
-
-function mergeAssociations(a: IssueAssociation[] | undefined, b: IssueAssociation[] | undefined): IssueAssociation[] | undefined {
-  const values = new Set([...(a ?? []), ...(b ?? [])].flatMap((association) => association.values));
-  return values.size > 0 ? [{ associationType: 'issueIdOrKeys', values: [...values] }] : undefined;
-}
-
-/** Two updates of one vulnerability in one invocation: the newer wins, associations add up. */
-function mergeVulnerability(older: Vulnerability, newer: Vulnerability): Vulnerability {
-  const merged: Vulnerability = { ...newer };
-  const add = mergeAssociations(older.addAssociations, newer.addAssociations);
-  const added = new Set(add?.flatMap((a) => a.values));
-  const remove = mergeAssociations(older.removeAssociations, newer.removeAssociations)?.map((a) => ({ ...a, values: a.values.filter((v) => !added.has(v)) })).filter((a) => a.values.length > 0);
-  if (add) merged.addAssociations = add;
-  if (remove && remove.length > 0) merged.removeAssociations = remove;
-  else delete merged.removeAssociations;
-  return merged;
 }
 
 function causeOf(event: AppliedEvent): VulnerabilityCause | undefined {
@@ -162,7 +139,11 @@ export class DevopsSender {
     return this.vulnerabilities.size > 0 || this.repositories.size > 0;
   }
 
-  /** Sends everything collected (and forgets it); never throws. */
+  /**
+   * Sends everything collected (and forgets it); never throws. What Jira does not take for a
+   * reason that may pass is kept for a retry (outbox.ts); once a send gets through, sends kept
+   * earlier go too.
+   */
   async flush(): Promise<DevopsFlushReport> {
     const report: DevopsFlushReport = { requests: 0, vulnerabilities: 0, pullRequests: 0, problems: [] };
     if (!this.pending) return report;
@@ -188,6 +169,68 @@ export class DevopsSender {
     delete registry.unavailableUntil;
     for (const { finding } of containers) changed = noteContainer(registry, workspaceOf(finding), containerOf(finding), now) || changed;
 
+    const sends = [
+      ...chunks(vulnerabilities, MAX_VULNERABILITIES_PER_REQUEST).map((chunk) => ({ path: SECURITY_BULK_PATH, body: { operationType: 'NORMAL', providerMetadata: { product: 'Backline' }, vulnerabilities: chunk } })),
+      ...devinfoBodies(repositories).map((body) => ({ path: DEVINFO_BULK_PATH, body })),
+    ];
+    // Kept vulnerabilities may wait for their workspace's link too.
+    const outcome = await this.sendAll(registry, vulnerabilities.length > 0 || registry.keptSends === true, sends, report);
+    changed = outcome.changed || changed;
+    if (outcome.failure !== undefined) {
+      const error = outcome.failure;
+      if (absent(error)) {
+        registry.unavailableUntil = now + UNAVAILABLE_RETRY_MS;
+        changed = true;
+      } else if (mayPass(error)) {
+        try {
+          const kept = await keepForRetry(store, outcome.unsent, now, error);
+          report.problems.push(`kept ${kept} request(s) for a retry`);
+          if (!registry.keptSends) changed = registry.keptSends = true;
+        } catch (keepError) {
+          report.problems.push(`could not keep the unsent requests: ${describeError(keepError)}`);
+        }
+      }
+      report.problems.push(describeError(error));
+    } else if (registry.keptSends) {
+      // Jira takes sends again: the ones kept earlier go now (bounded), then the flag clears.
+      const retried = await retryKept({ jira: this.deps.jira, store, logger, now });
+      report.requests += retried.requests;
+      if (retried.kept === 0) {
+        delete registry.keptSends;
+        changed = true;
+      }
+    }
+    if (changed) await store.set(DEVOPS_REGISTRY_KEY, registry).catch((error: unknown) => report.problems.push(`could not save ${DEVOPS_REGISTRY_KEY}: ${String(error)}`));
+    if (report.problems.length > 0) logger.warn('Security tab / development panel update incomplete', { problems: report.problems });
+    return report;
+  }
+
+  /**
+   * The hourly retry (housekeeping): links waiting workspaces, then sends what was kept.
+   * Undefined when nothing is kept (one storage read, no Jira request).
+   */
+  async retryKeptSends(): Promise<RetryReport | undefined> {
+    const { store, clock, logger } = this.deps;
+    const registry = await readRegistry(store);
+    if (!registry.keptSends) return undefined;
+    const report: DevopsFlushReport = { requests: 0, vulnerabilities: 0, pullRequests: 0, problems: [] };
+    const linked = await this.sendAll(registry, true, [], report);
+    if (linked.failure !== undefined) {
+      if (linked.changed) await store.set(DEVOPS_REGISTRY_KEY, registry);
+      throw linked.failure instanceof Error ? linked.failure : new Error(describeError(linked.failure));
+    }
+    const retried = await retryKept({ jira: this.deps.jira, store, logger, now: clock.now() });
+    if (retried.kept === 0) delete registry.keptSends;
+    if (linked.changed || retried.kept === 0) await store.set(DEVOPS_REGISTRY_KEY, registry);
+    return { ...retried, requests: retried.requests + report.requests };
+  }
+
+  /**
+   * The workspace link (first time only), then each bulk send in order. Stops at the first
+   * failure: the sends not yet made come back as `unsent`, the failed one first.
+   */
+  private async sendAll(registry: DevopsRegistryData, hasVulnerabilities: boolean, sends: DevopsSend[], report: DevopsFlushReport): Promise<{ changed: boolean; failure?: unknown; unsent: DevopsSend[] }> {
+    let changed = false;
     const send = async (path: string, body: unknown): Promise<unknown> => {
       const request: JiraRequest = { method: 'POST', path, body };
       report.requests += 1;
@@ -195,64 +238,44 @@ export class DevopsSender {
       if (response.status < 200 || response.status >= 300) throw new JiraError(request, response);
       return response.body;
     };
-    /** 403/404: the site has no Jira Software (or the module is not installed): stop asking for a day. */
-    const absent = (error: unknown): boolean => error instanceof JiraError && (error.status === 403 || error.status === 404);
     try {
-      if (vulnerabilities.length > 0) {
-        const unlinked = unlinkedWorkspaces(registry);
-        if (unlinked.length > 0) {
-          await send(SECURITY_WORKSPACES_PATH, { workspaceIds: unlinked });
-          for (const id of unlinked) registry.workspaces[id]!.linked = true;
-          changed = true;
-        }
-        for (let start = 0; start < vulnerabilities.length; start += MAX_VULNERABILITIES_PER_REQUEST) {
-          const chunk = vulnerabilities.slice(start, start + MAX_VULNERABILITIES_PER_REQUEST);
-          const answer = submitVulnerabilitiesAnswerSchema.safeParse(await send(SECURITY_BULK_PATH, { operationType: 'NORMAL', providerMetadata: { product: 'Backline' }, vulnerabilities: chunk }));
-          const failed = answer.success ? Object.keys(answer.data.failedVulnerabilities ?? {}) : [];
-          report.vulnerabilities += chunk.length - failed.length;
-          if (failed.length > 0) report.problems.push(`Jira refused vulnerabilities ${failed.join(', ')}`);
-        }
-      }
-      for (const body of devinfoBodies(repositories)) {
-        const answer = storeDevelopmentInformationAnswerSchema.safeParse(await send(DEVINFO_BULK_PATH, body));
-        const failed = answer.success ? Object.keys(answer.data.failedDevinfoEntities ?? {}) : [];
-        report.pullRequests += body.repositories.reduce((n, r) => n + r.pullRequests.length, 0);
-        if (failed.length > 0) report.problems.push(`Jira refused development information of ${failed.join(', ')}`);
-      }
-    } catch (error) {
-      if (absent(error)) {
-        registry.unavailableUntil = now + UNAVAILABLE_RETRY_MS;
+      const unlinked = hasVulnerabilities ? unlinkedWorkspaces(registry) : [];
+      if (unlinked.length > 0) {
+        await send(SECURITY_WORKSPACES_PATH, { workspaceIds: unlinked });
+        for (const id of unlinked) registry.workspaces[id]!.linked = true;
         changed = true;
       }
-      report.problems.push(error instanceof Error ? error.message : String(error));
+    } catch (failure) {
+      return { changed, failure, unsent: sends };
     }
-    if (changed) await store.set(DEVOPS_REGISTRY_KEY, registry).catch((error: unknown) => report.problems.push(`could not save ${DEVOPS_REGISTRY_KEY}: ${String(error)}`));
-    if (report.problems.length > 0) logger.warn('Security tab / development panel update incomplete', { problems: report.problems });
-    return report;
+    for (const [index, { path, body }] of sends.entries()) {
+      let answer: unknown;
+      try {
+        answer = await send(path, body);
+      } catch (failure) {
+        return { changed, failure, unsent: sends.slice(index) };
+      }
+      if (path === SECURITY_BULK_PATH) {
+        const parsed = submitVulnerabilitiesAnswerSchema.safeParse(answer);
+        const failed = parsed.success ? Object.keys(parsed.data.failedVulnerabilities ?? {}) : [];
+        report.vulnerabilities += (body.vulnerabilities as unknown[]).length - failed.length;
+        if (failed.length > 0) report.problems.push(`Jira refused vulnerabilities ${failed.join(', ')}`);
+      } else {
+        const parsed = storeDevelopmentInformationAnswerSchema.safeParse(answer);
+        const failed = parsed.success ? Object.keys(parsed.data.failedDevinfoEntities ?? {}) : [];
+        report.pullRequests += (body.repositories as DevinfoRepository[]).reduce((n, r) => n + r.pullRequests.length, 0);
+        if (failed.length > 0) report.problems.push(`Jira refused development information of ${failed.join(', ')}`);
+      }
+    }
+    return { changed, unsent: [] };
   }
 }
 
-/** Dev-info request bodies within Jira's limits: ≤ 1,000 entities a request, ≤ 400 pull requests a repository. */
-function devinfoBodies(repositories: PendingRepository[]): Array<{ repositories: DevinfoRepository[]; preventTransitions: boolean; operationType: 'NORMAL'; providerMetadata: { product: string } }> {
-  const bodies: Array<{ repositories: DevinfoRepository[]; preventTransitions: boolean; operationType: 'NORMAL'; providerMetadata: { product: string } }> = [];
-  let current: DevinfoRepository[] = [];
-  let entities = 0;
-  const close = () => {
-    if (current.length > 0) bodies.push({ repositories: current, preventTransitions: true, operationType: 'NORMAL', providerMetadata: { product: 'Backline' } });
-    current = [];
-    entities = 0;
-  };
-  for (const repository of repositories) {
-    const all = [...repository.pullRequests.values()];
-    for (let start = 0; start < all.length; start += MAX_PULL_REQUESTS_PER_REPOSITORY) {
-      const pullRequests = all.slice(start, start + MAX_PULL_REQUESTS_PER_REPOSITORY);
-      if (entities + pullRequests.length > MAX_DEVINFO_ENTITIES_PER_REQUEST) close();
-      // The sequence id of a repository follows its newest pull request, so Jira never drops the batch as stale.
-      const updateSequenceId = Math.max(...pullRequests.map((pr) => pr.updateSequenceId));
-      current.push({ ...repository.ref, updateSequenceId, pullRequests });
-      entities += pullRequests.length;
-    }
-  }
-  close();
-  return bodies;
+/** 403/404: the site has no Jira Software (or the module is not installed): stop asking for a day. */
+function absent(error: unknown): boolean {
+  return error instanceof JiraError && (error.status === 403 || error.status === 404);
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
