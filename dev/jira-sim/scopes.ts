@@ -34,3 +34,31 @@ export function missingScopes(operation: Operation, granted: ReadonlySet<string>
   const first = sets[0];
   return first ? first.filter((s) => !granted.has(s)) : ['(no OAuth2 scope allows apps to call this operation)'];
 }
+
+/**
+ * Jira Software's DevOps APIs (security information, development information)
+ * are not in the platform document, so their scopes are listed here: one scope
+ * per API and verb, read for GET, write for POST, delete for DELETE. Evidence:
+ * the scope names in the installed `@forge/manifest`
+ * (`out/scopes/shipyard-scopes.json`: `read|write|delete:security:jira`,
+ * `read|write|delete:dev-info:jira`), and Atlassian's "Jira Software scopes for
+ * OAuth 2.0 (3LO) and Forge apps" page (search corpus `docs`:
+ * scopes-product-jsw), which names the operations by the same verbs. The Jira
+ * Software OpenAPI document that `forge lint` downloads is not available
+ * offline; when it is, it should replace this table.
+ */
+const DEVOPS_API_SCOPES: Array<{ prefix: string; scope: string }> = [
+  { prefix: '/rest/security/1.0/', scope: 'security:jira' },
+  { prefix: '/rest/devinfo/0.10/', scope: 'dev-info:jira' },
+];
+const VERB_OF_METHOD: Record<string, string> = { GET: 'read', POST: 'write', PUT: 'write', DELETE: 'delete' };
+
+/** What is missing for a DevOps API call; null when granted or not a DevOps API path. */
+export function missingDevopsScopes(method: string, path: string, granted: ReadonlySet<string>): string[] | null {
+  const api = DEVOPS_API_SCOPES.find((entry) => path.startsWith(entry.prefix));
+  const verb = VERB_OF_METHOD[method.toUpperCase()];
+  if (!api) return null;
+  if (!verb) return [`(no scope allows ${method} on ${api.prefix})`];
+  const scope = `${verb}:${api.scope}`;
+  return granted.has(scope) ? null : [scope];
+}

@@ -15,7 +15,7 @@ import { OpenApiContract, TemplateMatcher } from './openapi';
 import { withAdfReporter } from './adf';
 import { RateLimiter } from './ratelimit';
 import { manifestIndexedProperties, manifestScopes, type IndexedProperty } from './manifest';
-import { missingScopes, SCOPE_MISMATCH_BODY } from './scopes';
+import { missingDevopsScopes, missingScopes, SCOPE_MISMATCH_BODY } from './scopes';
 import { renderIssuePage, renderNotFoundPage } from './render';
 import { Repr } from './repr';
 import { SearchIndex } from './search-index';
@@ -257,7 +257,14 @@ export class JiraSimulator implements ControlTarget {
     let params: Record<string, string> = {};
     let body: unknown;
     let bodyParsed = false;
-    // Jira Software's DevOps APIs are not in the platform document: routes/devops.ts validates them.
+    // Jira Software's DevOps APIs are not in the platform document: routes/devops.ts validates them,
+    // and their scopes come from a table of their own (scopes.ts).
+    const devopsMissing = this.scopes && isDevopsApiPath(rel) ? missingDevopsScopes(method, rel, this.scopes) : null;
+    if (devopsMissing) {
+      this.stats.scopeViolations += 1;
+      this.scopeViolations.push({ method, path: rel, problems: [`${method} ${rel} needs the scope(s) ${devopsMissing.join(', ')}, which manifest.yml does not grant`] });
+      scopeRefusal = { status: 401, body: SCOPE_MISMATCH_BODY };
+    }
     if (this.contract && !isDevopsApiPath(rel)) {
       const m = this.contract.match(rel, method);
       if (m.kind === 'no-path') {

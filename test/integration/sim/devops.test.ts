@@ -3,6 +3,7 @@
  * shapes from the evidence named in dev/jira-sim/README.md, stricter where it
  * leaves room, ordering by sequence numbers, associations, and the browse page.
  */
+import { manifestScopes } from '../../../dev/jira-sim/manifest';
 import { call, control, makeSim, vulnerability as issueBody } from './helpers';
 
 const vuln = (extra: Record<string, unknown> = {}) => ({
@@ -22,7 +23,8 @@ const pr = (extra: Record<string, unknown> = {}) => ({
 const repo = (pullRequests: unknown[], extra: Record<string, unknown> = {}) => ({ id: 'acme~payments-api', name: 'acme/payments-api', url: 'https://github.com/acme/payments-api', updateSequenceId: 100, pullRequests, ...extra });
 
 async function withIssue() {
-  const sim = makeSim();
+  // The app only writes; these tests also read back what was stored, which needs the read scopes.
+  const sim = makeSim({ scopes: [...manifestScopes(), 'read:security:jira', 'read:dev-info:jira'] });
   const created = await call(sim, 'POST', '/rest/api/3/issue', issueBody());
   expect(created.body.key).toBe('SEC-1');
   return sim;

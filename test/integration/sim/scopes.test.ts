@@ -56,6 +56,20 @@ describeWithContract('scope check against the manifest', () => {
     expect(readOnly.scopeViolations[0]?.problems[0]).toContain('write:jira-work');
   });
 
+  it('the DevOps APIs need their own scopes: the manifest grants the writes the app makes; without them, 401 before anything is stored', async () => {
+    expect(manifestScopes()).toEqual(expect.arrayContaining(['write:security:jira', 'write:dev-info:jira']));
+    expect((await call(sim, 'POST', '/rest/security/1.0/linkedWorkspaces/bulk', { workspaceIds: ['acme'] })).status).toBe(202);
+    const noDevops = makeSim({ scopes: ['read:jira-work', 'write:jira-work'], violationsExpected: true });
+    const refused = await call(noDevops, 'POST', '/rest/security/1.0/linkedWorkspaces/bulk', { workspaceIds: ['acme'] });
+    expect(refused).toMatchObject({ status: 401, body: { code: 401, message: 'Unauthorized; scope does not match' } });
+    expect(noDevops.devops.linkedWorkspaces.size).toBe(0);
+    expect((await call(noDevops, 'POST', '/rest/devinfo/0.10/bulk', { repositories: [] })).status).toBe(401);
+    expect(noDevops.scopeViolations.map((v) => v.problems[0])).toEqual([
+      expect.stringContaining('write:security:jira'),
+      expect.stringContaining('write:dev-info:jira'),
+    ]);
+  });
+
   it('granular scopes are an alternative to the classic set', async () => {
     const granular = makeSim({ scopes: ['read:priority:jira'] });
     expect((await call(granular, 'GET', `${R}/priority`)).status).toBe(200);
