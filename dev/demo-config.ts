@@ -12,7 +12,7 @@
  * - labels: `create-only` (teams add and remove labels; the app never fights them);
  * - components and assignee-like fields: `fill-if-empty` (a team's triage wins).
  */
-import type { CreateMeta, CreateMetaField } from '../src/core/jira/metadata';
+import type { CreateMeta, CreateMetaField } from '../src/core/jira/create-meta';
 import { JiraMetadata } from '../src/core/jira/metadata';
 import type { Platform } from '../src/core/ports';
 import {

@@ -1,5 +1,5 @@
 /** Jira request values as a person reads them: the live preview shows these. */
-import type { AllowedValue, CreateMeta } from '../jira/metadata';
+import type { AllowedValue, CreateMeta } from '../jira/create-meta';
 
 /** An allowed value's name as Jira shows it. */
 export function label(value: AllowedValue): string {

@@ -7,7 +7,7 @@
 import type { ProjectConfig } from '../config/model';
 import { validateProjectConfig, type ConfigProblem } from '../config/validate';
 import { JiraError } from '../jira/http';
-import type { CreateMeta } from '../jira/metadata';
+import type { CreateMeta } from '../jira/create-meta';
 import type { CreateField, MappingProblem } from '../../shared/contracts/admin';
 import type { AdminContext } from './context';
 import { label } from './display';

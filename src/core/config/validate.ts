@@ -5,7 +5,7 @@
  * after Jira rejects a write, so a change in Jira shows up as a precise
  * message ("Team is required in APP/Bug: …") instead of failing events.
  */
-import type { CreateMeta, CreateMetaField } from '../jira/metadata';
+import type { CreateMeta, CreateMetaField } from '../jira/create-meta';
 import { convertValues, type SourceValue } from '../mapping/convert';
 import { describeKind, fieldKind, MULTI_VALUE_KINDS, schemaText, type FieldKind } from '../mapping/field-types';
 import { knownPath, unknownPathProblem, type PathType } from '../mapping/known-paths';

@@ -9,153 +9,9 @@
  */
 import { z } from 'zod';
 import type { Clock, JiraTransport, KeyValueStore } from '../ports';
+import { parseCreateMetaField, prioritiesOf, createMetaCacheKey, type CreateMetaField, type CreateMeta, type IssueTypeSummary, type ProjectSummary, type NamedRef, type StatusSummary, type UserSummary } from './create-meta';
 import { callJira, query, segment } from './http';
-
-// ---------------------------------------------------------------------------
-// Parsed shapes (lenient: unknown properties are ignored, optional ones may be missing)
-
-/** One allowed value of a field: options have `value`, priorities/components/versions `name`. */
-export interface AllowedValue {
-  id?: string;
-  value?: string;
-  name?: string;
-  /** Cascading select: the child options of a parent option. */
-  children?: AllowedValue[];
-  disabled?: boolean;
-}
-
-const allowedValueSchema: z.ZodType<AllowedValue> = z.lazy(() =>
-  z.looseObject({
-    id: z.union([z.string(), z.number()]).transform(String).optional(),
-    value: z.string().optional(),
-    name: z.string().optional(),
-    children: z.array(allowedValueSchema).optional().catch(undefined),
-    disabled: z.boolean().optional().catch(undefined),
-  }),
-);
-
-export const fieldSchemaSchema = z.looseObject({
-  type: z.string(),
-  items: z.string().optional(),
-  system: z.string().optional(),
-  custom: z.string().optional(),
-  customId: z.number().optional(),
-});
-export type JiraFieldSchema = z.infer<typeof fieldSchemaSchema>;
-
-export const createMetaFieldSchema = z.looseObject({
-  fieldId: z.string().min(1),
-  key: z.string().optional(),
-  name: z.string(),
-  required: z.boolean().catch(false),
-  schema: fieldSchemaSchema,
-  allowedValues: z.array(z.unknown()).optional(),
-  hasDefaultValue: z.boolean().optional().catch(undefined),
-  operations: z.array(z.string()).optional().catch(undefined),
-});
-
-export interface CreateMetaField {
-  fieldId: string;
-  key: string;
-  name: string;
-  required: boolean;
-  schema: JiraFieldSchema;
-  allowedValues?: AllowedValue[];
-  hasDefaultValue?: boolean;
-  operations?: string[];
-}
-
-/** The create screen of one project + issue type, as Jira describes it. */
-export interface CreateMeta {
-  projectKey: string;
-  projectId: string;
-  issueTypeId: string;
-  fields: CreateMetaField[];
-}
-
-export interface IssueTypeSummary {
-  id: string;
-  name: string;
-  subtask?: boolean;
-}
-export interface ProjectSummary {
-  id: string;
-  key: string;
-  name: string;
-}
-export interface NamedRef {
-  id: string;
-  name: string;
-}
-/** A status of a project's issue type, from `GET /project/{key}/statuses`. */
-export interface StatusSummary extends NamedRef {
-  categoryKey?: string;
-}
-
-/** Parses one field leniently: a field that cannot be understood is dropped, not fatal. */
-export function parseCreateMetaField(raw: unknown): CreateMetaField | undefined {
-  const parsed = createMetaFieldSchema.safeParse(raw);
-  if (!parsed.success) return undefined;
-  const f = parsed.data;
-  const allowedValues: AllowedValue[] = [];
-  for (const value of f.allowedValues ?? []) {
-    const v = allowedValueSchema.safeParse(value);
-    if (v.success) allowedValues.push(v.data);
-  }
-  return {
-    fieldId: f.fieldId,
-    key: f.key ?? f.fieldId,
-    name: f.name,
-    required: f.required,
-    schema: f.schema,
-    ...(f.allowedValues ? { allowedValues } : {}),
-    ...(f.hasDefaultValue !== undefined ? { hasDefaultValue: f.hasDefaultValue } : {}),
-    ...(f.operations ? { operations: f.operations } : {}),
-  };
-}
-
-const createMetaPageSchema = z.looseObject({
-  // Jira Cloud answers `fields`; older deployments and some docs show `results`.
-  fields: z.array(z.unknown()).optional(),
-  results: z.array(z.unknown()).optional(),
-  startAt: z.number().optional(),
-  maxResults: z.number().optional(),
-  total: z.number().optional(),
-});
-
-const issueTypesPageSchema = z.looseObject({
-  issueTypes: z.array(z.looseObject({ id: z.string(), name: z.string(), subtask: z.boolean().optional() })).optional(),
-  createMetaIssueType: z.array(z.looseObject({ id: z.string(), name: z.string(), subtask: z.boolean().optional() })).optional(),
-  startAt: z.number().optional(),
-  maxResults: z.number().optional(),
-  total: z.number().optional(),
-});
-
-const projectPageSchema = z.looseObject({
-  values: z.array(z.looseObject({ id: z.string(), key: z.string(), name: z.string() })),
-  isLast: z.boolean().optional(),
-  startAt: z.number().optional(),
-  maxResults: z.number().optional(),
-  total: z.number().optional(),
-});
-
-const namedListSchema = z.array(z.looseObject({ id: z.union([z.string(), z.number()]).transform(String), name: z.string() }));
-
-const namedPageSchema = z.looseObject({ values: namedListSchema, isLast: z.boolean().optional() });
-
-const projectStatusesSchema = z.array(
-  z.looseObject({
-    id: z.string(),
-    name: z.string().optional(),
-    statuses: z.array(
-      z.looseObject({
-        id: z.string(),
-        name: z.string(),
-        statusCategory: z.looseObject({ key: z.string().optional() }).optional(),
-      }),
-    ),
-  }),
-);
+import { createMetaPageSchema, issueTypesPageSchema, projectPageSchema, namedListSchema, namedPageSchema, projectStatusesSchema, userListSchema } from './metadata-answers';
 
 const cachedCreateMetaSchema = z.object({
   projectKey: z.string(),
@@ -174,29 +30,8 @@ const PAGE_SIZE = 50;
 /** A create screen with more fields than this is not plausible; stop paging instead of looping forever. */
 const MAX_PAGES = 20;
 
-export interface UserSummary {
-  accountId: string;
-  displayName: string;
-  /** Absent when the user's privacy settings hide it. */
-  email?: string;
-}
-
 /** A picker shows a handful; Jira filters assignable users after paging, so ask for a few more than shown. */
 const USER_SEARCH_LIMIT = 20;
-
-const userListSchema = z.array(
-  z.looseObject({ accountId: z.string(), accountType: z.string().optional(), displayName: z.string().optional(), emailAddress: z.string().optional(), active: z.boolean().optional() }),
-);
-
-/** The priority field's allowed values in create metadata (empty when priority is not on the create screen). */
-export function prioritiesOf(meta: CreateMeta): NamedRef[] {
-  const field = meta.fields.find((f) => f.fieldId === 'priority');
-  return (field?.allowedValues ?? []).flatMap((v) => (v.id !== undefined && v.name !== undefined ? [{ id: v.id, name: v.name }] : []));
-}
-
-export function createMetaCacheKey(projectKey: string, issueTypeId: string): string {
-  return `cache:createmeta:${projectKey}:${issueTypeId}`;
-}
 
 export class JiraMetadata {
   // Per-invocation memo, one typed map per kind of answer.

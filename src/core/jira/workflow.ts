@@ -20,7 +20,7 @@
  */
 import { z } from 'zod';
 import type { Clock, KeyValueStore } from '../ports';
-import type { TransitionField, TransitionInfo } from './client';
+import type { TransitionField, TransitionInfo } from './issue-types';
 
 export const WORKFLOW_CACHE_TTL_SECONDS = 7 * 24 * 60 * 60;
 export const MAX_HOPS = 6;

@@ -4,7 +4,7 @@
  * Each conversion either gives a value, says "nothing to write" (empty), or
  * gives a problem text that says what is wrong and what to do.
  */
-import type { AllowedValue, CreateMetaField } from '../jira/metadata';
+import type { AllowedValue, CreateMetaField } from '../jira/create-meta';
 import { markdownToJiraAdf } from './adf-limit';
 import { describeKind, type FieldKind } from './field-types';
 

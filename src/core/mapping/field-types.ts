@@ -3,7 +3,7 @@
  * metadata gives (`type`, `items`, `system`, `custom`). One place decides it,
  * so conversion, validation and the editor agree.
  */
-import type { CreateMetaField } from '../jira/metadata';
+import type { CreateMetaField } from '../jira/create-meta';
 
 const CF = 'com.atlassian.jira.plugin.system.customfieldtypes:';
 

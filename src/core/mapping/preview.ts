@@ -4,7 +4,7 @@
  * nothing and calls nothing; the admin page shows it next to the editor.
  */
 import type { ProjectConfig } from '../config/model';
-import type { CreateMeta } from '../jira/metadata';
+import type { CreateMeta } from '../jira/create-meta';
 import { renderIssueFields } from './render';
 import type { MappingContext, MappingProblem } from './types';
 

@@ -4,7 +4,7 @@
  * see users.ts), so the sync engine, the preview and tests share it.
  */
 import type { FieldMapping, FieldSource, ProjectConfig } from '../config/model';
-import type { CreateMeta, CreateMetaField } from '../jira/metadata';
+import type { CreateMeta, CreateMetaField } from '../jira/create-meta';
 import { convertValues, type SourceValue } from './convert';
 import { fieldKind, MULTI_VALUE_KINDS } from './field-types';
 import { getPath } from './paths';

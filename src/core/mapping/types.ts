@@ -6,9 +6,9 @@
  */
 import type { FindingRef, Finding, PullRequest, Remediation } from '../events/schema';
 import type { ProjectConfig, WritePolicy } from '../config/model';
-import type { CreateMeta } from '../jira/metadata';
+import type { CreateMeta } from '../jira/create-meta';
 
-export type { CreateMeta, CreateMetaField, AllowedValue } from '../jira/metadata';
+export type { CreateMeta, CreateMetaField, AllowedValue } from '../jira/create-meta';
 
 /** What mapping paths (`finding.title`, `pullRequest.url`, …) and templates read. */
 export interface MappingContext {

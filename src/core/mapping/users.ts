@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { ProjectConfig } from '../config/model';
-import type { CreateMeta } from '../jira/metadata';
+import type { CreateMeta } from '../jira/create-meta';
 import { callJira, query } from '../jira/http';
 import type { Clock, JiraTransport, KeyValueStore } from '../ports';
 import { fieldKind } from './field-types';

@@ -10,7 +10,7 @@
 import { GLOBAL_SETTINGS_KEY } from '../config/repository';
 import { CodedError } from '../errors';
 import type { Finding, FindingRef } from '../events/schema';
-import { createMetaCacheKey } from '../jira/metadata';
+import { createMetaCacheKey } from '../jira/create-meta';
 import { workflowCacheKey } from '../jira/workflow';
 import { SITE_URL_CACHE_KEY, type StoreKeyRef, type TransactionOperation } from '../ports';
 import type { EventResult } from '../results';

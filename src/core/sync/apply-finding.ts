@@ -8,7 +8,7 @@
 import type { ProjectConfig } from '../config/model';
 import { CodedError } from '../errors';
 import { SEVERITY_RANK, severitySchema, type Finding, type FindingRef } from '../events/schema';
-import { adfPlainText } from '../jira/client';
+import { adfPlainText } from '../jira/issue-types';
 import { JiraError } from '../jira/http';
 import type { RenderedFields } from '../mapping/types';
 import { IssueDeletedError, applyPlan } from './apply';

@@ -4,7 +4,8 @@
  * solver (workflow.ts); Jira errors become the contract's failure codes.
  */
 import { CodedError } from '../errors';
-import { type JiraClient, type AdfDocument, type EntityPropertyInput } from '../jira/client';
+import { type JiraClient } from '../jira/client';
+import { type AdfDocument, type EntityPropertyInput } from '../jira/issue-types';
 import { JiraError } from '../jira/http';
 import { MAX_HOPS, type FieldFill, type KnownTransition, type WorkflowCache, type WorkflowGraph, explorationStep, fillRequired, findPath, sameTransitions, sendsBlind, toKnownTransitions } from '../jira/workflow';
 import type { Link } from './links';

@@ -15,7 +15,8 @@
  * recovery finds more than one issue for a finding (`healFinding`).
  */
 import type { ProjectConfig } from '../config/model';
-import { jqlString, type IssueSnapshot } from '../jira/client';
+import { jqlString } from '../jira/client';
+import { type IssueSnapshot } from '../jira/issue-types';
 import type { Platform, TransactionOperation } from '../ports';
 import { applyPlan } from './apply';
 import { classify } from './classify';

@@ -1,5 +1,5 @@
 /** Reading a link back from the issue it describes (the `backline` property is the link's second copy). */
-import type { IssueSnapshot } from '../jira/client';
+import type { IssueSnapshot } from '../jira/issue-types';
 import { linkSchema, type Link } from './links';
 import { PROPERTY_KEY, emptyLink } from './plan';
 

@@ -4,7 +4,7 @@
  * for logs and the Activity view.
  */
 import type { LifecycleStage, StatusRef } from '../config/model';
-import type { AdfDocument, RemoteLinkInput } from '../jira/client';
+import type { AdfDocument, RemoteLinkInput } from '../jira/issue-types';
 import type { MoveRule } from './move-policy';
 
 export type JiraWrite =

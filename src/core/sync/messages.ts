@@ -4,7 +4,7 @@
  * into a node Jira refuses.
  */
 import type { Finding, FindingRef, PullRequest, Remediation } from '../events/schema';
-import type { AdfDocument, RemoteLinkInput } from '../jira/client';
+import type { AdfDocument, RemoteLinkInput } from '../jira/issue-types';
 import type { PrState } from './links';
 
 

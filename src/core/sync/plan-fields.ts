@@ -5,7 +5,7 @@
  * while it is the app's (written by it) or empty in Jira now. A person's value
  * is never overwritten (docs/mapping.md, write policies).
  */
-import { adfPlainText } from '../jira/client';
+import { adfPlainText } from '../jira/issue-types';
 import { valueFingerprint } from '../mapping/fingerprint';
 import type { RenderedFields } from '../mapping/types';
 import type { Link } from './links';

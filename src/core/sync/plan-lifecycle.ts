@@ -8,7 +8,7 @@
  */
 import type { LifecycleStage, ProjectConfig } from '../config/model';
 import type { BacklineEvent, Finding, FindingRef } from '../events/schema';
-import type { AdfDocument, RemoteLinkInput } from '../jira/client';
+import type { AdfDocument, RemoteLinkInput } from '../jira/issue-types';
 import { prComment, prRemoteLink, resolvedComment, textDoc } from './messages';
 import { type Link, type PrState, prEntry } from './links';
 import { mayMove, moveRule } from './move-policy';

@@ -8,7 +8,7 @@
  */
 import type { ProjectConfig } from '../config/model';
 import type { BacklineEvent, Finding, FindingRef } from '../events/schema';
-import type { AdfDocument, RemoteLinkInput } from '../jira/client';
+import type { AdfDocument, RemoteLinkInput } from '../jira/issue-types';
 import { valueFingerprint } from '../mapping/fingerprint';
 import type { RenderedFields } from '../mapping/types';
 import { fieldsToWrite } from './plan-fields';

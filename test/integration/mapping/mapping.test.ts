@@ -10,7 +10,8 @@ import { DEMO_PROJECT_KEY, demoSecProjectConfig, seedDemoConfiguration } from '.
 import type { FieldMapping, ProjectConfig } from '../../../src/core/config/model';
 import { ConfigRepository } from '../../../src/core/config/repository';
 import { validateProjectConfig, type ValidationExtras } from '../../../src/core/config/validate';
-import { JiraMetadata, type CreateMeta } from '../../../src/core/jira/metadata';
+import { JiraMetadata } from '../../../src/core/jira/metadata';
+import { type CreateMeta } from '../../../src/core/jira/create-meta';
 import { renderIssueFields, UserDirectory } from '../../../src/core/mapping';
 import { previewIssue } from '../../../src/core/mapping/preview';
 import type { JiraTransport } from '../../../src/core/ports';

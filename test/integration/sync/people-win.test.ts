@@ -6,7 +6,8 @@
  * `finding.reopened` reopens a closed issue. Asserted on Jira's own answer.
  */
 import { SIM_TRANSITIONS, SIM_USERS } from '../../../dev/jira-sim/seed';
-import { JiraClient, adfPlainText } from '../../../src/core/jira/client';
+import { JiraClient } from '../../../src/core/jira/client';
+import { adfPlainText } from '../../../src/core/jira/issue-types';
 import { simTransport } from '../../fakes';
 import { event, finding, pr, setup } from './harness';
 

@@ -7,7 +7,7 @@
  */
 import { ACTIVITY_ENTITY, type ActivityEntry } from '../../../src/core/sync/activity';
 import type { JiraRequest, JiraResponse, JiraTransport } from '../../../src/core/ports';
-import { adfPlainText } from '../../../src/core/jira/client';
+import { adfPlainText } from '../../../src/core/jira/issue-types';
 import { event, finding, pr, setup } from './harness';
 
 type Harness = Awaited<ReturnType<typeof setup>>;

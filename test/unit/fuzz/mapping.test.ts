@@ -12,7 +12,7 @@ import { convertValues, type SourceValue } from '../../../src/core/mapping/conve
 import { fieldKind } from '../../../src/core/mapping/field-types';
 import { getPath } from '../../../src/core/mapping/paths';
 import { renderTemplate } from '../../../src/core/mapping/template';
-import type { CreateMetaField } from '../../../src/core/jira/metadata';
+import type { CreateMetaField } from '../../../src/core/jira/create-meta';
 
 const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : undefined;
 const runs = (numRuns: number) => ({ numRuns, ...(seed !== undefined ? { seed } : {}) });

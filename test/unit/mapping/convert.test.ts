@@ -1,6 +1,6 @@
 import { convertValues, type SourceValue } from '../../../src/core/mapping/convert';
 import { fieldKind } from '../../../src/core/mapping/field-types';
-import type { CreateMetaField } from '../../../src/core/jira/metadata';
+import type { CreateMetaField } from '../../../src/core/jira/create-meta';
 import { SIM_FIELDS, SIM_OPTIONS } from '../../../dev/jira-sim/seed';
 import { metaField, secTaskMeta, secVulnerabilityMeta } from './fixtures';
 

@@ -4,7 +4,7 @@
  * docs: FieldCreateMetadata), parsed by the app's own parser. Integration
  * tests use the simulator's real responses; these keep unit tests pure.
  */
-import { parseCreateMetaField, type CreateMeta, type CreateMetaField } from '../../../src/core/jira/metadata';
+import { parseCreateMetaField, type CreateMeta, type CreateMetaField } from '../../../src/core/jira/create-meta';
 import { demoSite, SIM_ISSUE_TYPES, SIM_PROJECTS, SIM_STATUSES } from '../../../dev/jira-sim/seed';
 import type { SimOption } from '../../../dev/jira-sim/types';
 

@@ -1,4 +1,5 @@
-import { JiraMetadata, parseCreateMetaField } from '../../../src/core/jira/metadata';
+import { JiraMetadata } from '../../../src/core/jira/metadata';
+import { parseCreateMetaField } from '../../../src/core/jira/create-meta';
 import { UserDirectory } from '../../../src/core/mapping/users';
 import type { JiraRequest, JiraResponse, JiraTransport } from '../../../src/core/ports';
 import { FakeClock, MemoryStore } from '../../fakes';
