@@ -8,14 +8,17 @@
  * `JIRA_OPENAPI`, default ../shared/jira/jira-platform-openapi.json), and an
  * empty `{"paths":{}}` for the other products, which this app does not call.
  *
- * The app's own Jira calls go through one adapter with `assumeTrustedRoute`
- * (src/forge/adapters/jira.ts), which the permission linter cannot see into; so
- * after linting the app, a self-test lints a probe that calls a user endpoint
- * against the manifest without `read:jira-user` and fails unless the linter
- * reports it. That proves the linter really ran (a tsconfig `include` of
- * `["src"]` makes it lint nothing, silently). `--no-self-test` skips it.
+ * Every Jira call of the app is a `requestJira(route`…`, { method })` line in
+ * src/forge/adapters/jira-routes.ts, which the permission linter reads. After
+ * linting the app, a self-test lints the same sources against the manifest
+ * without `write:jira-work` and `read:jira-user` and fails unless the linter
+ * reports both: that proves it saw the app's calls (a tsconfig `include` of
+ * `["src"]`, or a call it cannot parse, makes it check nothing, silently).
+ * `--no-self-test` skips it.
  *
- * Exits non-zero on any lint error or a failed self-test.
+ * Exits non-zero on any lint error, on a linter that crashed ("Could not
+ * perform some linting actions", which `forge lint` only prints as a warning),
+ * or on a failed self-test.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -25,6 +28,9 @@ import { validate } from '@forge/manifest';
 import { parse, stringify } from 'yaml';
 
 const root = path.resolve(__dirname, '..');
+/** The app to lint (its src/, manifest.yml, tsconfig.json): this repository, or `--root <dir>` (tests lint a changed copy). */
+const rootFlag = process.argv.indexOf('--root');
+const appRoot = rootFlag >= 0 && process.argv[rootFlag + 1] ? path.resolve(process.argv[rootFlag + 1] ?? '') : root;
 
 /**
  * The feature-flag client `lint()` wants is the CLI's Statsig service (network,
@@ -41,7 +47,14 @@ const offlineFlags = {
   getDeprecatedRuntimes: async (): Promise<string[]> => [],
 } as unknown as LintFlags;
 
-const logger = { info: (message: string) => console.log(message) };
+/** Linter crashes are only logged by `@forge/lint` (abstract-linter.js `linterFailed`): remember them. */
+const crashes: string[] = [];
+const logger = {
+  info: (message: string) => {
+    if (message.includes('Could not perform some linting actions')) crashes.push(message.trim());
+    console.log(message);
+  },
+};
 
 function configureLocalSpecs(tmp: string): void {
   const jira = path.resolve(process.env.JIRA_OPENAPI ?? path.join(root, '../shared/jira/jira-platform-openapi.json'));
@@ -79,38 +92,40 @@ async function lintIn(cwd: string, manifestFile: string): Promise<LintResult[]> 
   }
 }
 
-/** A probe app calling `GET /rest/api/3/user/search` (scope read:jira-user) with that scope removed. */
+/** The app's own sources against its manifest without two scopes its calls need: both must be reported. */
 async function selfTest(tmp: string): Promise<boolean> {
-  const probe = path.join(tmp, 'probe');
-  fs.mkdirSync(path.join(probe, 'src'), { recursive: true });
-  fs.writeFileSync(path.join(probe, 'tsconfig.json'), JSON.stringify({ include: ['src/**/*'] }));
-  fs.writeFileSync(
-    path.join(probe, 'src/index.ts'),
-    "import api, { route } from '@forge/api';\nexport const run = async () => api.asApp().requestJira(route`/rest/api/3/user/search?query=ada`);\n",
-  );
-  const manifest = parse(fs.readFileSync(path.join(root, 'manifest.yml'), 'utf8')) as { permissions: { scopes: string[] } };
-  manifest.permissions.scopes = manifest.permissions.scopes.filter((scope) => scope !== 'read:jira-user');
+  const probe = path.join(tmp, 'self-test');
+  fs.mkdirSync(probe, { recursive: true });
+  fs.cpSync(path.join(appRoot, 'src'), path.join(probe, 'src'), { recursive: true });
+  fs.copyFileSync(path.join(appRoot, 'tsconfig.json'), path.join(probe, 'tsconfig.json'));
+  const removed = ['write:jira-work', 'read:jira-user'];
+  const manifest = parse(fs.readFileSync(path.join(appRoot, 'manifest.yml'), 'utf8')) as { permissions: { scopes: string[] } };
+  manifest.permissions.scopes = manifest.permissions.scopes.filter((scope) => !removed.includes(scope));
   fs.writeFileSync(path.join(probe, 'manifest.yml'), stringify(manifest));
   const results = await lintIn(probe, path.join(probe, 'manifest.yml'));
-  const reported = results.some((result) => result.errors.some((error) => error.message.includes('read:jira-user')));
+  const missing = removed.filter((scope) => !results.some((result) => result.errors.some((error) => error.message.includes(scope))));
   console.log(
-    reported
-      ? 'self-test: ok (a Jira user endpoint without read:jira-user is reported)'
-      : 'self-test: FAILED: the permission linter did not report a missing read:jira-user scope',
+    missing.length === 0
+      ? `self-test: ok (the app's calls without ${removed.join(' and ')} are reported)`
+      : `self-test: FAILED: the permission linter did not report the missing scope(s) ${missing.join(', ')}`,
   );
-  return reported;
+  return missing.length === 0;
 }
 
 async function main(): Promise<void> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-lint-'));
   try {
     configureLocalSpecs(tmp);
-    const results = await lintIn(root, path.join(root, 'manifest.yml'));
+    const results = await lintIn(appRoot, path.join(appRoot, 'manifest.yml'));
     reportLintResults(logger, results);
     const { errors, warnings } = problemCount(results);
     console.log(`forge lint (offline, client-side): ${errors} error(s), ${warnings} warning(s)`);
     let ok = errors === 0;
     if (!process.argv.includes('--no-self-test')) ok = (await selfTest(tmp)) && ok;
+    if (crashes.length > 0) {
+      console.log(`forge lint: ${crashes.length} linter crash(es): a crashed linter checks nothing`);
+      ok = false;
+    }
     process.exitCode = ok ? 0 : 1;
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

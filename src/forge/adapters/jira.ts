@@ -1,15 +1,14 @@
 /**
  * `JiraTransport` over Forge's product fetch. The core builds full paths
- * (`/rest/api/3/issue/SEC-1?fields=summary`) with its own encoding, so the
- * `route` tagged template (which escapes interpolations) cannot be used on
- * them; `assumeTrustedRoute` is applied only after checking the path stays
- * inside the REST API, which is the manipulation `route` exists to prevent.
+ * (`/rest/api/3/issue/SEC-1?fields=summary`) with its own encoding; each is
+ * sent through its entry in jira-routes.ts, a `route` template Forge's linter
+ * checks against the manifest's scopes. A path outside the REST API, or one
+ * the table does not know, is refused before anything is sent.
  */
-import api, { assumeTrustedRoute, NeedsAuthenticationError } from '@forge/api';
+import api, { NeedsAuthenticationError } from '@forge/api';
 import type { JiraRequest, JiraResponse, JiraTransport } from '../../core/ports';
 import { toJiraResponse } from '../../core/jira/http';
-
-type RequestJira = ReturnType<typeof api.asApp>['requestJira'];
+import { findJiraRoute, type RequestJira } from './jira-routes';
 
 /** Only `/rest/...` paths, no traversal (`..`, encoded or not), no backslashes, no fragment. */
 export function assertSafeJiraPath(path: string): void {
@@ -19,8 +18,7 @@ export function assertSafeJiraPath(path: string): void {
   }
 }
 
-
-function transport(requestJira: () => RequestJira): JiraTransport {
+function transport(jiraFetch: () => RequestJira): JiraTransport {
   return {
     async request(request: JiraRequest): Promise<JiraResponse> {
       assertSafeJiraPath(request.path);
@@ -30,7 +28,9 @@ function transport(requestJira: () => RequestJira): JiraTransport {
         headers['Content-Type'] = 'application/json';
         init.body = JSON.stringify(request.body);
       }
-      const response = await requestJira()(assumeTrustedRoute(request.path), init);
+      const found = findJiraRoute(request.method, request.path);
+      if (!found) throw new Error(`No Jira route for ${request.method} ${request.path.split('?')[0] ?? ''}: add it to src/forge/adapters/jira-routes.ts, where forge lint checks its scopes`);
+      const response = await found.route.send(jiraFetch(), found.segments, found.query, init);
       return toJiraResponse(response);
     },
   };

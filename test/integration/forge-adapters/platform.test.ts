@@ -16,7 +16,7 @@ it('answers the site URL from serverInfo, asking Jira once per platform', async 
   const platform = forgePlatform();
   expect(await platform.siteUrl()).toBe('https://acme.atlassian.net');
   expect(await platform.siteUrl()).toBe('https://acme.atlassian.net');
-  expect(jira.requests.filter((r) => r.url.endsWith('/rest/api/3/serverInfo'))).toHaveLength(1);
+  expect(jira.requests.filter((r) => new URL(r.url).pathname.endsWith('/rest/api/3/serverInfo'))).toHaveLength(1);
   expect(jira.requests[0].headers.get('x-sim-account-id')).toBeNull();
 });
 

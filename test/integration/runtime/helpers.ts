@@ -35,8 +35,9 @@ export function fakeJira(baseUrl = 'http://localhost:9999/jira') {
       const body = await request.text();
       requests.push({ method: request.method, url: request.url, headers: request.headers, body });
       const url = new URL(request.url);
+      // `?plain` stands for a gateway page in place of Jira's JSON (a 502 from a proxy, say).
+      if (url.searchParams.has('plain')) return new Response('not json', { status: 502, headers: { 'X-Thing': 'y' } });
       if (url.pathname.endsWith('/rest/api/3/serverInfo')) return Response.json({ baseUrl, deploymentType: 'Cloud' });
-      if (url.pathname.endsWith('/rest/api/3/plain')) return new Response('not json', { status: 502, headers: { 'X-Thing': 'y' } });
       return Response.json(
         { method: request.method, path: url.pathname + url.search, asUser: request.headers.get('x-sim-account-id'), body: body ? (JSON.parse(body) as unknown) : null },
         { headers: { 'X-RateLimit-Remaining': '99' } },
