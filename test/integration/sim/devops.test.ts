@@ -24,7 +24,7 @@ const repo = (pullRequests: unknown[], extra: Record<string, unknown> = {}) => (
 
 async function withIssue() {
   // The app only writes; these tests also read back what was stored, which needs the read scopes.
-  const sim = makeSim({ scopes: [...manifestScopes(), 'read:security:jira', 'read:dev-info:jira'] });
+  const sim = makeSim({ scopes: [...(manifestScopes() ?? []), 'read:security:jira', 'read:dev-info:jira'] });
   const created = await call(sim, 'POST', '/rest/api/3/issue', issueBody());
   expect(created.body.key).toBe('SEC-1');
   return sim;
