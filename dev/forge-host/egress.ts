@@ -1,13 +1,19 @@
 /**
- * Forge's egress, locally: inside an app invocation, `fetch` to a host the
- * manifest declares (`permissions.external.fetch.backend`) may be redirected
- * to a local receiver. Tests fake Slack with an HTTP server on 127.0.0.1 this
- * way, while the app and its Forge adapter still see and check
- * `https://hooks.slack.com/...`. Undeclared hosts are not redirected (and
- * Forge itself would refuse them). Calls outside an app invocation (the tests'
- * own requests, the real-Jira backend) pass untouched.
+ * Forge's egress, locally: inside an app invocation, `fetch` reaches only what
+ * the manifest declares (`permissions.external.fetch.backend`), judged by
+ * Forge's own matcher (`@forge/egress` `EgressFilteringService`, the package
+ * `@forge/api` checks egress with: https only, `*.example.com` never covering
+ * `example.com`). Anything else is answered 403 without leaving the machine:
+ * Forge answers a blocked backend fetch with a 403 response rather than an
+ * error, so code that ignores `response.ok` would read a refusal as data.
+ * A declared host may be redirected to a local receiver: tests fake Slack
+ * with an HTTP server on 127.0.0.1 this way, while the app and its Forge
+ * adapter still see and check `https://hooks.slack.com/...`. Calls outside an
+ * app invocation (the tests' own requests) pass untouched, and the host's own
+ * plumbing (the real-Jira backend) uses `hostFetch`.
  */
 import * as fs from 'node:fs';
+import { EgressFilteringService } from '@forge/egress';
 import { parse } from 'yaml';
 import { currentInvocation } from './invocation';
 
@@ -48,11 +54,19 @@ function urlOf(input: Parameters<typeof fetch>[0]): URL | undefined {
  * `installEgress` only swaps the rules it consults.
  */
 const original = globalThis.fetch;
-let active: { allowed: Set<string>; redirects: Record<string, string> } | undefined;
+/** The unwrapped fetch, for the host's own requests made on an invocation's behalf (product APIs are not egress). */
+export const hostFetch: typeof fetch = (input, init) => original(input, init);
+let active: { allowed: Set<string>; filter: EgressFilteringService; redirects: Record<string, string> } | undefined;
 const wrapped: typeof fetch = async (input, init) => {
   const rules = active;
   const url = rules ? urlOf(input) : undefined;
   if (!rules || !url || !currentInvocation()) return original(input, init);
+  if (!rules.filter.isValidUrl(url.href)) {
+    return new Response(JSON.stringify({ message: `Egress to ${url.protocol}//${url.host} is not allowed: declare it in permissions.external.fetch.backend of manifest.yml` }), {
+      status: 403,
+      headers: { 'content-type': 'application/json' },
+    });
+  }
   const host = url.hostname.toLowerCase();
   // A manifest entry `*.example.com` allows every subdomain (Forge's wildcard egress); its redirect is keyed the same way.
   const pattern = rules.allowed.has(host) ? host : [...rules.allowed].find((a) => a.startsWith('*.') && host.endsWith(a.slice(1)) && host.length > a.length - 1);
@@ -66,7 +80,8 @@ globalThis.fetch = wrapped;
 
 /** Installs the stand-in's rules; answers the function that removes them. */
 export function installEgress(options: EgressOptions): () => void {
-  const rules = { allowed: new Set(options.allowedHosts.map((h) => h.toLowerCase())), redirects: options.redirects ?? {} };
+  const allowedHosts = options.allowedHosts.map((h) => h.toLowerCase());
+  const rules = { allowed: new Set(allowedHosts), filter: new EgressFilteringService(allowedHosts), redirects: options.redirects ?? {} };
   active = rules;
   return () => {
     if (active === rules) active = undefined;

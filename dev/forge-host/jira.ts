@@ -5,6 +5,8 @@
  * `x-sim-account-id` header; `asApp()` calls carry none, as in Forge where the
  * app has its own identity.
  */
+import { hostFetch } from './egress';
+
 export interface JiraBackend {
   /** Absolute base URL of the site (what `serverInfo.baseUrl` answers). */
   readonly baseUrl: string;
@@ -53,7 +55,7 @@ export function realJiraBackend(credentials: RealJiraCredentials): JiraBackend {
       const headers = new Headers(init.headers);
       headers.set('authorization', auth);
       if (!headers.has('accept')) headers.set('accept', 'application/json');
-      return fetch(`${base}${path}`, { ...init, headers });
+      return hostFetch(`${base}${path}`, { ...init, headers });
     },
   };
 }

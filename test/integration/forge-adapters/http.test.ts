@@ -33,3 +33,30 @@ it('POSTs JSON to an allowed host and answers the status; refuses other hosts', 
     await new Promise((resolve) => server.close(resolve));
   }
 });
+
+it('the host refuses egress the manifest does not declare, as Forge does: a 403 answer, nothing sent', async () => {
+  let reached = 0;
+  const server = http.createServer((_req, res) => {
+    reached += 1;
+    res.writeHead(200).end('ok');
+  });
+  await new Promise<void>((resolve) => server.listen(0, resolve));
+  const local = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const remove = installEgress({ allowedHosts: ['hooks.slack.com', '*.backline.ai'], redirects: { 'hooks.slack.com': local, '*.backline.ai': local } });
+  try {
+    // Plain fetch from app code (not the adapter, which checks first): undeclared, plain http, and a wildcard's parent domain.
+    for (const url of ['https://evil.example/x', 'http://hooks.slack.com/services/x', 'https://backline.ai/events', local]) {
+      const response = await inInvocation(() => fetch(url, { method: 'POST', body: '{}' }));
+      expect({ url, status: response.status }).toEqual({ url, status: 403 });
+      expect(((await response.json()) as { message: string }).message).toMatch(/not allowed: declare it in permissions\.external\.fetch\.backend/);
+    }
+    expect(reached).toBe(0);
+    // Declared hosts, and a subdomain of a declared wildcard, go through.
+    expect((await inInvocation(() => fetch('https://hooks.slack.com/services/x', { method: 'POST', body: '{}' }))).status).toBe(200);
+    expect((await inInvocation(() => fetch('https://app.backline.ai/jira/events', { method: 'POST', body: '{}' }))).status).toBe(200);
+    expect(reached).toBe(2);
+  } finally {
+    remove();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
