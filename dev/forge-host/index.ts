@@ -53,6 +53,8 @@ export interface ForgeHost {
   setConsent(accountId: string, granted: boolean): void;
   setBaseUrl(url: string): void;
   webtriggerUrl(moduleKey: string): string;
+  /** What the app counted through `@forge/metrics`, by the name Forge records (`internalAppMetrics.<name>`). */
+  metrics(): Record<string, number>;
   waitForQueueIdle(): Promise<void>;
   /** Flushes state, stops the queue and removes the globals. */
   close(): void;
@@ -77,10 +79,22 @@ async function bodyText(init: RequestInit | undefined): Promise<string> {
   return new Response(body as BodyInit).text();
 }
 
-function noopMetrics() {
+/**
+ * What `@forge/metrics` reaches when the runtime has no `api.internalMetrics`:
+ * `__forge_runtime__.metrics.counter('internalAppMetrics.<name>')` and the like
+ * (`@forge/metrics` out/internal/metrics.js). Counters are kept so tests and
+ * the local runtime can read what the app counted.
+ */
+function recordingMetrics(counters: Map<string, number>) {
   const stopper = { stop: () => undefined };
+  const add = (name: string, by: number) => counters.set(name, (counters.get(name) ?? 0) + by);
   return {
-    counter: () => ({ incr: () => undefined, decr: () => undefined }),
+    counter: (name: string) => ({
+      incr: () => add(name, 1),
+      incrBy: (by: number) => add(name, by),
+      decr: () => add(name, -1),
+      decrBy: (by: number) => add(name, -by),
+    }),
     timing: () => ({ measure: () => stopper }),
     gauge: () => ({ set: () => undefined }),
   };
@@ -92,6 +106,7 @@ export function installForgeHost(options: ForgeHostOptions): ForgeHost {
   const queue = new LocalQueue({ ...options.queue, file: path.join(options.stateDir, 'queue.json'), reset: options.reset ?? false });
   let jira = options.jira;
   const withoutConsent = new Set<string>();
+  const counters = new Map<string, number>();
   let baseUrl = options.baseUrl ?? 'http://localhost:8080';
   const appId = options.manifest.appId.split('/').pop() ?? 'local';
   const webtriggerUrl = (moduleKey: string) => `${baseUrl}/webtrigger/${moduleKey}`;
@@ -164,7 +179,7 @@ export function installForgeHost(options: ForgeHostOptions): ForgeHost {
       };
     },
     contextAri: `ari:cloud:jira::site/${LOCAL_CLOUD_ID}`,
-    metrics: noopMetrics(),
+    metrics: recordingMetrics(counters),
     tracing: { traceId: 'local', spanId: 'local' },
     lambdaContext: { getRemainingTimeInMillis: () => 55_000 },
   };
@@ -195,6 +210,7 @@ export function installForgeHost(options: ForgeHostOptions): ForgeHost {
       baseUrl = url.replace(/\/$/, '');
     },
     webtriggerUrl,
+    metrics: () => Object.fromEntries(counters),
     waitForQueueIdle: () => queue.waitForIdle(),
     close: () => {
       process.removeListener('exit', flushOnExit);

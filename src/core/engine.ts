@@ -8,14 +8,15 @@ import { ConfigRepository } from './config/repository';
 import { devopsWiring } from './devops/hook';
 import { keepDeadLetter } from './failures/dead-letters';
 import { failureOutcomeHook } from './failures/hooks';
+import { metricsOutcomeHook } from './metrics-hook';
 import type { Platform } from './ports';
 import { createSyncConsumer } from './sync/consumer';
 import { combineOutcomeHooks, type OutcomeHook } from './sync/outcome';
 import { createEventProcessor, type EventProcessor, type ProcessorOptions } from './sync/processor';
 
-/** Every feature's reaction to an event's outcome, in order: dead letters and Slack (src/core/failures). */
+/** Every feature's reaction to an event's outcome, in order: dead letters and Slack (src/core/failures), the counters (metrics-hook.ts). */
 export function appOutcomeHook(platform: Platform, extra?: OutcomeHook): OutcomeHook {
-  return combineOutcomeHooks(failureOutcomeHook(platform), extra);
+  return combineOutcomeHooks(failureOutcomeHook(platform), metricsOutcomeHook(platform.metrics), extra);
 }
 
 /**

@@ -196,6 +196,17 @@ export const consoleLogger: Logger = {
 export const SITE_URL_CACHE_KEY = 'cache:site-url';
 
 /** Everything the core needs from the platform, wired once per invocation. */
+// ---------------------------------------------------------------------------
+// Metrics (Forge custom metrics: docs/observability.md)
+
+/** The app's counters; each name is registered in the developer console (docs/observability.md). */
+export type MetricName = 'events-applied' | 'events-failed' | 'events-queued' | 'jira-rate-limited';
+
+/** Counting never fails the caller: an implementation swallows its own errors. */
+export interface Metrics {
+  count(name: MetricName, by?: number): void;
+}
+
 export interface Platform {
   /** Jira as the app (`asApp`). */
   jira: JiraTransport;
@@ -206,6 +217,8 @@ export interface Platform {
   logger: Logger;
   /** Optional outbound HTTP for notifications; absent = notifications off. */
   http?: HttpPoster;
+  /** Optional counters for the vendor's dashboards (Forge custom metrics); absent = not counted. */
+  metrics?: Metrics;
   /**
    * The site's base URL (e.g. `https://acme.atlassian.net`), for `/browse/KEY` links.
    * Implementations cache it in KVS under SITE_URL_CACHE_KEY; a caller that already read

@@ -6,7 +6,7 @@
  * the table does not know, is refused before anything is sent.
  */
 import api, { NeedsAuthenticationError } from '@forge/api';
-import type { JiraRequest, JiraResponse, JiraTransport } from '../../core/ports';
+import type { JiraRequest, JiraResponse, JiraTransport, Metrics } from '../../core/ports';
 import { toJiraResponse } from '../../core/jira/http';
 import { findJiraRoute, type RequestJira } from './jira-routes';
 
@@ -18,7 +18,7 @@ export function assertSafeJiraPath(path: string): void {
   }
 }
 
-function transport(jiraFetch: () => RequestJira): JiraTransport {
+function transport(jiraFetch: () => RequestJira, metrics?: Metrics): JiraTransport {
   return {
     async request(request: JiraRequest): Promise<JiraResponse> {
       assertSafeJiraPath(request.path);
@@ -31,14 +31,16 @@ function transport(jiraFetch: () => RequestJira): JiraTransport {
       const found = findJiraRoute(request.method, request.path);
       if (!found) throw new Error(`No Jira route for ${request.method} ${request.path.split('?')[0] ?? ''}: add it to src/forge/adapters/jira-routes.ts, where forge lint checks its scopes`);
       const response = await found.route.send(jiraFetch(), found.segments, found.query, init);
+      // Jira's refusals across installations are the vendor's early warning of the shared points pool running dry.
+      if (response.status === 429) metrics?.count('jira-rate-limited');
       return toJiraResponse(response);
     },
   };
 }
 
 /** Jira as the app (`api.asApp()`): web triggers, consumers, and resolvers after their permission check. */
-export function forgeAppJira(): JiraTransport {
-  return transport(() => api.asApp().requestJira);
+export function forgeAppJira(metrics?: Metrics): JiraTransport {
+  return transport(() => api.asApp().requestJira, metrics);
 }
 
 /** Jira as the invoking user (`api.asUser()`): resolvers' permission checks. Not available in web triggers. */

@@ -7,6 +7,7 @@ import { consoleLogger, SITE_URL_CACHE_KEY, systemClock, type Platform } from '.
 import { forgeHttpPoster } from './http';
 import { forgeAppJira } from './jira';
 import { forgeKeyValueStore } from './kvs';
+import { forgeMetrics } from './metrics';
 import { forgeQueue } from './queue';
 import { forgeSecretStore } from './secrets';
 
@@ -19,7 +20,8 @@ export { SITE_URL_CACHE_KEY };
 const SITE_URL_TTL_SECONDS = 24 * 60 * 60;
 
 export function forgePlatform(): Platform {
-  const jira = forgeAppJira();
+  const metrics = forgeMetrics(consoleLogger);
+  const jira = forgeAppJira(metrics);
   const store = forgeKeyValueStore();
   let siteUrl: Promise<string> | undefined;
   const lookup = async (prefetched?: { cached?: unknown }): Promise<string> => {
@@ -43,6 +45,7 @@ export function forgePlatform(): Platform {
     clock: systemClock,
     logger: consoleLogger,
     http: forgeHttpPoster(),
+    metrics,
     siteUrl(options) {
       siteUrl ??= lookup(options && 'cached' in options ? options : undefined);
       // A failed lookup is not cached: the next call asks Jira again.

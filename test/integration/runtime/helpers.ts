@@ -37,6 +37,8 @@ export function fakeJira(baseUrl = 'http://localhost:9999/jira') {
       const url = new URL(request.url);
       // `?plain` stands for a gateway page in place of Jira's JSON (a 502 from a proxy, say).
       if (url.searchParams.has('plain')) return new Response('not json', { status: 502, headers: { 'X-Thing': 'y' } });
+      // `?limited` stands for Jira's rate limiter refusing the request.
+      if (url.searchParams.has('limited')) return Response.json({ errorMessages: ['Rate limit exceeded.'] }, { status: 429, headers: { 'Retry-After': '5' } });
       if (url.pathname.endsWith('/rest/api/3/serverInfo')) return Response.json({ baseUrl, deploymentType: 'Cloud' });
       return Response.json(
         { method: request.method, path: url.pathname + url.search, asUser: request.headers.get('x-sim-account-id'), body: body ? (JSON.parse(body) as unknown) : null },
