@@ -1,7 +1,9 @@
 /**
  * This feature's `onOutcome` hook (src/core/sync/outcome.ts; wired by
  * src/core/engine.ts): a final inline failure becomes a dead letter and may
- * start a Slack notification; a success may end one. The queue consumer keeps
+ * start a Slack notification; a move a workflow refused (TRANSITION_BLOCKED:
+ * the event applied, the issue stayed) starts one too, since someone must
+ * look at the workflow; a success may end one. The queue consumer keeps
  * its own dead letters (it knows the retry count). It never throws: failure
  * handling must not fail the event.
  */
@@ -36,6 +38,9 @@ async function recordFailureOutcome(platform: Platform, outcome: EventOutcome): 
       if (outcome.mode === 'inline' && result.error && !result.error.retryable) {
         await keepDeadLetter(platform, { event: outcome.event, error: result.error, projectKey: outcome.projectKey, source: 'inline' }, notifierFor(platform));
       }
+    } else if (result.error?.code === 'TRANSITION_BLOCKED') {
+      // One message per kind of failure while it lasts (notifications.ts), not one per blocked event.
+      await notifierFor(platform).onFailure(outcome.projectKey, result.error.code, result.error.message, outcome.event.id);
     } else if (SUCCESS.has(result.status) && outcome.projectKey && !result.error) {
       await notifierFor(platform).onSuccess(outcome.projectKey);
     }

@@ -92,9 +92,15 @@ export interface SlackMessage {
   text: string;
 }
 
+/** Kinds of failure where the event applied but the issue could not move: no dead letter, and only a move ends them. */
+export const MOVE_FAILURES = new Set(['TRANSITION_BLOCKED']);
+
 export function startedMessage(state: FailureState): SlackMessage {
+  const next = MOVE_FAILURES.has(state.code)
+    ? 'The issues keep their status and carry a comment saying why; move them by hand, or change the workflow or the status mapping in the Backline project settings.'
+    : 'The failed events are kept under Dead letters on the Backline admin page; fix the cause, then Retry them.';
   return {
-    text: `:red_circle: Backline for Jira: events for ${projectLabel(state.projectKey)} are failing with ${state.code}.\n>${clip(state.message)}\nThe failed events are kept under Dead letters on the Backline admin page; fix the cause, then Retry them. You will get one message when it recovers, and a daily summary while it lasts.`,
+    text: `:red_circle: Backline for Jira: events for ${projectLabel(state.projectKey)} are failing with ${state.code}.\n>${clip(state.message)}\n${next} You will get one message when it recovers, and a daily summary while it lasts.`,
   };
 }
 
@@ -187,13 +193,18 @@ export class Notifier {
     });
   }
 
-  /** A success for the project: every open kind of failure of that project has recovered. */
+  /**
+   * A success for the project: every open kind of failure of that project has recovered,
+   * except a blocked move: other events succeed while a workflow still refuses the move,
+   * so that one ends when a day passes without it (`sendDigest`).
+   */
   async onSuccess(projectKey: string): Promise<void> {
     await this.guard('recovery', async () => {
       if (!projectKey || !(await this.webhookUrl())) return;
       const page = await this.platform.store.list<unknown>(`${NOTIFY_STATE_PREFIX}${projectKey}:`, { limit: 100 });
       for (const entry of page.items) {
         const state = failureStateSchema.safeParse(entry.value);
+        if (state.success && MOVE_FAILURES.has(state.data.code)) continue;
         await this.platform.store.delete(entry.key);
         if (!state.success) continue;
         const claim = `${RECOVERY_CLAIM_PREFIX}${projectKey}:${state.data.code}:${state.data.firstAt}`;
@@ -229,7 +240,15 @@ export class Notifier {
       cursor = result.nextCursor;
       if (!cursor) break;
     }
-    if (due.length === 0) return 0;
+    // A blocked move not seen again since the last digest, for a day: recovered.
+    const quiet = due.filter((d) => MOVE_FAILURES.has(d.state.code) && d.state.count === d.state.countAtLastDigest && now - d.state.lastAt >= DAY_MS);
+    for (const d of quiet) {
+      await this.platform.store.delete(d.key);
+      await this.send(recoveredMessage(d.state, now));
+    }
+    const lasting = due.filter((d) => !quiet.includes(d));
+    if (lasting.length === 0) return 0;
+    due.splice(0, due.length, ...lasting);
     await this.send(digestMessage(due.map((d) => d.state)));
     for (const d of due) await this.platform.store.set(d.key, { ...d.state, lastDigestAt: now, countAtLastDigest: d.state.count } satisfies FailureState);
     return due.length;

@@ -8,6 +8,7 @@
 import { ACTIVITY_ENTITY, type ActivityEntry } from '../../../src/core/sync/activity';
 import type { JiraRequest, JiraResponse, JiraTransport } from '../../../src/core/ports';
 import { adfPlainText } from '../../../src/core/jira/issue-types';
+import { Notifier } from '../../../src/core/failures/notifications';
 import { event, finding, pr, setup } from './harness';
 
 type Harness = Awaited<ReturnType<typeof setup>>;
@@ -104,5 +105,32 @@ describe('a transition refused by a workflow validator', () => {
     expect(after.comments.at(-1)).toContain(`could not move ${key} to "In Review"`);
     expect(after.comments.at(-1)).toContain(VALIDATOR);
     expect((await activityOf(h, merged.id))?.details.error?.code).toBe('TRANSITION_BLOCKED');
+  });
+
+  it('a validator refusal sends one Slack notification, not one per blocked event', async () => {
+    const refusal = refusing((r) => r.method === 'POST' && r.path.endsWith('/transitions') && JSON.stringify(r.body).includes('"id":"21"'), 400, VALIDATOR);
+    const h = await setup({}, refusal.wrap);
+    const posts: Array<{ url: string; body: unknown }> = [];
+    h.platform.http = { postJson: async (url, body) => (posts.push({ url, body }), 200) };
+    await new Notifier(h.platform).setWebhookUrl('https://hooks.slack.com/services/T1/B1/blocked');
+    for (const id of ['fnd_block_1', 'fnd_block_2']) {
+      await h.run(event('finding.created', { finding: finding(id) }, at(1)));
+      await h.run(event('remediation.pr_opened', { ...pr(700), findings: [{ id }] }, at(2)));
+      const [merged] = await h.run(event('remediation.pr_merged', { ...pr(700), findings: [{ id }] }, at(3)));
+      expect(merged.error?.code).toBe('TRANSITION_BLOCKED');
+    }
+    expect(posts).toHaveLength(1);
+    expect(JSON.stringify(posts[0]?.body)).toContain('TRANSITION_BLOCKED');
+    expect(JSON.stringify(posts[0]?.body)).toContain('move them by hand');
+    // Other events succeed meanwhile; the blocked move lasts until a day passes without one.
+    const day = 24 * 60 * 60 * 1000;
+    h.platform.clock.advance(day + 1);
+    await new Notifier(h.platform).sendDigest();
+    expect(JSON.stringify(posts[1]?.body)).toMatch(/TRANSITION_BLOCKED/);
+    expect(JSON.stringify(posts[1]?.body)).not.toMatch(/recovered/);
+    h.platform.clock.advance(day + 1);
+    await new Notifier(h.platform).sendDigest();
+    expect(posts).toHaveLength(3);
+    expect(JSON.stringify(posts[2]?.body)).toMatch(/recovered from TRANSITION_BLOCKED/);
   });
 });
