@@ -152,7 +152,8 @@ async function execute(inv: Invocation, plan: FindingPlan, config: ProjectConfig
   outcome.issue = await inv.issueRef(applied.link);
   outcome.status = applied.created ? 'created' : plan.stale ? 'stale' : plan.writes.length > 0 ? 'updated' : 'unchanged';
   const toStatusId = applied.link.statusId;
-  if (toStatusId && toStatusId !== fromStatusId) outcome.statusChange = { ...(fromStatusId ? { fromStatusId } : {}), toStatusId };
+  // Only the app's own moves (and a new issue's first status): a person's move the app learned of by reading is theirs, not this event's.
+  if (toStatusId && toStatusId !== fromStatusId && (applied.created || applied.moved)) outcome.statusChange = { ...(fromStatusId ? { fromStatusId } : {}), toStatusId };
   if (plan.stale) outcome.reason = `older than the newest event applied to ${plan.findingId}${plan.writes.length > 0 ? '; missing PR comment/link added' : ''}`;
   if (applied.blocked) {
     outcome.error = errorOf(applied.blocked);

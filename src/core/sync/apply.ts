@@ -30,6 +30,8 @@ export interface ApplyOutcome {
   warnings: string[];
   /** Set when the issue stayed where a person put it (docs/sync.md, "People win"). */
   kept?: string;
+  /** Jira accepted a transition the app sent (a status the app learned by reading is not a move). */
+  moved?: boolean;
 }
 
 export class IssueDeletedError extends CodedError {
@@ -209,6 +211,7 @@ async function transition(ctx: ApplyContext, link: Link, write: TransitionWrite,
       break;
     }
   }
+  if (walk.moves > 0) outcome.moved = true;
   // Already there, kept, or blocked: what did not ride along goes on its own.
   const { fields, property, comment } = walk.pending;
   if (fields) await client.editIssue(link.issueId, { fields, ...(property ? { properties: props(property) } : {}) });

@@ -5,6 +5,9 @@
  * nothing about duplicates.
  */
 import type { EventOutcome } from '../../../src/core/sync/processor';
+import { SIM_TRANSITIONS, SIM_USERS } from '../../../dev/jira-sim/seed';
+import { simTransport } from '../../fakes';
+import { JiraClient } from '../../../src/core/jira/client';
 import { event, finding, pr, setup } from './harness';
 
 const at = (minute: number) => `2026-11-28T11:${String(minute).padStart(2, '0')}:00Z`;
@@ -42,6 +45,21 @@ describe('the onOutcome hook', () => {
     ]);
     expect(progress.name).toBe('In Progress');
     expect(second?.findings[0]?.done.some((write) => write.startsWith('transition'))).toBe(true);
+  });
+
+  it('a status a person set, which the app only read, is not reported as this event\'s move', async () => {
+    const heard: EventOutcome[] = [];
+    const h = await setup({ onOutcome: async (outcome) => void heard.push(outcome) });
+    const [created] = await h.run(event('finding.created', { finding: finding('fnd_hook_person') }, at(4)));
+    const key = created?.issues?.[0]?.key ?? '';
+    await h.run(event('remediation.pr_opened', { ...pr(8), findings: [{ id: 'fnd_hook_person' }] }, at(5)));
+    // A person sends it on to In Review; the app's pr_closed (a move back) finds it there and leaves it.
+    await new JiraClient(simTransport(h.sim, SIM_USERS.secAdmin.accountId)).transitionIssue(key, { transitionId: SIM_TRANSITIONS.RequestReview });
+    heard.length = 0;
+    const [closed] = await h.run(event('remediation.pr_closed', { ...pr(8), findings: [{ id: 'fnd_hook_person' }] }, at(6)));
+    expect(closed?.status).toBe('updated');
+    expect(((await h.issue(key)).fields.status as { name: string }).name).toBe('In Review');
+    expect(heard[0]?.findings[0]?.statusChange).toBeUndefined();
   });
 
   it('a hook that throws does not fail the event', async () => {
