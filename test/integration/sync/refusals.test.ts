@@ -3,10 +3,11 @@
  * remote link Jira refuses with 403 (no Link Issues permission, or issue
  * linking switched off), and a transition a workflow validator refuses with
  * 400 and its message in `errorMessages` (the transition metadata does not
- * show validators, so the app meets it only on the POST).
+ * show validators, so the app meets it only on the POST). Both come from the
+ * simulator's own controls (`_sim/linking`, `_sim/workflow` `addValidator`),
+ * whose answers follow Jira's documented ones (dev/jira-sim/README.md).
  */
 import { ACTIVITY_ENTITY, type ActivityEntry } from '../../../src/core/sync/activity';
-import type { JiraRequest, JiraResponse, JiraTransport } from '../../../src/core/ports';
 import { adfPlainText } from '../../../src/core/jira/issue-types';
 import { Notifier } from '../../../src/core/failures/notifications';
 import { event, finding, pr, setup } from './harness';
@@ -15,18 +16,10 @@ type Harness = Awaited<ReturnType<typeof setup>>;
 
 const at = (minute: number) => `2026-11-28T12:${String(minute).padStart(2, '0')}:00Z`;
 
-/** Answers `status` with Jira's error body to the requests `matches` picks, and passes the rest on. */
-function refusing(matches: (request: JiraRequest) => boolean, status: number, message: string) {
-  const refused: JiraRequest[] = [];
-  const wrap = (inner: JiraTransport): JiraTransport => ({
-    async request(request) {
-      if (!matches(request)) return inner.request(request);
-      refused.push(request);
-      const response: JiraResponse = { status, headers: { 'content-type': 'application/json' }, body: { errorMessages: [message], errors: {} } };
-      return response;
-    },
-  });
-  return { wrap, refused };
+/** How many requests the simulator saw on routes ending in `suffix` (e.g. `POST …/remotelink`). */
+async function sent(h: Harness, method: string, suffix: string): Promise<number> {
+  const { byRoute } = await h.stats();
+  return Object.entries(byRoute).filter(([route]) => route.startsWith(`${method} `) && route.endsWith(suffix)).reduce((sum, [, n]) => sum + n, 0);
 }
 
 async function issueState(h: Harness, key: string) {
@@ -44,17 +37,21 @@ async function activityOf(h: Harness, eventId: string): Promise<ActivityEntry | 
 }
 
 describe('a refused remote link does not block the rest', () => {
-  const linkRefusal = () => refusing((r) => r.method === 'POST' && r.path.endsWith('/remotelink'), 403, 'You do not have permission to link issues in this project.');
+  // The simulator's own control: issue linking switched off, so remote links answer 403 as Jira does (dev/jira-sim/README.md).
+  const linkingOff = async () => {
+    const h = await setup();
+    await h.control('POST', '/_sim/linking', { enabled: false });
+    return h;
+  };
 
   it('403 on the PR link: the transition and the comment with the PR link still happen; activity shows the refusal; the next PR event tries the link again', async () => {
-    const refusal = linkRefusal();
-    const h = await setup({}, refusal.wrap);
+    const h = await linkingOff();
     const [created] = await h.run(event('finding.created', { finding: finding('fnd_nolink') }, at(1)));
     const key = created.issues![0].key;
 
     const opened = event('remediation.pr_opened', { ...pr(501), findings: [{ id: 'fnd_nolink' }] }, at(2));
     const [result] = await h.run(opened);
-    expect(refusal.refused).toHaveLength(1);
+    expect(await sent(h, 'POST', '/remotelink')).toBe(1);
     expect(result.status).toBe('updated');
     expect(result.error).toBeUndefined();
     const after = await issueState(h, key);
@@ -66,14 +63,13 @@ describe('a refused remote link does not block the rest', () => {
 
     // Not marked linked: the PR's next event asks again (and, refused again, still moves the issue).
     await h.run(event('remediation.pr_merged', { ...pr(501), findings: [{ id: 'fnd_nolink' }] }, at(3)));
-    expect(refusal.refused).toHaveLength(2);
+    expect(await sent(h, 'POST', '/remotelink')).toBe(2);
     expect((await issueState(h, key)).status).toBe('In Review');
     expect(await h.control('GET', '/_sim/violations')).toEqual([]);
   });
 
   it('403 on the link of a PR that creates the issue: the issue, its transition and the comment all happen', async () => {
-    const refusal = linkRefusal();
-    const h = await setup({}, refusal.wrap);
+    const h = await linkingOff();
     const [result] = await h.run(event('remediation.pr_opened', { ...pr(502), findings: [finding('fnd_nolink_new')] }, at(1)));
     expect(result.status).toBe('created');
     const after = await issueState(h, result.issues![0].key);
@@ -84,21 +80,27 @@ describe('a refused remote link does not block the rest', () => {
 
 describe('a transition refused by a workflow validator', () => {
   const VALIDATOR = 'Only the security lead may send findings to review.';
+  // The simulator's own control: a validator on "Request review" (21), answered 400 with its message as Jira does.
+  const withValidator = async () => {
+    const h = await setup();
+    await h.control('POST', '/_sim/workflow', { project: 'SEC', addValidator: { transition: '21', message: VALIDATOR } });
+    return h;
+  };
 
   it('400 with errorMessages: a comment with Jira\'s message, TRANSITION_BLOCKED, the status unchanged, the event comment kept', async () => {
-    const refusal = refusing((r) => r.method === 'POST' && r.path.endsWith('/transitions') && JSON.stringify(r.body).includes('"id":"21"'), 400, VALIDATOR);
-    const h = await setup({}, refusal.wrap);
+    const h = await withValidator();
     const [created] = await h.run(event('finding.created', { finding: finding('fnd_validator') }, at(1)));
     const key = created.issues![0].key;
     await h.run(event('remediation.pr_opened', { ...pr(601), findings: [{ id: 'fnd_validator' }] }, at(2)));
 
     const merged = event('remediation.pr_merged', { ...pr(601), findings: [{ id: 'fnd_validator' }] }, at(3));
+    const transitionsBefore = await sent(h, 'POST', '/transitions');
     const [result] = await h.run(merged);
     expect(result.status).toBe('updated');
     expect(result.error?.code).toBe('TRANSITION_BLOCKED');
     expect(result.error?.message).toContain(VALIDATOR);
     // Refused once; read to tell a validator from a person's move; not retried against the validator.
-    expect(refusal.refused).toHaveLength(1);
+    expect((await sent(h, 'POST', '/transitions')) - transitionsBefore).toBe(1);
     const after = await issueState(h, key);
     expect(after.status).toBe('In Progress');
     expect(after.comments.at(-1)).toContain('was merged');
@@ -108,8 +110,7 @@ describe('a transition refused by a workflow validator', () => {
   });
 
   it('a validator refusal sends one Slack notification, not one per blocked event', async () => {
-    const refusal = refusing((r) => r.method === 'POST' && r.path.endsWith('/transitions') && JSON.stringify(r.body).includes('"id":"21"'), 400, VALIDATOR);
-    const h = await setup({}, refusal.wrap);
+    const h = await withValidator();
     const posts: Array<{ url: string; body: unknown }> = [];
     h.platform.http = { postJson: async (url, body) => (posts.push({ url, body }), 200) };
     await new Notifier(h.platform).setWebhookUrl('https://hooks.slack.com/services/T1/B1/blocked');
