@@ -155,6 +155,8 @@ async function execute(inv: Invocation, plan: FindingPlan, config: ProjectConfig
   // Only the app's own moves (and a new issue's first status): a person's move the app learned of by reading is theirs, not this event's.
   if (toStatusId && toStatusId !== fromStatusId && (applied.created || applied.moved)) outcome.statusChange = { ...(fromStatusId ? { fromStatusId } : {}), toStatusId };
   if (plan.stale) outcome.reason = `older than the newest event applied to ${plan.findingId}${plan.writes.length > 0 ? '; missing PR comment/link added' : ''}`;
+  // Why the issue did not move, in the Activity tab's words (a person's decision stands).
+  if (applied.kept && !outcome.reason) outcome.reason = applied.kept;
   if (applied.blocked) {
     outcome.error = errorOf(applied.blocked);
     outcome.reason = applied.blocked.message;

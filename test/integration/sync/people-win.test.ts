@@ -118,6 +118,8 @@ describe('people win: a person moves or closes the issue between events', () => 
     // The refused blind transition, the read that shows the person's closure, the property and the comment.
     expect(mergedCost).toBe(4);
     await expectNoBlock(h, key, merged, resolved);
+    // The Activity tab (and Backline's answer) say why the issue did not move.
+    expect((merged as { reason?: string }).reason).toBe(`${key} stays in Done (closed), where a person put it: Backline moves issues only forward along the configured steps`);
 
     // Once the app has seen the closure, a later step costs no refused transition: just its comment.
     const beforeReopen = h.counting.count;
