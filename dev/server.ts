@@ -62,6 +62,11 @@ export interface LocalRuntimeOptions {
   functionsDir?: string;
   /** App egress redirects, host → base URL (tests: `{ 'hooks.slack.com': 'http://127.0.0.1:<port>' }`); see forge-host/egress.ts. */
   egressRedirects?: Record<string, string>;
+  /**
+   * Milliseconds each KVS call waits before its answer, like Forge storage's
+   * network round trip; default `KVS_LATENCY_MS` from the environment, else 0.
+   */
+  kvsLatencyMs?: number;
   /** The built admin UI to serve; default static/admin/build (what `forge deploy` ships). Tests build their own. */
   uiBuildDir?: string;
 }
@@ -111,6 +116,14 @@ function multiValueHeaders(req: http.IncomingMessage): Record<string, string[]> 
   return headers;
 }
 
+function kvsLatencyFromEnv(): number {
+  const raw = process.env.KVS_LATENCY_MS;
+  if (raw === undefined || raw === '') return 0;
+  const ms = Number(raw);
+  if (!Number.isFinite(ms) || ms < 0) throw new Error(`KVS_LATENCY_MS must be a number of milliseconds ≥ 0, got ${JSON.stringify(raw)}`);
+  return ms;
+}
+
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   const stateDir = path.resolve(options.stateDir ?? path.join(REPO_ROOT, '.local'));
   const log = options.quiet ? () => undefined : (line: string) => console.log(line);
@@ -124,6 +137,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     manifest,
     reset: options.reset ?? false,
     ...(options.now ? { now: options.now } : {}),
+    kvsLatencyMs: options.kvsLatencyMs ?? kvsLatencyFromEnv(),
     queue: {
       delayScale: options.queueDelayScale ?? 1,
       onError: (event, error) => log(`queue: consumer failed for event ${event.id} (retry ${event.retryContext?.retryCount ?? 0}): ${error instanceof Error ? error.message : String(error)}`),

@@ -7,7 +7,8 @@
  * Environment: PORT (8080), STATE_DIR (.local/), BACKLINE_SIGNING_SECRET,
  * JIRA_BASE_URL + JIRA_EMAIL + JIRA_API_TOKEN (a real site instead of the
  * simulator), JIRA_OPENAPI (the OpenAPI document the simulator checks against),
- * HOUSEKEEPING_INTERVAL_MS, BACKLINE_SKIP_UI_BUILD=1 (do not build the admin UI).
+ * HOUSEKEEPING_INTERVAL_MS, KVS_LATENCY_MS (wait before each storage answer),
+ * BACKLINE_SKIP_UI_BUILD=1 (do not build the admin UI).
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';

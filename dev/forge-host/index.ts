@@ -37,12 +37,20 @@ export interface ForgeHostOptions {
   queue?: Omit<LocalQueueOptions, 'file' | 'reset'>;
   /** KVS limits that are off by default (see KvsStoreOptions). */
   kvs?: Omit<KvsStoreOptions, 'reset'>;
+  /**
+   * Milliseconds every KVS call waits before it is answered (default 0): Forge
+   * storage is a network round trip from the function, so a local store that
+   * answers instantly hides how many calls an event makes (`KVS_LATENCY_MS`).
+   */
+  kvsLatencyMs?: number;
 }
 
 export interface ForgeHost {
   readonly kvs: KvsStore;
   readonly queue: LocalQueue;
   readonly cloudId: string;
+  /** Changes the wait before each KVS answer (see ForgeHostOptions.kvsLatencyMs). */
+  setKvsLatency(ms: number): void;
   setJira(backend: JiraBackend): void;
   /**
    * Whether a user has allowed the app to act for them (Forge's "Allow access"
@@ -100,11 +108,17 @@ function recordingMetrics(counters: Map<string, number>) {
   };
 }
 
+function checkLatency(ms: number): number {
+  if (!Number.isFinite(ms) || ms < 0) throw new Error(`KVS latency must be a number of milliseconds ≥ 0, got ${ms}`);
+  return ms;
+}
+
 export function installForgeHost(options: ForgeHostOptions): ForgeHost {
   const now = options.now ?? Date.now;
   const kvs = new KvsStore(path.join(options.stateDir, 'kvs.json'), options.manifest.entities, now, { ...options.kvs, reset: options.reset ?? false });
   const queue = new LocalQueue({ ...options.queue, file: path.join(options.stateDir, 'queue.json'), reset: options.reset ?? false });
   let jira = options.jira;
+  let kvsLatencyMs = checkLatency(options.kvsLatencyMs ?? 0);
   const withoutConsent = new Set<string>();
   const counters = new Map<string, number>();
   let baseUrl = options.baseUrl ?? 'http://localhost:8080';
@@ -115,6 +129,7 @@ export function installForgeHost(options: ForgeHostOptions): ForgeHost {
     if (target.type === 'kvs') {
       try {
         const text = await bodyText(init);
+        if (kvsLatencyMs > 0) await new Promise((resolve) => setTimeout(resolve, kvsLatencyMs));
         const result = kvs.handle(requestPath, text ? (JSON.parse(text) as Record<string, unknown>) : {});
         return json(result.status, result.body);
       } catch (error) {
@@ -199,6 +214,9 @@ export function installForgeHost(options: ForgeHostOptions): ForgeHost {
     kvs,
     queue,
     cloudId: LOCAL_CLOUD_ID,
+    setKvsLatency: (ms) => {
+      kvsLatencyMs = checkLatency(ms);
+    },
     setJira: (backend) => {
       jira = backend;
     },

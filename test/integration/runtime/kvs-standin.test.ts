@@ -219,3 +219,26 @@ describe('batch operations a minute (off by default)', () => {
   });
 });
 
+
+describe('latency (KVS_LATENCY_MS)', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('answers each storage call only after the configured latency, and refuses a negative one', async () => {
+    await kvs.set('lat:a', 1);
+    host.setKvsLatency(25);
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    let answered = false;
+    const pending = kvs.get('lat:a').then((value) => {
+      answered = true;
+      return value;
+    });
+    await jest.advanceTimersByTimeAsync(24);
+    expect(answered).toBe(false);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(await pending).toBe(1);
+    jest.useRealTimers();
+    host.setKvsLatency(0);
+    expect(() => host.setKvsLatency(-1)).toThrow(/≥ 0/);
+    expect(await kvs.get('lat:a')).toBe(1);
+  });
+});

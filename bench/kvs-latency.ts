@@ -1,0 +1,42 @@
+/**
+ * Web trigger time when Forge storage is a network round trip away: the same
+ * lifecycle events as the steady-state scenarios, with every KVS call answered
+ * after `kvsLatencyMs` (the local KVS answers instantly otherwise, which hides
+ * how many storage calls an event makes in sequence).
+ */
+import { type Bench, event, finding, newFindingId, percentile, pullRequest } from './harness';
+
+export interface KvsLatencyFigures {
+  kvsLatencyMs: number;
+  samples: number;
+  p95Ms: number;
+  failures: string[];
+}
+
+export async function measureWithKvsLatency(bench: Bench, kvsLatencyMs: number, lifecycles: number, log: (line: string) => void): Promise<KvsLatencyFigures> {
+  log(`lifecycle × ${lifecycles} with ${kvsLatencyMs} ms per KVS call`);
+  const times: number[] = [];
+  const failures: string[] = [];
+  bench.runtime.host.setKvsLatency(kvsLatencyMs);
+  try {
+    for (let i = 0; i < lifecycles; i++) {
+      const id = newFindingId('fnd_kvslat');
+      const pr = pullRequest(id, 7000 + i);
+      const steps = [
+        event('finding.created', { finding: finding(id) }),
+        event('remediation.pr_opened', { ...pr, findings: [{ id }] }),
+        event('remediation.pr_merged', { ...pr, findings: [{ id }] }),
+        event('remediation.resolved', { remediation: pr.remediation, findings: [{ id }] }),
+      ];
+      for (const body of steps) {
+        const sent = await bench.send(body);
+        const failed = (sent.body.results ?? []).filter((r) => r.status === 'failed');
+        if (sent.status >= 300 || failed.length > 0) failures.push(`KVS latency ${body.type}: HTTP ${sent.status} ${JSON.stringify(sent.body).slice(0, 200)}`);
+        times.push(sent.ms);
+      }
+    }
+  } finally {
+    bench.runtime.host.setKvsLatency(0);
+  }
+  return { kvsLatencyMs, samples: times.length, p95Ms: Math.round(percentile(times, 95)), failures };
+}
