@@ -10,6 +10,7 @@ import { keepDeadLetter } from './failures/dead-letters';
 import { failureOutcomeHook } from './failures/hooks';
 import { metricsOutcomeHook } from './metrics-hook';
 import type { Platform } from './ports';
+import { Prefetch } from './prefetch';
 import { createSyncConsumer } from './sync/consumer';
 import { combineOutcomeHooks, type OutcomeHook } from './sync/outcome';
 import { createEventProcessor, type EventProcessor, type ProcessorOptions } from './sync/processor';
@@ -25,8 +26,9 @@ export function appOutcomeHook(platform: Platform, extra?: OutcomeHook): Outcome
  */
 export function createAppProcessor(platform: Platform, options: ProcessorOptions = {}): EventProcessor {
   const configs = options.configs ?? new ConfigRepository(platform.store, platform.clock);
-  const devops = devopsWiring(platform, configs);
-  const processor = createEventProcessor(platform, { ...options, configs, onOutcome: appOutcomeHook(platform, combineOutcomeHooks(devops.hook, options.onOutcome)) });
+  const prefetch = options.prefetch ?? new Prefetch();
+  const devops = devopsWiring(platform, configs, prefetch);
+  const processor = createEventProcessor(platform, { ...options, configs, prefetch, onOutcome: appOutcomeHook(platform, combineOutcomeHooks(devops.hook, options.onOutcome)) });
   return {
     lastRefusal: () => processor.lastRefusal?.(),
     async process(events, processOptions) {
@@ -42,10 +44,12 @@ export function createAppProcessor(platform: Platform, options: ProcessorOptions
 /** The consumer applies one event per invocation: the DevOps hook sends as soon as it is applied. */
 export function createAppConsumer(platform: Platform, options: ProcessorOptions = {}) {
   const configs = options.configs ?? new ConfigRepository(platform.store, platform.clock);
-  const devops = devopsWiring(platform, configs);
+  const prefetch = options.prefetch ?? new Prefetch();
+  const devops = devopsWiring(platform, configs, prefetch);
   return createSyncConsumer(platform, {
     ...options,
     configs,
+    prefetch,
     onOutcome: appOutcomeHook(platform, combineOutcomeHooks(devops.hook, options.onOutcome)),
     keepDeadLetter: (letter) => keepDeadLetter(platform, { ...letter, source: 'consumer' }),
   });

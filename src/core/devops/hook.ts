@@ -12,6 +12,7 @@
  */
 import type { ConfigRepository } from '../config/repository';
 import { findingRefSchema, type FindingRef } from '../events/schema';
+import type { Prefetch } from '../prefetch';
 import type { Platform } from '../ports';
 import type { ResultStatus } from '../results';
 import type { EventOutcome, FindingChange, OutcomeHook } from '../sync/outcome';
@@ -95,7 +96,7 @@ export async function appliedEvent(platform: Platform, outcome: EventOutcome): P
 }
 
 /** One per invocation: the hook collects every applied event, `flush` sends them together. */
-export function devopsWiring(platform: Platform, configs: Pick<ConfigRepository, 'getProject'>): DevopsWiring {
+export function devopsWiring(platform: Platform, configs: Pick<ConfigRepository, 'getProject'>, prefetch?: Prefetch): DevopsWiring {
   const sender = new DevopsSender({
     jira: platform.jira,
     store: platform.store,
@@ -103,6 +104,7 @@ export function devopsWiring(platform: Platform, configs: Pick<ConfigRepository,
     logger: platform.logger,
     switches: async (projectKey) => switchesOf(await configs.getProject(projectKey)),
   });
+  if (prefetch) sender.prefetchRegistry(prefetch);
   return {
     hook: async (outcome) => {
       const applied = await appliedEvent(platform, outcome);

@@ -26,7 +26,8 @@ import {
 } from './model';
 import { chunks, devinfoBodies, mergeAssociations, mergeVulnerability, type PendingRepository } from './batching';
 import { keepForRetry, mayPass, retryKept, type DevopsSend, type RetryReport } from './outbox';
-import { DEVOPS_REGISTRY_KEY, UNAVAILABLE_RETRY_MS, noteContainer, readRegistry, unlinkedWorkspaces, type DevopsRegistryData } from './registry';
+import { Primed, type Prefetch } from '../prefetch';
+import { DEVOPS_REGISTRY_KEY, UNAVAILABLE_RETRY_MS, noteContainer, parseRegistry, readRegistry, unlinkedWorkspaces, type DevopsRegistryData } from './registry';
 
 /** A project's switches (config: showInSecurityTab, showInDevelopmentPanel). */
 export interface DevopsSwitches {
@@ -88,7 +89,15 @@ export class DevopsSender {
   private readonly repositories = new Map<string, PendingRepository>();
   private readonly containers: Array<{ finding: FindingRef }> = [];
 
+  /** The registry as the engine's first batch read it, when it did (one storage call fewer per invocation). */
+  private readonly registryRead = new Primed<unknown>();
+
   constructor(private readonly deps: DevopsSenderDeps) {}
+
+  /** Asks for the registry in the engine's first storage batch; the first flush uses it, later ones read again. */
+  prefetchRegistry(prefetch: Prefetch): void {
+    prefetch.want({ key: DEVOPS_REGISTRY_KEY }, (raw) => this.registryRead.set(raw));
+  }
 
   /** Adds what one applied event changes; nothing is sent until `flush`. */
   async collect(event: AppliedEvent): Promise<void> {
@@ -155,7 +164,7 @@ export class DevopsSender {
     const { store, clock, logger } = this.deps;
     let registry: DevopsRegistryData;
     try {
-      registry = await readRegistry(store);
+      registry = parseRegistry(await this.registryRead.get(() => store.get<unknown>(DEVOPS_REGISTRY_KEY)));
     } catch (error) {
       report.problems.push(`could not read ${DEVOPS_REGISTRY_KEY}: ${String(error)}`);
       return report;

@@ -107,18 +107,21 @@ async function applyFindings(inv: Invocation, event: ApplicableEvent, findings: 
  * KVS reads, batched (Forge meters reads per installation: docs/platform-limits.md "Storage").
  * Before the claim: the event's record, with what the invocation will need and has not read
  * yet: the finding's link (only to know its project early; it is read again under the claim),
- * the global settings, the link store marker and the site URL. One storage call.
+ * the global settings, the link store marker, the site URL, and the keys other parts of the
+ * invocation asked for (src/core/prefetch.ts). One storage call.
  */
 async function readBeforeClaim(inv: Invocation, event: ApplicableEvent, findings: Array<Finding | FindingRef>): Promise<{ recorded: EventRecord | undefined; guess?: Link }> {
   const single = findings.length === 1 ? findings[0] : undefined;
   const wantGlobal = inv.configs.needsGlobal();
   const wantMarker = !inv.storeComplete;
   const wantSite = !inv.knowsSiteUrl;
+  const others = inv.prefetch?.take() ?? [];
   const refs: StoreKeyRef[] = [
     ...(single ? [linkRef(single.id)] : []),
     ...(wantGlobal ? [{ key: GLOBAL_SETTINGS_KEY }] : []),
     ...(wantMarker ? [LINKS_META_REF] : []),
     ...(wantSite ? [{ key: SITE_URL_CACHE_KEY }] : []),
+    ...others.map((other) => other.ref),
   ];
   const { record, also } = await inv.idempotency.lookupWith(event.id, refs);
   let index = 0;
@@ -126,6 +129,7 @@ async function readBeforeClaim(inv: Invocation, event: ApplicableEvent, findings
   if (wantGlobal) inv.configs.primeGlobal(also[index++]);
   if (wantMarker && linksMetaComplete(also[index++])) inv.storeComplete = true;
   if (wantSite) inv.siteCache = { cached: also[index++] };
+  for (const other of others) other.prime(also[index++]);
   return { recorded: record, ...(guess ? { guess } : {}) };
 }
 

@@ -6,6 +6,7 @@
  * writes Jira may have that no link records yet, the request count at the start
  * of the current event). The engine's modules take it as their first argument.
  */
+import type { Prefetch } from '../prefetch';
 import { ConfigRepository } from '../config/repository';
 import type { ProjectConfig } from '../config/model';
 import { CodedError } from '../errors';
@@ -43,6 +44,8 @@ export interface ProcessorOptions {
   configs?: ConfigRepository;
   /** Told what each applied or failed event did (src/core/engine.ts wires the app's hooks). */
   onOutcome?: OutcomeHook;
+  /** Keys other parts of the invocation want read in the engine's first batch (src/core/prefetch.ts). */
+  prefetch?: Prefetch;
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -65,6 +68,7 @@ export class Invocation {
   readonly metadata: JiraMetadata;
   readonly users: UserDirectory;
   readonly onOutcome: OutcomeHook | undefined;
+  readonly prefetch: Prefetch | undefined;
 
   deadlineAt = Number.POSITIVE_INFINITY;
   /** True once the link store is known complete (its `meta:links` marker read, or rebuilt from Jira). */
@@ -113,6 +117,7 @@ export class Invocation {
     this.metadata = new JiraMetadata(this.counting, this.store, this.clock);
     this.users = new UserDirectory(this.counting, this.store, this.clock);
     this.onOutcome = options.onOutcome;
+    this.prefetch = options.prefetch;
   }
 
   /** False once less than the reserve is left before the deadline. */

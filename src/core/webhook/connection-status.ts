@@ -5,6 +5,7 @@
  * the signature or validation, so nobody can make the app write by posting
  * junk to its public URL).
  */
+import type { Primed } from '../prefetch';
 import { z } from 'zod';
 import { EVENT_TYPES } from '../events/schema';
 import type { KeyValueStore } from '../ports';
@@ -39,8 +40,9 @@ export type LastEvent = z.infer<typeof lastEventSchema>;
  */
 export const LAST_EVENT_REFRESH_MS = 60_000;
 
-export async function recordLastEvent(store: KeyValueStore, event: LastEvent): Promise<void> {
-  const previous = await getLastEvent(store);
+/** `stored`: the key as read in the invocation's first batch (src/core/prefetch.ts), else it is read here. */
+export async function recordLastEvent(store: KeyValueStore, event: LastEvent, stored?: Primed): Promise<void> {
+  const previous = stored ? parseLastEvent(await stored.get(() => store.get<unknown>(LAST_EVENT_KEY))) : await getLastEvent(store);
   if (previous && event.at - previous.at >= 0 && event.at - previous.at < LAST_EVENT_REFRESH_MS && sameOutcome(previous, event)) return;
   await store.set(LAST_EVENT_KEY, event);
 }
@@ -51,7 +53,10 @@ function sameOutcome(a: LastEvent, b: LastEvent): boolean {
 
 /** The last event, or undefined when none was received yet (or the stored value is from an incompatible version). */
 export async function getLastEvent(store: KeyValueStore): Promise<LastEvent | undefined> {
-  const raw = await store.get<unknown>(LAST_EVENT_KEY);
+  return parseLastEvent(await store.get<unknown>(LAST_EVENT_KEY));
+}
+
+function parseLastEvent(raw: unknown): LastEvent | undefined {
   if (raw === undefined) return undefined;
   const parsed = lastEventSchema.safeParse(raw);
   return parsed.success ? parsed.data : undefined;

@@ -17,9 +17,10 @@ import { verifySignature, SIGNATURE_HEADER } from '../events/signature';
 import type { BacklineEvent, EventType } from '../events/schema';
 import { validateRequestBody } from '../events/validate';
 import type { Platform } from '../ports';
+import { Primed, type Prefetch } from '../prefetch';
 import type { EventResult, ResultStatus } from '../results';
 import { acceptedSigningSecrets } from '../secrets/signing-secret';
-import { recordLastEvent, type LastEventOutcome } from './connection-status';
+import { LAST_EVENT_KEY, recordLastEvent, type LastEventOutcome } from './connection-status';
 
 /** docs/events.md §1: bodies over 1 MiB (UTF-8 bytes) are refused with 413. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -59,6 +60,8 @@ export interface WebtriggerDeps {
   processEvents(events: BacklineEvent[], options: { deadlineAt: number }): Promise<EventResult[]>;
   /** Whether any Jira project is connected; default: `ConfigRepository.hasAnyProject()` (one KVS list). */
   hasAnyProject?: () => Promise<boolean>;
+  /** Shared with the processor: the "last event" record rides in its first storage batch. */
+  prefetch?: Prefetch;
 }
 
 interface ErrorBody {
@@ -177,7 +180,12 @@ async function verifiedEvents(request: WebtriggerRequest, platform: WebtriggerDe
 }
 
 /** Records the admin page's "last event"; a convenience, so a storage failure only logs. */
-async function recordAnswer(platform: WebtriggerDeps['platform'], events: BacklineEvent[], httpStatus: number, outcome: LastEventOutcome, results?: EventResult[]): Promise<void> {
+async function recordAnswer(
+  platform: WebtriggerDeps['platform'],
+  events: BacklineEvent[],
+  answer: { httpStatus: number; outcome: LastEventOutcome; results?: EventResult[]; stored?: Primed },
+): Promise<void> {
+  const { httpStatus, outcome, results, stored } = answer;
   try {
     await recordLastEvent(platform.store, {
       at: platform.clock.now(),
@@ -186,7 +194,7 @@ async function recordAnswer(platform: WebtriggerDeps['platform'], events: Backli
       httpStatus,
       outcome,
       ...(results ? { statusCounts: countStatuses(results) } : {}),
-    });
+    }, stored);
   } catch (error) {
     platform.logger.warn('webtrigger: could not record the last event', { error: errorName(error) });
   }
@@ -203,7 +211,7 @@ export async function handleWebtrigger(request: WebtriggerRequest, deps: Webtrig
     if (events.some((event) => !TYPES_WITHOUT_CONFIG.has(event.type))) {
       const configured = await (deps.hasAnyProject ? deps.hasAnyProject() : new ConfigRepository(platform.store, platform.clock).hasAnyProject());
       if (!configured) {
-        await recordAnswer(platform, events, 422, 'not_configured');
+        await recordAnswer(platform, events, { httpStatus: 422, outcome: 'not_configured' });
         return errorResponse(422, {
           code: 'NOT_CONFIGURED',
           message: 'no Jira project is connected to Backline yet: a Jira admin connects one in the Backline admin page (Jira settings → Apps → Backline)',
@@ -211,12 +219,14 @@ export async function handleWebtrigger(request: WebtriggerRequest, deps: Webtrig
       }
     }
 
+    const lastEvent = new Primed();
+    deps.prefetch?.want({ key: LAST_EVENT_KEY }, (raw) => lastEvent.set(raw));
     let results: EventResult[];
     try {
       results = await processAll(events, deps, platform.clock.now() + PROCESSING_BUDGET_MS);
     } catch (error) {
       platform.logger.error('webtrigger: processing failed', { error: errorName(error), events: events.length, types });
-      await recordAnswer(platform, events, 503, 'error');
+      await recordAnswer(platform, events, { httpStatus: 503, outcome: 'error', stored: lastEvent });
       if (isCodedError(error) && error.code === 'NOT_CONFIGURED') {
         return errorResponse(422, { code: 'NOT_CONFIGURED', message: error.message });
       }
@@ -225,7 +235,7 @@ export async function handleWebtrigger(request: WebtriggerRequest, deps: Webtrig
 
     const { statusCode, outcome } = statusForResults(results);
     platform.logger.info('webtrigger: answered', { status: statusCode, events: events.length, types, statuses: countStatuses(results) });
-    await recordAnswer(platform, events, statusCode, outcome, results);
+    await recordAnswer(platform, events, { httpStatus: statusCode, outcome, results, stored: lastEvent });
     return json(statusCode, { results }, statusCode === 503 ? { 'Retry-After': [String(DEFAULT_RETRY_AFTER_SECONDS)] } : {});
   } catch (error) {
     // Storage or secret store unavailable, or a bug: retryable, generic, and logged without request data.

@@ -5,6 +5,7 @@
  */
 import { ConfigRepository } from '../../core/config/repository';
 import { createAppProcessor } from '../../core/engine';
+import { Prefetch } from '../../core/prefetch';
 import { handleWebtrigger, type WebtriggerResponse } from '../../core/webhook/handler';
 import { forgePlatform } from '../adapters/platform';
 
@@ -27,6 +28,8 @@ function headersOf(raw: unknown): Record<string, string[] | undefined> {
 export const webtrigger = async (request: ForgeWebtriggerRequest): Promise<WebtriggerResponse> => {
   const platform = forgePlatform();
   const configs = new ConfigRepository(platform.store, platform.clock);
+  // One batch for the invocation's first reads: the engine's, the Security tab's registry and the "last event" record.
+  const prefetch = new Prefetch();
   return handleWebtrigger(
     {
       method: typeof request.method === 'string' ? request.method : '',
@@ -38,7 +41,8 @@ export const webtrigger = async (request: ForgeWebtriggerRequest): Promise<Webtr
       platform,
       // One repository for the invocation: the project list read to answer "configured?" also routes the events.
       hasAnyProject: () => configs.hasAnyProject(),
-      processEvents: (events, options) => createAppProcessor(platform, { configs }).process(events, options),
+      prefetch,
+      processEvents: (events, options) => createAppProcessor(platform, { configs, prefetch }).process(events, options),
     },
   );
 };
