@@ -177,15 +177,19 @@ export const newFindingId = (prefix = 'fnd') => nextId(prefix);
  * the events that warm every cache a steady-state event relies on: create
  * metadata, the workflow graph of every status the lifecycle visits, the site URL.
  */
-export function warmUpLifecycle(): BacklineEventBody[] {
-  const warm = newFindingId('fnd_warm');
-  const pr = pullRequest(warm, 1);
+/** One finding's lifecycle: created, PR opened, PR merged, remediation verified. */
+export function lifecycleOf(findingId: string, prNumber: number): BacklineEventBody[] {
+  const pr = pullRequest(findingId, prNumber);
   return [
-    event('finding.created', { finding: finding(warm) }),
-    event('remediation.pr_opened', { ...pr, findings: [{ id: warm }] }),
-    event('remediation.pr_merged', { ...pr, findings: [{ id: warm }] }),
-    event('remediation.resolved', { remediation: pr.remediation, findings: [{ id: warm }] }),
+    event('finding.created', { finding: finding(findingId) }),
+    event('remediation.pr_opened', { ...pr, findings: [{ id: findingId }] }),
+    event('remediation.pr_merged', { ...pr, findings: [{ id: findingId }] }),
+    event('remediation.resolved', { remediation: pr.remediation, findings: [{ id: findingId }] }),
   ];
+}
+
+export function warmUpLifecycle(): BacklineEventBody[] {
+  return lifecycleOf(newFindingId('fnd_warm'), 1);
 }
 
 export function percentile(values: number[], p: number): number {

@@ -4,7 +4,7 @@
  * after `kvsLatencyMs` (the local KVS answers instantly otherwise, which hides
  * how many storage calls an event makes in sequence).
  */
-import { type Bench, event, finding, newFindingId, percentile, pullRequest } from './harness';
+import { type Bench, lifecycleOf, newFindingId, percentile } from './harness';
 
 export interface KvsLatencyFigures {
   kvsLatencyMs: number;
@@ -20,15 +20,7 @@ export async function measureWithKvsLatency(bench: Bench, kvsLatencyMs: number, 
   bench.runtime.host.setKvsLatency(kvsLatencyMs);
   try {
     for (let i = 0; i < lifecycles; i++) {
-      const id = newFindingId('fnd_kvslat');
-      const pr = pullRequest(id, 7000 + i);
-      const steps = [
-        event('finding.created', { finding: finding(id) }),
-        event('remediation.pr_opened', { ...pr, findings: [{ id }] }),
-        event('remediation.pr_merged', { ...pr, findings: [{ id }] }),
-        event('remediation.resolved', { remediation: pr.remediation, findings: [{ id }] }),
-      ];
-      for (const body of steps) {
+      for (const body of lifecycleOf(newFindingId('fnd_kvslat'), 7000 + i)) {
         const sent = await bench.send(body);
         const failed = (sent.body.results ?? []).filter((r) => r.status === 'failed');
         if (sent.status >= 300 || failed.length > 0) failures.push(`KVS latency ${body.type}: HTTP ${sent.status} ${JSON.stringify(sent.body).slice(0, 200)}`);

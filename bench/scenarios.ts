@@ -4,7 +4,7 @@
  * what really crossed the wire (Jira requests and points, KVS calls) or a
  * wall-clock time measured by the client, as Backline would see it.
  */
-import { type Bench, event, finding, newFindingId, pullRequest, warmUpLifecycle, type Delta, type Sent } from './harness';
+import { type Bench, event, finding, lifecycleOf, newFindingId, pullRequest, warmUpLifecycle, type Delta, type Sent } from './harness';
 
 export interface ScenarioOptions {
   /** Single finding.created events measured for createRequests. */
@@ -94,15 +94,7 @@ export async function runScenarios(bench: Bench, options: ScenarioOptions, log: 
   let lifecycleDevops = 0;
   const lifecycleBodies: Array<ReturnType<typeof event>> = [];
   for (let i = 0; i < options.lifecycles; i++) {
-    const id = newFindingId();
-    const pr = pullRequest(id, 1000 + i);
-    const steps = [
-      event('finding.created', { finding: finding(id) }),
-      event('remediation.pr_opened', { ...pr, findings: [{ id }] }),
-      event('remediation.pr_merged', { ...pr, findings: [{ id }] }),
-      event('remediation.resolved', { remediation: pr.remediation, findings: [{ id }] }),
-    ];
-    for (const body of steps) {
+    for (const body of lifecycleOf(newFindingId(), 1000 + i)) {
       const { sent, delta } = await single(body, `lifecycle ${body.type}`);
       lifecycleRequests += delta.requests;
       lifecyclePoints += delta.points;
