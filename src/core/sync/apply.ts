@@ -11,6 +11,7 @@ import { MAX_HOPS, type FieldFill, type KnownTransition, type WorkflowCache, typ
 import type { Link } from './links';
 import { type IssuePosition, mayMove } from './move-policy';
 import { textDoc } from './messages';
+import type { TransitionWrite } from './jira-writes';
 import { PROPERTY_KEY, describeWrite, type FindingPlan, type JiraWrite } from './plan';
 
 export interface ApplyContext {
@@ -138,8 +139,6 @@ async function readPosition(ctx: ApplyContext, link: Link, graph: WorkflowGraph,
   if (!created && appStatusId !== undefined && state.statusId !== appStatusId) link.statusByPerson = { closed: state.closed };
   return { statusId: state.statusId, closed: state.closed };
 }
-
-type TransitionWrite = Extract<JiraWrite, { kind: 'transition' }>;
 
 /** The state of one walk toward a target status. */
 interface Walk {
