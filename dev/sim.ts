@@ -1,0 +1,38 @@
+/**
+ * `npm run sim`: the Jira simulator alone, over HTTP, for several local
+ * installations of the app sharing one Jira site and its hourly points pool
+ * (the way every installation of a Marketplace app shares Atlassian's pool).
+ *
+ *   npm run sim                                   # http://127.0.0.1:8090/jira
+ *   SIM_PORT=8090 SIM_POINTS_PER_HOUR=3000 npm run sim
+ *   # then, per installation, in its own terminal:
+ *   PORT=8081 STATE_DIR=.local/a JIRA_BASE_URL=http://127.0.0.1:8090/jira JIRA_EMAIL=a@x JIRA_API_TOKEN=x npm start
+ *   PORT=8082 STATE_DIR=.local/b JIRA_BASE_URL=http://127.0.0.1:8090/jira JIRA_EMAIL=b@x JIRA_API_TOKEN=x npm start
+ *
+ * Each runtime then uses its real-Jira mode against this simulator (basic
+ * auth is accepted and not checked); its control API is at
+ * `<url>/_sim/...` (dev/jira-sim/README.md), e.g. `curl <url>/_sim/stats`.
+ */
+import { startJiraSimulatorServer } from './jira-sim/server';
+
+function intEnv(name: string, fallback: number | undefined): number | undefined {
+  const value = process.env[name];
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${value}"`);
+  return n;
+}
+
+async function main(): Promise<void> {
+  const pointsPerHour = intEnv('SIM_POINTS_PER_HOUR', undefined);
+  const server = await startJiraSimulatorServer(intEnv('SIM_PORT', 8090) ?? 8090, pointsPerHour !== undefined ? { pointsPerHour } : {});
+  console.log(`Jira simulator: ${server.url} (control API: ${server.url}/_sim/stats)`);
+  const stop = () => void server.close().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
