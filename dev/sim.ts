@@ -14,17 +14,11 @@
  * `<url>/_sim/...` (dev/jira-sim/README.md), e.g. `curl <url>/_sim/stats`.
  */
 import { startJiraSimulatorServer } from './jira-sim/server';
+import { intEnv } from './env';
 
-function intEnv(name: string, fallback: number | undefined): number | undefined {
-  const value = process.env[name];
-  if (value === undefined || value === '') return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${value}"`);
-  return n;
-}
 
 async function main(): Promise<void> {
-  const pointsPerHour = intEnv('SIM_POINTS_PER_HOUR', undefined);
+  const pointsPerHour = intEnv('SIM_POINTS_PER_HOUR');
   const server = await startJiraSimulatorServer(intEnv('SIM_PORT', 8090) ?? 8090, pointsPerHour !== undefined ? { pointsPerHour } : {});
   console.log(`Jira simulator: ${server.url} (control API: ${server.url}/_sim/stats)`);
   const stop = () => void server.close().then(() => process.exit(0));

@@ -14,6 +14,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { REPO_ROOT, startLocalRuntime } from './server';
+import { intEnv } from './env';
 
 function newestMtime(dir: string, skip: Set<string>): number {
   if (!fs.existsSync(dir)) return 0;
@@ -40,13 +41,6 @@ function buildUiIfNeeded(): void {
   if (result.status !== 0) console.warn('The admin UI build failed; /admin will say so. The rest of the runtime works.');
 }
 
-function intEnv(name: string): number | undefined {
-  const value = process.env[name];
-  if (value === undefined || value === '') return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${value}"`);
-  return n;
-}
 
 async function main(): Promise<void> {
   const reset = process.argv.includes('--reset');
