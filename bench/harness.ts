@@ -32,8 +32,11 @@ export interface Delta {
   /** Jira Software DevOps requests (Security tab, development panel: docs/security-tab.md), 1 point each. */
   devopsRequests: number;
   byRoute: Record<string, number>;
+  /** Keys read (a batch of 4 is 4), write calls, and storage round trips (dev/forge-host/kvs-store.ts KvsCounters). */
   kvsReads: number;
   kvsWrites: number;
+  kvsRoundTrips: number;
+  kvsBatchCalls: number;
 }
 
 export class Bench {
@@ -87,8 +90,7 @@ export class Bench {
     if (options.idle) await this.runtime.waitForQueueIdle();
     const before = await this.stats();
     const kvs = this.runtime.host.kvs.counters;
-    const reads = kvs.reads;
-    const writes = kvs.writes;
+    const kvsBefore = { ...kvs };
     const value = await fn();
     if (options.idle) await this.runtime.waitForQueueIdle();
     const after = await this.stats();
@@ -106,8 +108,10 @@ export class Bench {
         points: after.points - before.points - devopsRequests,
         devopsRequests,
         byRoute,
-        kvsReads: kvs.reads - reads,
-        kvsWrites: kvs.writes - writes,
+        kvsReads: kvs.reads - kvsBefore.reads,
+        kvsWrites: kvs.writes - kvsBefore.writes,
+        kvsRoundTrips: kvs.roundTrips - kvsBefore.roundTrips,
+        kvsBatchCalls: kvs.batchCalls - kvsBefore.batchCalls,
       },
     };
   }

@@ -33,9 +33,10 @@ export interface BenchFigures {
   outboundEventJiraRequests: number;
   webtriggerP50Ms: number;
   webtriggerP95Ms: number;
+  /** Keys read per single steady-state event (a batch of 4 keys is 4: Forge's read limit meters keys). */
   kvsReadsPerEvent: number;
   kvsWritesPerEvent: number;
-  /** Forge storage calls (reads + writes) per single steady-state event: each is a network round trip on Forge. */
+  /** Storage round trips the function waits for per single steady-state event (calls in flight together count once). */
   kvsRoundTripsPerEvent: number;
   /** webtriggerP95Ms of lifecycle events with every KVS call answered after 25 ms. */
   webtriggerP95MsKvs25: number;
@@ -54,8 +55,11 @@ const TARGETS: Partial<Record<keyof BenchFigures, Target>> = {
   outboundEventJiraRequests: { op: '=', value: 0 },
   backfill1000Requests: { op: '≤', value: 25 },
   webtriggerP95Ms: { op: '≤', value: 1000 },
-  kvsReadsPerEvent: { op: '≤', value: 6 },
+  // Keys read (Forge's read limit meters keys): the counts test/integration/perf/kvs-counts.test.ts holds.
+  kvsReadsPerEvent: { op: '≤', value: 14 },
   kvsWritesPerEvent: { op: '≤', value: 2 },
+  // Issue #18's goal (one read, one transaction); not reached yet: docs/performance.md.
+  kvsRoundTripsPerEvent: { op: '≤', value: 2 },
   webtriggerP95MsKvs25: { op: '≤', value: 1000 },
   // Forge's bundler does not minify (@forge/bundler out/config/common.js `minimize: false`).
   backendBundleBytes: { op: '≤', value: 2 * 1024 * 1024 },
@@ -143,7 +147,7 @@ async function main(): Promise<void> {
   const admin = adminFirstLoad();
 
   const steady = scenarios.singles.filter((s) => !s.type.includes('('));
-  const sum = (key: 'kvsReads' | 'kvsWrites') => steady.reduce((n, s) => n + s[key], 0);
+  const sum = (key: 'kvsReads' | 'kvsWrites' | 'kvsRoundTrips') => steady.reduce((n, s) => n + s[key], 0);
   const round = (n: number, digits = 0) => Math.round(n * 10 ** digits) / 10 ** digits;
   const figures: BenchFigures = {
     createRequests: scenarios.createRequests,
@@ -160,7 +164,7 @@ async function main(): Promise<void> {
     webtriggerP95Ms: round(percentile(scenarios.singles.map((s) => s.ms), 95)),
     kvsReadsPerEvent: round(sum('kvsReads') / Math.max(1, steady.length), 1),
     kvsWritesPerEvent: round(sum('kvsWrites') / Math.max(1, steady.length), 1),
-    kvsRoundTripsPerEvent: round((sum('kvsReads') + sum('kvsWrites')) / Math.max(1, steady.length), 1),
+    kvsRoundTripsPerEvent: round(sum('kvsRoundTrips') / Math.max(1, steady.length), 1),
     webtriggerP95MsKvs25: kvsLatency.p95Ms,
     peakRssMb: round(peakRss / (1024 * 1024)),
     backendBundleBytes: bundleBytes,

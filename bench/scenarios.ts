@@ -25,6 +25,7 @@ export interface SingleEventSample {
   requests: number;
   kvsReads: number;
   kvsWrites: number;
+  kvsRoundTrips: number;
 }
 
 export interface ScenarioFigures {
@@ -66,7 +67,7 @@ export async function runScenarios(bench: Bench, options: ScenarioOptions, log: 
     return { sent, delta };
   };
   const sample = (type: string, sent: Sent, delta: Delta) =>
-    singles.push({ type, ms: sent.ms, requests: delta.requests, kvsReads: delta.kvsReads, kvsWrites: delta.kvsWrites });
+    singles.push({ type, ms: sent.ms, requests: delta.requests, kvsReads: delta.kvsReads, kvsWrites: delta.kvsWrites, kvsRoundTrips: delta.kvsRoundTrips });
 
   // --- Warm-up: create metadata, the workflow graph (every status the lifecycle visits), the link store marker.
   log('warm-up: one finding through its whole lifecycle');

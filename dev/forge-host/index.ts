@@ -119,6 +119,7 @@ export function installForgeHost(options: ForgeHostOptions): ForgeHost {
   const queue = new LocalQueue({ ...options.queue, file: path.join(options.stateDir, 'queue.json'), reset: options.reset ?? false });
   let jira = options.jira;
   let kvsLatencyMs = checkLatency(options.kvsLatencyMs ?? 0);
+  let kvsInFlight = 0;
   const withoutConsent = new Set<string>();
   const counters = new Map<string, number>();
   let baseUrl = options.baseUrl ?? 'http://localhost:8080';
@@ -127,6 +128,8 @@ export function installForgeHost(options: ForgeHostOptions): ForgeHost {
 
   const forgeFetch: ForgeFetch = async (target, requestPath, init) => {
     if (target.type === 'kvs') {
+      // A call made while none is in flight makes the function wait one more round trip.
+      if (kvsInFlight++ === 0) kvs.counters.roundTrips += 1;
       try {
         const text = await bodyText(init);
         if (kvsLatencyMs > 0) await new Promise((resolve) => setTimeout(resolve, kvsLatencyMs));
@@ -135,6 +138,8 @@ export function installForgeHost(options: ForgeHostOptions): ForgeHost {
       } catch (error) {
         if (error instanceof KvsError) return json(error.status, { code: error.code, message: error.message });
         return json(500, { code: 'INTERNAL_SERVER_ERROR', message: String(error) });
+      } finally {
+        kvsInFlight -= 1;
       }
     }
     if (target.type === 'fpp' && target.remote === 'jira') {

@@ -155,14 +155,27 @@ function matchesFilters(value: unknown, filters: Filters | undefined): boolean {
 }
 
 /**
- * Storage operations as Forge meters them (one REST call each): a transaction
- * or a batch call counts once, however many keys it touches. Read by the
- * benchmark (bench/) to report KVS reads and writes per event.
+ * What an event costs in Forge storage, read by the benchmark (bench/) and the
+ * storage-count tests: reads per key (Forge's per-installation read limit
+ * meters keys, so a batch of 4 is 4 reads), writes per call (a transaction
+ * counts once), batch calls, and round trips.
  */
 export interface KvsCounters {
+  /** Keys read: a get or a query page is 1, a `batchGet` is its number of keys. */
   reads: number;
+  /** Write calls: a set, a delete, a transaction or a batch set is 1. */
   writes: number;
+  /** `batchGet`/`batchSet`/`batchDelete` calls (Forge allows 45 a minute). */
+  batchCalls: number;
+  /**
+   * Storage round trips as the function waits for them: a call made while no other
+   * was in flight starts one, and calls in flight together share it (the host counts).
+   */
+  roundTrips: number;
 }
+
+/** "You can send a maximum of 45 batch operations per minute" (dac:platform/forge/storage-reference/batchops). */
+export const FORGE_BATCH_OPS_PER_MINUTE = 45;
 
 const READ_PATHS = new Set(['/api/v1/get', '/api/v1/secret/get', '/api/v1/entity/get', '/api/v1/query', '/api/v1/entity/query', '/api/v1/batch/get']);
 
@@ -170,21 +183,19 @@ export interface KvsStoreOptions {
   reset?: boolean;
   /**
    * Refuse batch calls (`batchGet`/`batchSet`/`batchDelete`) beyond this many a
-   * minute, as Forge's batch-operations page documents (45). Off by default:
-   * the engine still makes one batch read per claimed finding, which a large
-   * delivery would exceed (see docs/platform-limits.md "Storage").
+   * minute: Forge's batch-operations page documents 45, the default. `Infinity`
+   * switches the check off (docs/platform-limits.md "Storage").
    */
   batchOpsPerMinute?: number;
 }
 
 export class KvsStore {
   private readonly doc: JsonFile<KvsDocument>;
-  /** Calls answered since start or the last `resetCounters()` (failed calls included, as Forge meters them). */
-  readonly counters: KvsCounters = { reads: 0, writes: 0 };
+  /** Since start or the last `resetCounters()` (failed calls included, as Forge meters them). */
+  readonly counters: KvsCounters = { reads: 0, writes: 0, batchCalls: 0, roundTrips: 0 };
 
   resetCounters(): void {
-    this.counters.reads = 0;
-    this.counters.writes = 0;
+    Object.assign(this.counters, { reads: 0, writes: 0, batchCalls: 0, roundTrips: 0 });
   }
 
   /** Injected storage failures (tests): `skip` calls still succeed, then `remaining` calls answer 500. */
@@ -205,20 +216,21 @@ export class KvsStore {
     options: KvsStoreOptions = {},
   ) {
     this.doc = JsonFile.load<KvsDocument>(file, () => ({ version: 1, kv: {}, secrets: {}, entities: {} }), options);
-    this.batchOpsPerMinute = options.batchOpsPerMinute;
+    this.batchOpsPerMinute = options.batchOpsPerMinute ?? FORGE_BATCH_OPS_PER_MINUTE;
   }
 
-  private readonly batchOpsPerMinute: number | undefined;
-  /** When each batch call of the last minute was answered (only kept while the limit is on). */
+  private readonly batchOpsPerMinute: number;
+  /** When each batch call of the last minute was answered (only kept while the limit is finite). */
   private batchCalls: number[] = [];
 
   /**
    * "You can send a maximum of 45 batch operations per minute"
    * (dac:platform/forge/storage-reference/batchops, docs/platform-limits.md "Storage"):
-   * with `batchOpsPerMinute` set, a batch call beyond it in any 60 s window is refused.
+   * a batch call beyond `batchOpsPerMinute` in any 60 s window is refused.
    */
   private meterBatchCall(): void {
-    if (this.batchOpsPerMinute === undefined) return;
+    this.counters.batchCalls += 1;
+    if (!Number.isFinite(this.batchOpsPerMinute)) return;
     const now = this.now();
     this.batchCalls = this.batchCalls.filter((at) => at > now - 60_000);
     if (this.batchCalls.length >= this.batchOpsPerMinute) {
@@ -234,7 +246,8 @@ export class KvsStore {
 
   /** Answers a KVS REST call: `{ status, body }` (body undefined = empty). */
   handle(path: string, body: Json): { status: number; body?: unknown } {
-    if (READ_PATHS.has(path)) this.counters.reads += 1;
+    // Reads as the installation's read limit meters them, one per key: a batch of 4 keys is 4 reads.
+    if (READ_PATHS.has(path)) this.counters.reads += path === '/api/v1/batch/get' && Array.isArray(body) ? (body as unknown[]).length : 1;
     else this.counters.writes += 1;
     const fault = this.fault;
     if (fault && (fault.kind === 'any' || (fault.kind === 'read') === READ_PATHS.has(path))) {

@@ -70,7 +70,7 @@ export interface StoreKeyRef {
   entity?: string;
 }
 
-/** Forge `kvs.batchGet`: ≤ 25 keys a call (the port splits longer lists), each key at most once. */
+/** Forge `kvs.batchGet`: ≤ 25 keys a call (the adapter splits longer lists), each key at most once. */
 export const MAX_BATCH_KEYS = 25;
 
 /** One operation of an all-or-nothing transaction (Forge: ≤ 25 operations). */
@@ -110,10 +110,11 @@ export interface EntityQuery {
 export interface KeyValueStore {
   get<T>(key: string): Promise<T | undefined>;
   /**
-   * Several plain keys and entity items in one storage call per 25 (Forge `kvs.batchGet`):
-   * the values in the order asked, `undefined` for a missing key. A key asked twice is read
-   * once (Forge refuses duplicates in a batch). Used where one invocation knows up front what
-   * it will read, because Forge meters reads per installation (4,000 a minute).
+   * Several plain keys and entity items read at once, in one storage round trip: the values
+   * in the order asked, `undefined` for a missing key. A key asked twice is read once. Used
+   * where one invocation knows up front what it will read. On Forge, a few keys are parallel
+   * single gets and many are `kvs.batchGet` calls of ≤ 25, kept within Forge's 45 batch
+   * operations a minute (src/forge/adapters/batch-budget.ts, docs/platform-limits.md "Storage").
    */
   getMany(refs: StoreKeyRef[]): Promise<unknown[]>;
   /** Answers false only when `ifAbsent` was asked and the key already existed. */

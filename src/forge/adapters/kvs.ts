@@ -15,6 +15,7 @@ import type {
   TransactionOperation,
 } from '../../core/ports';
 import { MAX_BATCH_KEYS } from '../../core/ports';
+import { BATCH_CALLS_PER_MINUTE_PER_PROCESS, BatchBudget, mapConcurrently, SINGLE_READ_CONCURRENCY, SINGLE_READS_UP_TO } from './batch-budget';
 
 const MAX_PAGE = 100;
 const MAX_TRANSACTION_OPERATIONS = 25;
@@ -45,26 +46,62 @@ function toPage<T>(result: { results: Array<{ key: string; value: T }>; nextCurs
   return result.nextCursor ? { items, nextCursor: result.nextCursor } : { items };
 }
 
-export function forgeKeyValueStore(): KeyValueStore {
+const refId = (ref: StoreKeyRef) => `${ref.entity ?? ''}\u0000${ref.key}`;
+
+const readOne = (ref: StoreKeyRef): Promise<unknown> => (ref.entity ? kvs.entity<unknown>(ref.entity).get(ref.key) : kvs.get<unknown>(ref.key));
+
+/** Parallel single gets (not batch operations), in the order asked. */
+const readEach = (refs: StoreKeyRef[]) => mapConcurrently(refs, SINGLE_READ_CONCURRENCY, readOne);
+
+/** Forge's answer to a batch call beyond its rate (the batch-operations limit), as opposed to a failed read. */
+function isBatchRateRefusal(error: unknown): boolean {
+  if (!(error instanceof ForgeKvsAPIError)) return false;
+  const status = error.responseDetails.status;
+  return status === 429 || status === 503 || /RATE_LIMIT|TOO_MANY/i.test(error.code);
+}
+
+/** ≤ 25 distinct keys: one `batchGet` when the budget has one, else (or when Forge refuses it for its rate) single gets. */
+async function readChunk(chunk: StoreKeyRef[], budget: BatchBudget): Promise<unknown[]> {
+  if (!budget.take()) return readEach(chunk);
+  let result: Awaited<ReturnType<typeof kvs.batchGet<unknown>>>;
+  try {
+    result = await kvs.batchGet<unknown>(chunk.map((ref) => (ref.entity ? { key: ref.key, entityName: ref.entity } : { key: ref.key })));
+  } catch (error) {
+    if (!isBatchRateRefusal(error)) throw error;
+    budget.refused();
+    return readEach(chunk);
+  }
+  // A missing key is reported per key (KEY_NOT_FOUND), as `get` answers undefined; any other
+  // per-key failure is a storage failure and must not pass for "absent".
+  const failed = result.failedKeys.find((item) => item.error.code !== 'KEY_NOT_FOUND');
+  if (failed) throw new Error(`KVS batchGet could not read ${failed.key}: ${failed.error.code} ${failed.error.message}`);
+  const found = new Map(result.successfulKeys.map((item) => [refId({ key: item.key, ...(item.entityName ? { entity: item.entityName } : {}) }), item.value]));
+  return chunk.map((ref) => found.get(refId(ref)));
+}
+
+/**
+ * The batch budget is the process's: module state, as Forge reuses a warm
+ * container for later invocations of the same installation.
+ */
+const processBatchBudget = new BatchBudget(BATCH_CALLS_PER_MINUTE_PER_PROCESS);
+
+export function forgeKeyValueStore(budget: BatchBudget = processBatchBudget): KeyValueStore {
   return {
     get: <T>(key: string) => kvs.get<T>(key),
 
     async getMany(refs: StoreKeyRef[]) {
-      // Forge refuses a batch naming one key twice: ask each distinct key once, ≤ 25 a call.
-      const id = (ref: StoreKeyRef) => `${ref.entity ?? ''}\u0000${ref.key}`;
-      const distinct = [...new Map(refs.map((ref) => [id(ref), ref])).values()];
+      // Forge refuses a batch naming one key twice: ask each distinct key once.
+      const distinct = [...new Map(refs.map((ref) => [refId(ref), ref])).values()];
       const found = new Map<string, unknown>();
-      // (Forge refuses an empty batch: no keys, no call.)
-      for (let i = 0; i < distinct.length; i += MAX_BATCH_KEYS) {
-        const chunk = distinct.slice(i, i + MAX_BATCH_KEYS);
-        const result = await kvs.batchGet<unknown>(chunk.map((ref) => (ref.entity ? { key: ref.key, entityName: ref.entity } : { key: ref.key })));
-        for (const item of result.successfulKeys) found.set(id({ key: item.key, ...(item.entityName ? { entity: item.entityName } : {}) }), item.value);
-        // A missing key is reported per key (KEY_NOT_FOUND), as `get` answers undefined; any other
-        // per-key failure is a storage failure and must not pass for "absent".
-        const failed = result.failedKeys.find((item) => item.error.code !== 'KEY_NOT_FOUND');
-        if (failed) throw new Error(`KVS batchGet could not read ${failed.key}: ${failed.error.code} ${failed.error.message}`);
+      const keep = (chunk: StoreKeyRef[], values: unknown[]) => chunk.forEach((ref, i) => found.set(refId(ref), values[i]));
+      if (distinct.length <= SINGLE_READS_UP_TO) keep(distinct, await readEach(distinct));
+      else {
+        for (let i = 0; i < distinct.length; i += MAX_BATCH_KEYS) {
+          const chunk = distinct.slice(i, i + MAX_BATCH_KEYS);
+          keep(chunk, await readChunk(chunk, budget));
+        }
       }
-      return refs.map((ref) => found.get(id(ref)));
+      return refs.map((ref) => found.get(refId(ref)));
     },
 
     async set(key, value, options: SetOptions = {}) {
