@@ -290,6 +290,9 @@ function checkWorkflow(config: ProjectConfig, meta: CreateMeta, extras: Validati
       problems.push({ path: `resolutions.${reason}`, message: `The resolution ${name} (for ${reason.replace('_', ' ')}) does not exist in Jira: choose another resolution` });
     }
   }
+  (config.statusBack ?? []).forEach(({ resolution }, index) => {
+    if (resolution && !extras.resolutions.some((r) => sameName(r.name, resolution))) problems.push({ path: `statusBack.${index}`, message: `Mapping back rule ${index + 1}: the resolution ${resolution} does not exist in Jira, so the rule would never match: choose another resolution` });
+  });
 
   return problems;
 }

@@ -126,3 +126,43 @@ describe('editing a project mapping', () => {
     expect(draftProblems(emptyDraft(), undefined).map((p) => p.path)).toEqual(['project', 'issueType']);
   });
 });
+
+describe('mapping back (docs/outbound.md)', () => {
+  const ownRules = [
+    { statusCategory: 'done' as const, resolution: 'Done', outcome: 'fixed' as const },
+    { resolution: 'Not a bug', outcome: 'false_positive' as const },
+  ];
+
+  it("keeps a project's own rules through editing and saving: nothing the editor does not show is dropped", () => {
+    const saved = draftToConfig({ ...appDraft(), statusBack: ownRules });
+    const draft = draftFromConfig(saved);
+    expect(draft.statusBack).toEqual(ownRules);
+    const edited = editorReducer(draft, { type: 'setMinimumSeverity', severity: 'high' });
+    expect(draftToConfig(edited).statusBack).toEqual(ownRules);
+  });
+
+  it("saves no rules while the project uses Backline's defaults, and the first change makes them the project's own", () => {
+    const draft = appDraft();
+    expect(draftToConfig(draft)).not.toHaveProperty('statusBack');
+    const changed = editorReducer(draft, { type: 'setStatusBackRule', index: 1, rule: { resolution: "Won't Do", outcome: 'accepted_risk' } });
+    expect(draftToConfig(changed).statusBack).toEqual([
+      { statusCategory: 'done', resolution: 'Fixed', outcome: 'fixed' },
+      { resolution: "Won't Do", outcome: 'accepted_risk' },
+      { resolution: 'Duplicate', outcome: 'duplicate' },
+      { statusCategory: 'new', outcome: 'reopened' },
+    ]);
+    expect(isDirty(draft, changed)).toBe(true);
+    expect(draftToConfig(editorReducer(changed, { type: 'resetStatusBack' }))).not.toHaveProperty('statusBack');
+  });
+
+  it('adds, removes and moves rules, and stops at 20', () => {
+    let draft: Draft = { ...appDraft(), statusBack: ownRules };
+    draft = editorReducer(draft, { type: 'moveStatusBackRule', index: 1, by: -1 });
+    expect(draft.statusBack?.map((r) => r.outcome)).toEqual(['false_positive', 'fixed']);
+    expect(editorReducer(draft, { type: 'moveStatusBackRule', index: 0, by: -1 })).toEqual(draft);
+    draft = editorReducer(draft, { type: 'removeStatusBackRule', index: 0 });
+    expect(draft.statusBack).toEqual([ownRules[0]]);
+    for (let i = 0; i < 25; i++) draft = editorReducer(draft, { type: 'addStatusBackRule' });
+    expect(draft.statusBack).toHaveLength(20);
+  });
+});

@@ -108,6 +108,10 @@ describe('validateProjectConfig', () => {
       'statuses.prMerged: The "PR merged" status Verified does not exist in the workflow of SEC/Vulnerability: choose another status',
       'resolutions.accepted_risk: The resolution Risk Accepted (for accepted risk) does not exist in Jira: choose another resolution',
     ]);
+    const mappingBack: ProjectConfig = { ...demo(), statusBack: [{ statusCategory: 'done', outcome: 'fixed' }, { resolution: 'Not Our Problem', outcome: 'accepted_risk' }] };
+    expect(messages(mappingBack)).toEqual([
+      'statusBack.1: Mapping back rule 2: the resolution Not Our Problem does not exist in Jira, so the rule would never match: choose another resolution',
+    ]);
     const workflow = {
       initialStatusId: SIM_STATUSES.ToDo,
       transitions: [

@@ -15,6 +15,7 @@ import { api } from '../api';
 import { Banner, ErrorBanner, Lozenge, Spinner, useLoad } from '../ui';
 import { useDebounced } from './combobox';
 import { FieldsSection } from './sections/FieldsSection';
+import { MappingBackSection } from './sections/MappingBackSection';
 import { OptionsSection } from './sections/OptionsSection';
 import { PreviewPanel } from './sections/PreviewPanel';
 import { PrioritySection } from './sections/PrioritySection';
@@ -118,6 +119,7 @@ function EditorForm({
           {typeChosen ? <FieldsSection {...sectionProps} fields={data.fields} /> : null}
           {typeChosen ? <PrioritySection {...sectionProps} priorities={data.priorities} /> : null}
           {typeChosen ? <WorkflowSection {...sectionProps} statuses={data.statuses} resolutions={data.resolutions} /> : null}
+          {typeChosen ? <MappingBackSection {...sectionProps} resolutions={data.resolutions} /> : null}
           {typeChosen ? <OptionsSection draft={draft} dispatch={dispatch} /> : null}
         </div>
         <PreviewPanel previewable={previewable} preview={preview} />

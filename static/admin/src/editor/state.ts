@@ -13,6 +13,7 @@ import type {
   WritePolicy,
 } from '../../../../src/core/config/model';
 import type { ResolveReason, Severity } from '../../../../src/core/events/schema';
+import { DEFAULT_STATUS_BACK, type StatusBackRule } from '../../../../src/core/outbound/mapping-back';
 import type { CreateField, MappingProblem } from '../../../../src/shared/contracts/admin';
 import { controlFor, needsMapping, suggestSource, APP_MANAGED_FIELDS } from './fields';
 
@@ -56,6 +57,8 @@ export interface Draft {
   /** Jira's Security tab and development panel (docs/security-tab.md); absent in a saved config = on. */
   showInSecurityTab: boolean;
   showInDevelopmentPanel: boolean;
+  /** Mapping back (docs/outbound.md): the project's own rules, or null for Backline's defaults. */
+  statusBack: StatusBackRule[] | null;
 }
 
 export const DEFAULT_RESOLUTION_NAMES: Record<ResolveReason, string> = {
@@ -81,6 +84,7 @@ export function emptyDraft(project?: { key: string; id?: string; name?: string }
     commentOnLifecycle: true,
     showInSecurityTab: true,
     showInDevelopmentPanel: true,
+    statusBack: null,
   };
 }
 
@@ -100,6 +104,7 @@ export function draftFromConfig(config: ProjectConfig): Draft {
     commentOnLifecycle: config.commentOnLifecycle,
     showInSecurityTab: config.showInSecurityTab ?? true,
     showInDevelopmentPanel: config.showInDevelopmentPanel ?? true,
+    statusBack: config.statusBack ? config.statusBack.map((rule) => ({ ...rule })) : null,
   };
 }
 
@@ -130,6 +135,7 @@ export function draftToConfig(draft: Draft): ProjectConfig {
     commentOnLifecycle: draft.commentOnLifecycle,
     showInSecurityTab: draft.showInSecurityTab,
     showInDevelopmentPanel: draft.showInDevelopmentPanel,
+    ...(draft.statusBack ? { statusBack: draft.statusBack } : {}),
   };
 }
 
@@ -170,7 +176,13 @@ export type EditorAction =
   | { type: 'setStatus'; stage: LifecycleStage; status: StatusRef | null }
   | { type: 'setResolution'; reason: ResolveReason; name: string }
   | { type: 'setOption'; option: 'enabled' | 'recreateDeletedIssues' | 'commentOnLifecycle' | 'showInSecurityTab' | 'showInDevelopmentPanel'; value: boolean }
-  | { type: 'setMinimumSeverity'; severity: Severity };
+  | { type: 'setMinimumSeverity'; severity: Severity }
+  /** Mapping back: change, add, remove or move a rule; `resetStatusBack` returns to Backline's defaults. */
+  | { type: 'setStatusBackRule'; index: number; rule: StatusBackRule }
+  | { type: 'addStatusBackRule' }
+  | { type: 'removeStatusBackRule'; index: number }
+  | { type: 'moveStatusBackRule'; index: number; by: -1 | 1 }
+  | { type: 'resetStatusBack' };
 
 function updateField(draft: Draft, fieldId: string, change: (mapping: FieldMapping) => FieldMapping | null): Draft {
   const fields: FieldMapping[] = [];
@@ -235,6 +247,42 @@ export function editorReducer(draft: Draft, action: EditorAction): Draft {
       return { ...draft, [action.option]: action.value };
     case 'setMinimumSeverity':
       return { ...draft, minimumSeverity: action.severity };
+    case 'setStatusBackRule':
+    case 'addStatusBackRule':
+    case 'removeStatusBackRule':
+    case 'moveStatusBackRule':
+      return { ...draft, statusBack: changeStatusBack(statusBackRules(draft), action) };
+    case 'resetStatusBack':
+      return { ...draft, statusBack: null };
+  }
+}
+
+/** The rules in force: the project's own, else Backline's defaults. */
+export function statusBackRules(draft: Draft): StatusBackRule[] {
+  return (draft.statusBack ?? DEFAULT_STATUS_BACK).map((rule) => ({ ...rule }));
+}
+
+/** Most rules a project keeps (the config schema's `statusBack` limit). */
+export const MAX_STATUS_BACK_RULES = 20;
+
+function changeStatusBack(
+  rules: StatusBackRule[],
+  action: Extract<EditorAction, { type: 'setStatusBackRule' | 'addStatusBackRule' | 'removeStatusBackRule' | 'moveStatusBackRule' }>,
+): StatusBackRule[] {
+  switch (action.type) {
+    case 'setStatusBackRule':
+      return rules.map((rule, i) => (i === action.index ? action.rule : rule));
+    case 'addStatusBackRule':
+      return rules.length >= MAX_STATUS_BACK_RULES ? rules : [...rules, { statusCategory: 'done', outcome: 'fixed' }];
+    case 'removeStatusBackRule':
+      return rules.filter((_, i) => i !== action.index);
+    case 'moveStatusBackRule': {
+      const to = action.index + action.by;
+      if (to < 0 || to >= rules.length) return rules;
+      const moved = [...rules];
+      [moved[action.index], moved[to]] = [moved[to] as StatusBackRule, moved[action.index] as StatusBackRule];
+      return moved;
+    }
   }
 }
 
