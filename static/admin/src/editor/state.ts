@@ -280,7 +280,7 @@ function changeStatusBack(
       const to = action.index + action.by;
       if (to < 0 || to >= rules.length) return rules;
       const moved = [...rules];
-      [moved[action.index], moved[to]] = [moved[to] as StatusBackRule, moved[action.index] as StatusBackRule];
+      [moved[action.index], moved[to]] = [moved[to], moved[action.index]];
       return moved;
     }
   }
