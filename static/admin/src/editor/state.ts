@@ -280,7 +280,7 @@ function changeStatusBack(
       const to = action.index + action.by;
       if (to < 0 || to >= rules.length) return rules;
       const moved = [...rules];
-      [moved[action.index], moved[to]] = [moved[to], moved[action.index]];
+      moved.splice(to, 0, ...moved.splice(action.index, 1));
       return moved;
     }
   }
