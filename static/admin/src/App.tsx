@@ -17,6 +17,7 @@ const ProjectEditor = lazy(() => import('./editor/ProjectEditor'));
 const ProjectsSection = lazy(() => import('./sections/ProjectsSection'));
 const RoutingSection = lazy(() => import('./sections/RoutingSection'));
 const NotificationsSection = lazy(() => import('./sections/failures/NotificationsSection'));
+const OutboundSection = lazy(() => import('./sections/outbound/OutboundSection'));
 const ActivityTab = lazy(() => import('./sections/failures/ActivityTab'));
 
 type TabId = 'connection' | 'projects' | 'routing' | 'notifications' | 'activity';
@@ -121,7 +122,14 @@ function AdminPage() {
   const panel = (id: TabId): ReactNode => {
     switch (id) {
       case 'connection':
-        return <ConnectionSection />;
+        return (
+          <>
+            <ConnectionSection />
+            <Lazy label="Loading the Jira → Backline settings…">
+              <OutboundSection />
+            </Lazy>
+          </>
+        );
       case 'projects':
         return editing ? (
           <Lazy label="Loading the editor…">
