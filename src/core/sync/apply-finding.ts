@@ -74,14 +74,21 @@ async function attempt(inv: Invocation, target: Target, tracker: { current: Find
     if (creating && !plan.next.issueId && writeNotSaved(error)) inv.unrecordedWrites.delete(target.finding.id);
     if (attemptNo > 0) throw error;
     if (error instanceof IssueDeletedError) return recreate(inv, target, tracker, config, link, error);
-    if (error instanceof JiraError && error.status === 400 && Object.values(error.errors).some((m) => /cannot be set|unknown/i.test(m))) {
-      // The cached create metadata may be stale (field removed from the screen): refresh once and retry.
+    if (error instanceof JiraError && error.status === 400 && Object.values(error.errors).some((m) => STALE_SCREEN.test(m))) {
+      // The cached create metadata may be stale (a field removed from the screen, an option removed from a
+      // field): refresh once and plan again, so a fallback applies or the error names the field and option.
       await inv.metadata.invalidate(config.projectKey, config.issueTypeId);
       return attempt(inv, target, tracker, attemptNo + 1);
     }
     throw error;
   }
 }
+
+/**
+ * Jira's words for a field or option its create screen no longer has ("Field 'x' cannot be set. It is
+ * not on the appropriate screen, or unknown.", "Option id '10021' is not valid": dev/jira-sim/fields.ts).
+ */
+const STALE_SCREEN = /cannot be set|unknown|^Option (id|value) '.*' is not valid/i;
 
 type Resolved = { link: Link; config: ProjectConfig; creating: boolean } | FindingOutcome;
 
