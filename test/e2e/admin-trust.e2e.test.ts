@@ -17,6 +17,7 @@ import { sign, SIGNATURE_HEADER } from '../../dev/sign';
 import { DEFAULT_RESOLUTIONS } from '../../src/core/config/model';
 import { SAMPLE_FINDING } from '../../src/shared/backline-fields';
 import { seriousViolations, unnamedControls } from './a11y';
+import { choose } from './select';
 import { buildTestUi } from './ui-build';
 
 jest.setTimeout(180_000);
@@ -154,11 +155,11 @@ test('a fallback source behind the finding’s team, a misspelt placeholder, the
   await page.getByRole('heading', { name: 'Applications (APP)' }).waitFor();
 
   // Team from the finding's owner: change the source to the Backline field, then the editor asks for a fallback.
-  await page.locator(`#src-${SIM_FIELDS.Team}-0-kind`).selectOption({ label: 'Backline field' });
-  await page.locator(`#src-${SIM_FIELDS.Team}-0-value`).selectOption('finding.owner.team');
+  await choose(page, `#src-${SIM_FIELDS.Team}-0-kind`, 'Backline field');
+  await choose(page, `#src-${SIM_FIELDS.Team}-0-value`, /\(finding\.owner\.team\)/);
   await page.getByText(/Team is required in APP\/Bug, but its Backline field can be missing on a finding: add a fallback source/).waitFor();
   await page.getByRole('button', { name: 'Add fallback source to Team' }).click();
-  await page.locator(`#src-${SIM_FIELDS.Team}-1-value`).selectOption({ label: 'Payments' });
+  await choose(page, `#src-${SIM_FIELDS.Team}-1-value`, 'Payments');
   await page.getByText('Team takes the first source, in this order, that gives a value Jira accepts; the ones below are fallbacks.').waitFor();
   await page.getByText(/add a fallback source/).first().waitFor({ state: 'detached' });
 

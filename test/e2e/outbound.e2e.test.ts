@@ -17,6 +17,7 @@ import { sign, SIGNATURE_HEADER } from '../../dev/sign';
 import { outboundEventSchema } from '../../src/core/outbound/contract';
 import { SAMPLE_FINDING } from '../../src/shared/backline-fields';
 import { seriousViolations, unnamedControls } from './a11y';
+import { choose, shown } from './select';
 import { buildTestUi } from './ui-build';
 
 jest.setTimeout(180_000);
@@ -104,7 +105,7 @@ test('an admin sets Backline’s endpoint and a project’s mapping back; a pers
   await page.getByRole('button', { name: 'Edit Security' }).click();
   const section = page.locator('section[aria-labelledby="mapping-back-title"]');
   await section.getByText('Backline’s defaults: change any rule to make them this project’s own.').waitFor();
-  await section.getByLabel('Rule 2: outcome').selectOption({ label: 'False positive' });
+  await choose(page, section.getByLabel('Rule 2: outcome'), 'False positive');
   await section.getByText('This project’s own rules.').waitFor();
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await page.getByText('Saved. New findings use this mapping.').waitFor();
@@ -114,8 +115,8 @@ test('an admin sets Backline’s endpoint and a project’s mapping back; a pers
   await page.getByRole('tab', { name: 'Projects', exact: true }).click();
   await page.getByRole('button', { name: 'Edit Security' }).click();
   await section.getByText('This project’s own rules.').waitFor();
-  await expect(section.getByLabel('Rule 2: outcome').inputValue()).resolves.toBe('false_positive');
-  await expect(section.getByLabel('Rule 2: resolution').inputValue()).resolves.toBe("Won't Fix");
+  await expect(shown(page, 'mapping-back-outcome-1')).resolves.toBe('False positive');
+  await expect(shown(page, 'mapping-back-resolution-1')).resolves.toBe("Won't Fix");
   await page.screenshot({ path: path.join(ARTIFACTS, 'editor-mapping-back.png'), fullPage: true });
 
   // A person closes a linked issue as Won't Fix: Backline hears it once, signed, as a false positive.

@@ -41,8 +41,8 @@ export const routingServices: Pick<AdminServices, 'routing/get' | 'routing/save'
     return { settings: await ctx.repository.saveGlobal(settings, ctx.caller.accountId) };
   },
 
-  async 'routing/test'(ctx, { finding }) {
-    const [settings, projects] = await Promise.all([ctx.repository.getGlobal(), ctx.repository.listProjects()]);
-    return explainRoute(routeFinding(finding, settings, projects));
+  async 'routing/test'(ctx, { finding, settings: unsaved }) {
+    const [saved, projects] = await Promise.all([unsaved ? undefined : ctx.repository.getGlobal(), ctx.repository.listProjects()]);
+    return explainRoute(routeFinding(finding, unsaved ?? saved ?? { version: 1, routingRules: [] }, projects));
   },
 };

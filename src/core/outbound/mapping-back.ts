@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { type BacklineOutcome, backlineOutcomeSchema, type StatusCategory, statusCategorySchema } from './contract';
+import { DEFAULT_STATUS_BACK } from './status-back-defaults';
 
 export const statusBackRuleSchema = z.object({
   /** Matches when the status is in this category; absent = any category. */
@@ -18,12 +19,7 @@ export type StatusBackRule = z.infer<typeof statusBackRuleSchema>;
 
 export const statusBackRulesSchema = z.array(statusBackRuleSchema).max(20);
 
-export const DEFAULT_STATUS_BACK: readonly StatusBackRule[] = [
-  { statusCategory: 'done', resolution: 'Fixed', outcome: 'fixed' },
-  { resolution: "Won't Fix", outcome: 'accepted_risk' },
-  { resolution: 'Duplicate', outcome: 'duplicate' },
-  { statusCategory: 'new', outcome: 'reopened' },
-];
+export { DEFAULT_STATUS_BACK } from './status-back-defaults';
 
 export function mapBack(rules: readonly StatusBackRule[] | undefined, state: { statusCategory: StatusCategory; resolution: string | null }): BacklineOutcome | null {
   const resolution = state.resolution?.toLowerCase() ?? null;

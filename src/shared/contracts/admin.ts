@@ -195,7 +195,8 @@ export const payloadSchemas = {
   'mapping/preview': z.object({ config: projectConfigSchema, finding: findingSchema.optional() }).strict(),
   'routing/get': empty,
   'routing/save': z.object({ settings: globalSettingsSchema }).strict(),
-  'routing/test': z.object({ finding: findingSchema }).strict(),
+  /** `settings`: the rules as edited and not yet saved (the tester tests what the admin sees); absent = the saved ones. */
+  'routing/test': z.object({ finding: findingSchema, settings: globalSettingsSchema.optional() }).strict(),
   /** Who the caller is to Backline: a Jira administrator, or the projects they administer (asked as the user). */
   'access/me': empty,
 } as const;

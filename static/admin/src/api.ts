@@ -76,7 +76,7 @@ export const api = {
     call('mapping/preview', finding ? { config, finding } : { config }),
   routing: () => call('routing/get', {}),
   saveRouting: (settings: PayloadOf<'routing/save'>['settings']) => call('routing/save', { settings }),
-  testRouting: (finding: PayloadOf<'routing/test'>['finding']) => call('routing/test', { finding }),
+  testRouting: (finding: PayloadOf<'routing/test'>['finding'], settings?: PayloadOf<'routing/test'>['settings']) => call('routing/test', { finding, ...(settings ? { settings } : {}) }),
   accessMe: () => call('access/me', {}),
 };
 

@@ -81,6 +81,11 @@ describe('admin services', () => {
     expect(hit).toMatchObject({ ok: true, data: { projectKey: 'APP', ruleId: 'payments', ruleName: 'Payments repos' } });
     const miss = await h.call('siteAdmin', 'routing/test', { finding: { ...SAMPLE_FINDING, repository: { name: 'acme/web' } } });
     expect(miss).toMatchObject({ ok: true, data: { projectKey: 'SEC', ruleId: null, explanation: expect.stringContaining('default project') } });
+    // The tester tests rules as edited, before they are saved; the saved rules stay as they were.
+    const unsaved = { version: 1 as const, routingRules: [{ id: 'web', name: 'Web repos', projectKey: 'APP', enabled: true, match: { repository: 'acme/web' } }], defaultProjectKey: 'SEC' };
+    const draft = await h.call('siteAdmin', 'routing/test', { finding: { ...SAMPLE_FINDING, repository: { name: 'acme/web' } }, settings: unsaved });
+    expect(draft).toMatchObject({ ok: true, data: { projectKey: 'APP', ruleId: 'web', ruleName: 'Web repos' } });
+    expect(await h.call('siteAdmin', 'routing/test', { finding: { ...SAMPLE_FINDING, repository: { name: 'acme/web' } } })).toMatchObject({ ok: true, data: { ruleId: null } });
   });
 
   test('routing rules to a project that is not connected are refused', async () => {

@@ -7,6 +7,7 @@ import { Messages } from './controls';
 import { controlFor, needsMapping, sourceKindsFor } from './fields';
 import { SourceEditor, defaultSourceOf } from './SourceEditor';
 import { POLICIES, type Draft, type EditorAction } from './state';
+import { Select } from '../ui/Select';
 
 /** Sources of one field mapping (the configuration's limit). */
 const MAX_SOURCES = 10;
@@ -83,13 +84,13 @@ export function FieldMappingEditor({
             <label htmlFor={`policy-${field.fieldId}`} style={{ margin: 0 }}>
               Write
             </label>
-            <select id={`policy-${field.fieldId}`} value={mapping.writePolicy} onChange={(e) => dispatch({ type: 'setPolicy', fieldId: field.fieldId, policy: e.target.value as (typeof POLICIES)[number]['policy'] })}>
-              {POLICIES.map((p) => (
-                <option key={p.policy} value={p.policy} title={p.help}>
-                  {p.label}
-                </option>
-              ))}
-            </select>
+            <Select
+              id={`policy-${field.fieldId}`}
+              value={mapping.writePolicy}
+              choices={POLICIES.map((p) => ({ value: p.policy, label: p.label }))}
+              width={170}
+              onChange={(policy) => dispatch({ type: 'setPolicy', fieldId: field.fieldId, policy: policy as (typeof POLICIES)[number]['policy'] })}
+            />
             <span className="subtlest">{POLICIES.find((p) => p.policy === mapping.writePolicy)?.help}</span>
             {mapping.sources.length < MAX_SOURCES ? (
               <Button

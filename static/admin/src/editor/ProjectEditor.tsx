@@ -13,7 +13,7 @@ import { useEffect, useMemo } from 'react';
 import type { IssuePreview } from '../../../../src/shared/contracts/admin';
 import { api } from '../api';
 import { Banner, ErrorBanner, Lozenge, Spinner, useLoad } from '../ui';
-import { useDebounced } from './combobox';
+import { useDebounced } from './debounce';
 import { FieldsSection } from './sections/FieldsSection';
 import { MappingBackSection } from './sections/MappingBackSection';
 import { OptionsSection } from './sections/OptionsSection';

@@ -9,6 +9,7 @@ import { BACKLINE_PATHS } from '../../../../src/shared/backline-fields';
 import { useState } from 'react';
 import { controlFor, sourceKindsFor, type ControlKind } from './fields';
 import { UserPicker } from './UserPicker';
+import { Select } from '../ui/Select';
 
 const KIND_LABELS: Record<FieldSource['kind'], string> = {
   jira: 'Jira value',
@@ -58,13 +59,13 @@ export function SourceEditor({
     <>
       <div>
         <label htmlFor={`${id}-kind`}>Source</label>
-        <select id={`${id}-kind`} value={source.kind} onChange={(e) => onChange(defaultSourceOf(e.target.value as FieldSource['kind'], field))}>
-          {kinds.map((k) => (
-            <option key={k} value={k}>
-              {KIND_LABELS[k]}
-            </option>
-          ))}
-        </select>
+        <Select
+          id={`${id}-kind`}
+          value={source.kind}
+          choices={kinds.map((k) => ({ value: k, label: KIND_LABELS[k] }))}
+          width={160}
+          onChange={(kind) => onChange(defaultSourceOf(kind as FieldSource['kind'], field))}
+        />
       </div>
       <div className="grow">
         <ValueControl id={id} projectKey={projectKey} control={control} field={field} source={source} common={common} onChange={onChange} />
@@ -119,22 +120,18 @@ function ValueControl({
       return (
         <>
           <label htmlFor={`${id}-value`}>Value</label>
-          <select
+          <Select
             id={`${id}-value`}
-            {...common}
+            invalid={common['aria-invalid']}
+            {...(common['aria-describedby'] ? { describedBy: common['aria-describedby'] } : {})}
             value={source.values[0]?.id ?? ''}
-            onChange={(e) => {
-              const option = options.find((o) => o.id === e.target.value);
+            placeholder="Choose a value…"
+            choices={options.map((o) => ({ value: o.id, label: o.label }))}
+            onChange={(optionId) => {
+              const option = options.find((o) => o.id === optionId);
               onChange({ kind: 'jira', values: option ? [{ id: option.id, label: option.label }] : [] });
             }}
-          >
-            <option value="">Choose a value…</option>
-            {options.map((o) => (
-              <option key={o.id} value={o.id}>
-                {o.label}
-              </option>
-            ))}
-          </select>
+          />
         </>
       );
     }
@@ -142,14 +139,17 @@ function ValueControl({
       return (
         <>
           <label htmlFor={`${id}-value`}>Backline field</label>
-          <select id={`${id}-value`} {...common} value={source.path} onChange={(e) => onChange({ ...source, path: e.target.value })}>
-            {BACKLINE_PATHS.some((p) => p.path === source.path) ? null : <option value={source.path}>{source.path}</option>}
-            {BACKLINE_PATHS.map((p) => (
-              <option key={p.path} value={p.path}>
-                {p.label} ({p.path})
-              </option>
-            ))}
-          </select>
+          <Select
+            id={`${id}-value`}
+            invalid={common['aria-invalid']}
+            {...(common['aria-describedby'] ? { describedBy: common['aria-describedby'] } : {})}
+            value={source.path}
+            choices={[
+              ...(BACKLINE_PATHS.some((p) => p.path === source.path) ? [] : [{ value: source.path, label: source.path }]),
+              ...BACKLINE_PATHS.map((p) => ({ value: p.path, label: `${p.label} (${p.path})` })),
+            ]}
+            onChange={(path) => onChange({ ...source, path })}
+          />
           {control === 'select' || control === 'multiselect' ? <div className="help">Matched to the option of the same name, ignoring case.</div> : null}
         </>
       );

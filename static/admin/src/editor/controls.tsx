@@ -2,21 +2,27 @@
  * Small controls the editor's sections share: the messages under a control,
  * a select of Jira values stored by name, and the project search.
  */
-import { useRef, useState } from 'react';
 import type { JiraProjectSummary, MappingProblem } from '../../../../src/shared/contracts/admin';
 import { api } from '../api';
-import { useLoad } from '../ui';
-import { useCombobox, useDebounced } from './combobox';
+import { ErrorMessage } from '@atlaskit/form';
+import { SearchSelect, Select, type SelectChoice } from '../ui/Select';
 
-/** The problems of one control, right under it (the control points here with aria-describedby). */
+/**
+ * The problems of one control, right under it (the control points here with aria-describedby):
+ * errors as Atlassian's form error message, warnings in the warning colour.
+ */
 export function Messages({ id, problems }: { id: string; problems: readonly MappingProblem[] }) {
   return (
     <div id={id}>
-      {problems.map((p) => (
-        <div key={`${p.path}${p.message}`} className={p.severity === 'error' ? 'field-error' : 'field-warning'}>
-          {p.message}
-        </div>
-      ))}
+      {problems.map((p) =>
+        p.severity === 'error' ? (
+          <ErrorMessage key={`${p.path}${p.message}`}>{p.message}</ErrorMessage>
+        ) : (
+          <div key={`${p.path}${p.message}`} className="field-warning">
+            {p.message}
+          </div>
+        ),
+      )}
     </div>
   );
 }
@@ -32,6 +38,7 @@ export function NameSelect({
   choices,
   emptyLabel,
   describedBy,
+  label,
   onChange,
 }: {
   id: string;
@@ -39,19 +46,15 @@ export function NameSelect({
   choices: ReadonlyArray<{ id: string; name: string }>;
   emptyLabel?: string;
   describedBy?: string;
+  label?: string;
   onChange: (name: string) => void;
 }) {
-  return (
-    <select id={id} value={value} aria-describedby={describedBy} onChange={(e) => onChange(e.target.value)}>
-      {emptyLabel !== undefined ? <option value="">{emptyLabel}</option> : null}
-      {choices.map((choice) => (
-        <option key={choice.id} value={choice.name}>
-          {choice.name}
-        </option>
-      ))}
-      {value && !choices.some((choice) => choice.name === value) ? <option value={value}>{value}</option> : null}
-    </select>
-  );
+  const options: SelectChoice[] = [
+    ...(emptyLabel !== undefined ? [{ value: '', label: emptyLabel }] : []),
+    ...choices.map((choice) => ({ value: choice.name, label: choice.name })),
+    ...(value && !choices.some((choice) => choice.name === value) ? [{ value, label: value }] : []),
+  ];
+  return <Select id={id} value={value} choices={options} onChange={onChange} {...(describedBy ? { describedBy } : {})} {...(label ? { label } : {})} width={220} />;
 }
 
 export function ProjectPicker({
@@ -63,63 +66,25 @@ export function ProjectPicker({
   problems: readonly MappingProblem[];
   onChange: (project: JiraProjectSummary) => void;
 }) {
-  const [text, setText] = useState(value ? `${value.name} (${value.key})` : '');
-  const combo = useCombobox();
-  const { open, active, setOpen } = combo;
-  const query = useDebounced(text, 250);
-  const results = useLoad(() => api.jiraProjects(value && text === `${value.name} (${value.key})` ? undefined : query || undefined), [query]);
-  const listRef = useRef<HTMLUListElement>(null);
-  const options = results.data ?? [];
-  const choose = (project: JiraProjectSummary) => {
-    onChange(project);
-    setText(`${project.name} (${project.key})`);
-    setOpen(false);
-  };
   return (
-    <div className="combo">
+    <div>
       <label htmlFor="project-search" className="required">
         Jira project
       </label>
-      <input
+      <SearchSelect<JiraProjectSummary>
         id="project-search"
-        type="search"
-        role="combobox"
-        aria-expanded={open}
-        aria-controls="project-options"
-        aria-autocomplete="list"
-        aria-activedescendant={open && options[active] ? `project-option-${options[active].key}` : undefined}
-        aria-invalid={problems.length > 0}
-        aria-describedby="project-msg"
-        placeholder="Search projects by name or key"
-        style={{ width: '100%' }}
-        value={text}
-        onChange={(e) => {
-          setText(e.target.value);
-          combo.typed();
+        value={value}
+        search={(query) => api.jiraProjects(query || undefined)}
+        keyOf={(p) => p.key}
+        labelOf={(p) => `${p.name} (${p.key})`}
+        onChange={(project) => {
+          if (project) onChange(project);
         }}
-        {...combo.inputProps(options, choose)}
+        placeholder="Search projects by name or key"
+        describedBy="project-msg"
+        invalid={problems.length > 0}
+        noneFound={(query) => (query ? `No project matches “${query}”.` : 'No project found.')}
       />
-      {open ? (
-        <ul id="project-options" role="listbox" ref={listRef} aria-label="Projects">
-          {results.state === 'loading' ? <li aria-disabled="true">Searching…</li> : null}
-          {results.state === 'error' ? <li aria-disabled="true">Search failed: {results.error instanceof Error ? results.error.message : 'try again'}</li> : null}
-          {results.state === 'ready' && options.length === 0 ? <li aria-disabled="true">No project matches “{text}”.</li> : null}
-          {options.map((p, i) => (
-            <li
-              key={p.key}
-              id={`project-option-${p.key}`}
-              role="option"
-              aria-selected={i === active}
-              onMouseDown={(e) => {
-                e.preventDefault();
-                choose(p);
-              }}
-            >
-              {p.name} <span className="subtlest">{p.key}</span>
-            </li>
-          ))}
-        </ul>
-      ) : null}
       <Messages id="project-msg" problems={problems} />
     </div>
   );

@@ -13,7 +13,8 @@ import type {
   WritePolicy,
 } from '../../../../src/core/config/model';
 import type { ResolveReason, Severity } from '../../../../src/core/events/schema';
-import { DEFAULT_STATUS_BACK, type StatusBackRule } from '../../../../src/core/outbound/mapping-back';
+import type { StatusBackRule } from '../../../../src/core/outbound/mapping-back';
+import { DEFAULT_STATUS_BACK } from '../../../../src/core/outbound/status-back-defaults';
 import type { CreateField, MappingProblem } from '../../../../src/shared/contracts/admin';
 import { controlFor, needsMapping, suggestSource, APP_MANAGED_FIELDS } from './fields';
 

@@ -26,6 +26,11 @@ export interface EditorData {
   priorities: Loaded<JiraNamed[]>;
   resolutions: Loaded<JiraNamed[]>;
   chooseIssueType: (type: { id: string; name: string }) => void;
+  /**
+   * When adding a project ends the one-project fallback (docs/admin.md "Routing"): the
+   * project that today receives every finding no rule routes, because it is the only one.
+   */
+  endsOnlyProject: string | null;
 }
 
 export function useEditorData({
@@ -49,6 +54,11 @@ export function useEditorData({
   const statuses = useLoad(async () => (key && typeId ? api.statuses(key, typeId) : []), [key, typeId]);
   const priorities = useLoad(async () => (key ? api.priorities(key) : []), [key]);
   const resolutions = useLoad(async () => (key ? api.resolutions(key) : []), [key]);
+  // Storage only (no Jira call): read once when adding a project.
+  const routing = useLoad(async () => (pickProject ? api.routing() : null), [pickProject]);
+  const routed = routing.state === 'ready' ? routing.data : null;
+  const endsOnlyProject =
+    routed && key && routed.connectedProjects.length === 1 && routed.connectedProjects[0] !== key && !routed.settings.defaultProjectKey ? (routed.connectedProjects[0] ?? null) : null;
   const createFields = fields.state === 'ready' ? fields.data : undefined;
 
   // The type just chosen waits for its create screen (the `fields` load above), which then seeds its mapping.
@@ -71,5 +81,5 @@ export function useEditorData({
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [onlyType?.id, draft.issueTypeId, connected]);
 
-  return { existing, alreadyConnected, issueTypes, fields, createFields, statuses, priorities, resolutions, chooseIssueType };
+  return { existing, alreadyConnected, issueTypes, fields, createFields, statuses, priorities, resolutions, chooseIssueType, endsOnlyProject };
 }

@@ -1,7 +1,8 @@
 /**
  * Routing rules (lazy-loaded): an ordered list, first enabled match wins; add,
  * edit, reorder (buttons, keyboard-operable), delete; the default project; and
- * "test a finding", which asks the server's router which rule matches.
+ * "test a finding", which asks the server's router which rule matches, with the
+ * rules as edited (saved or not).
  */
 import { useEffect, useState } from 'react';
 import { api } from '../api';
@@ -12,6 +13,7 @@ import { SAMPLE_FINDING } from '../../../../src/shared/backline-fields';
 import { blankRule, describeRule, moveRule, normaliseRule, removeRule, ruleProblems, settingsWithRules, splitList, upsertRule } from '../editor/routing';
 import { SEVERITY_LIST } from '../editor/state';
 import { Banner, Button, ConfirmDialog, ErrorBanner, Lozenge, Spinner, useLoad } from '../ui';
+import { Select } from '../ui/Select';
 
 export default function RoutingSection() {
   const loaded = useLoad(() => api.routing(), []);
@@ -58,12 +60,22 @@ function RoutingEditor({ settings: initial, connected }: { settings: GlobalSetti
             Add rule
           </Button>
         </div>
-        <p className="subtle">
-          Rules are checked from top to bottom; the first enabled rule that matches a finding and whose project is connected decides where its issue goes. A finding that names a
-          project itself (<code>finding.jira.projectKey</code>) goes there.
+        <p className="subtle" data-testid="routing-intro">
+          A finding that names a connected project itself (<code>finding.jira.projectKey</code>) goes there. Otherwise rules are checked from top to bottom and the first
+          enabled rule that matches decides: if its project is paused or no longer connected, the finding gets no route (<code>NO_ROUTE</code>) rather than landing in
+          another team’s project. A finding no rule matches goes to the default project; with no default, to the only connected project when there is exactly one;
+          otherwise it gets no route.
         </p>
         {connected.length === 0 ? <Banner kind="warning">Connect a project under Projects before adding rules.</Banner> : null}
-        {rules.length === 0 ? <p className="empty">No rules yet: every finding goes to the default project.</p> : null}
+        {rules.length === 0 ? (
+          <p className="empty">
+            {settings.defaultProjectKey
+              ? `No rules yet: every finding goes to the default project, ${settings.defaultProjectKey}.`
+              : connected.length === 1
+                ? `No rules yet: every finding goes to ${connected[0] ?? ''}, the only connected project. Connecting a second project ends this: choose a default project below first.`
+                : 'No rules yet and no default project: findings that do not name a project get no route.'}
+          </p>
+        ) : null}
         {rules.length > 0 ? (
           <ol style={{ paddingLeft: 20 }} aria-label="Rules in evaluation order">
             {rules.map((rule, index) => {
@@ -119,21 +131,19 @@ function RoutingEditor({ settings: initial, connected }: { settings: GlobalSetti
         ) : null}
         <div style={{ marginTop: 16 }}>
           <label htmlFor="default-project">Default project</label>
-          <select
+          <Select
             id="default-project"
             value={settings.defaultProjectKey ?? ''}
-            onChange={(e) => {
+            width={420}
+            choices={[
+              { value: '', label: connected.length === 1 ? `None: the only connected project, ${connected[0] ?? ''}, while it is the only one` : 'None: findings no rule matches get no route (NO_ROUTE)' },
+              ...connected.map((k) => ({ value: k, label: k })),
+            ]}
+            onChange={(value) => {
               const { defaultProjectKey: _omit, ...rest } = settings;
-              setSettings(e.target.value ? { ...rest, defaultProjectKey: e.target.value } : rest);
+              setSettings(value ? { ...rest, defaultProjectKey: value } : rest);
             }}
-          >
-            <option value="">None: findings no rule matches fail with NO_ROUTE</option>
-            {connected.map((k) => (
-              <option key={k} value={k}>
-                {k}
-              </option>
-            ))}
-          </select>
+          />
           <div className="help">Where findings go when no rule matches.</div>
         </div>
         <div className="sticky-actions">
@@ -160,7 +170,7 @@ function RoutingEditor({ settings: initial, connected }: { settings: GlobalSetti
           </ConfirmDialog>
         ) : null}
       </section>
-      <RoutingTester dirty={dirty} />
+      <RoutingTester settings={settingsWithRules(settings, rules)} dirty={dirty} />
     </div>
   );
 }
@@ -203,13 +213,7 @@ function RuleForm({ rule, connected, onCancel, onDone }: { rule: RoutingRule; co
         <label htmlFor="rule-project" className="required">
           Project
         </label>
-        <select id="rule-project" value={draft.projectKey} onChange={(e) => setDraft({ ...draft, projectKey: e.target.value })}>
-          {connected.map((k) => (
-            <option key={k} value={k}>
-              {k}
-            </option>
-          ))}
-        </select>
+        <Select id="rule-project" value={draft.projectKey} width={240} choices={connected.map((k) => ({ value: k, label: k }))} onChange={(projectKey) => setDraft({ ...draft, projectKey })} />
       </div>
       <div>
         <label htmlFor="rule-repo">Repository (glob)</label>
@@ -231,21 +235,16 @@ function RuleForm({ rule, connected, onCancel, onDone }: { rule: RoutingRule; co
       <div className="row">
         <div>
           <label htmlFor="rule-severity">Minimum severity</label>
-          <select
+          <Select
             id="rule-severity"
             value={draft.match.minimumSeverity ?? ''}
-            onChange={(e) => {
+            width={160}
+            choices={[{ value: '', label: 'Any' }, ...SEVERITY_LIST.map((s) => ({ value: s, label: s }))]}
+            onChange={(value) => {
               const { minimumSeverity: _omit, ...match } = draft.match;
-              setDraft({ ...draft, match: e.target.value ? { ...match, minimumSeverity: e.target.value as Severity } : match });
+              setDraft({ ...draft, match: value ? { ...match, minimumSeverity: value as Severity } : match });
             }}
-          >
-            <option value="">Any</option>
-            {SEVERITY_LIST.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
+          />
         </div>
         <div className="grow">
           <label htmlFor="rule-scanners">Scanners (comma-separated)</label>
@@ -277,8 +276,9 @@ function RuleForm({ rule, connected, onCancel, onDone }: { rule: RoutingRule; co
   );
 }
 
-function RoutingTester({ dirty }: { dirty: boolean }) {
+function RoutingTester({ settings, dirty }: { settings: GlobalSettings; dirty: boolean }) {
   const [repository, setRepository] = useState(SAMPLE_FINDING.repository?.name ?? '');
+  const [scanner, setScanner] = useState(SAMPLE_FINDING.scanner ?? '');
   const [category, setCategory] = useState<Category>(SAMPLE_FINDING.category ?? 'sca');
   const [severity, setSeverity] = useState<Severity>(SAMPLE_FINDING.severity);
   const [tags, setTags] = useState((SAMPLE_FINDING.tags ?? []).join(', '));
@@ -289,8 +289,9 @@ function RoutingTester({ dirty }: { dirty: boolean }) {
     setBusy(true);
     setError(null);
     try {
-      const finding: Finding = { ...SAMPLE_FINDING, category, severity, tags: splitList(tags), repository: { name: repository || 'unknown/repository' } };
-      setResult(await api.testRouting(finding));
+      const { scanner: _sample, ...base } = SAMPLE_FINDING;
+      const finding: Finding = { ...base, ...(scanner.trim() ? { scanner: scanner.trim() } : {}), category, severity, tags: splitList(tags), repository: { name: repository || 'unknown/repository' } };
+      setResult(await api.testRouting(finding, settings));
     } catch (e) {
       setError(e);
     } finally {
@@ -300,7 +301,7 @@ function RoutingTester({ dirty }: { dirty: boolean }) {
   return (
     <section className="card stack" aria-labelledby="test-title">
       <h2 id="test-title">Test a finding</h2>
-      <p className="subtle">Checks a finding against the saved rules{dirty ? ' (save your changes first to test them)' : ''}.</p>
+      <p className="subtle">Checks a finding against the rules as they are on this page{dirty ? ', including the changes not saved yet' : ''}.</p>
       <form
         className="row"
         style={{ alignItems: 'flex-end' }}
@@ -315,19 +316,15 @@ function RoutingTester({ dirty }: { dirty: boolean }) {
         </div>
         <div>
           <label htmlFor="test-category">Category</label>
-          <select id="test-category" value={category} onChange={(e) => setCategory(e.target.value as Category)}>
-            {CATEGORIES.map((c) => (
-              <option key={c}>{c}</option>
-            ))}
-          </select>
+          <Select id="test-category" value={category} width={140} choices={CATEGORIES.map((c) => ({ value: c, label: c }))} onChange={(c) => setCategory(c as Category)} />
         </div>
         <div>
           <label htmlFor="test-severity">Severity</label>
-          <select id="test-severity" value={severity} onChange={(e) => setSeverity(e.target.value as Severity)}>
-            {SEVERITY_LIST.map((s) => (
-              <option key={s}>{s}</option>
-            ))}
-          </select>
+          <Select id="test-severity" value={severity} width={130} choices={SEVERITY_LIST.map((s) => ({ value: s, label: s }))} onChange={(s) => setSeverity(s as Severity)} />
+        </div>
+        <div>
+          <label htmlFor="test-scanner">Scanner</label>
+          <input id="test-scanner" type="text" value={scanner} onChange={(e) => setScanner(e.target.value)} />
         </div>
         <div>
           <label htmlFor="test-tags">Tags</label>

@@ -6,6 +6,7 @@ import { needsMapping, orderFields } from '../fields';
 import { problemsAt } from '../state';
 import type { EditorData } from '../useEditorData';
 import type { SectionProps } from './types';
+import { Select } from '../../ui/Select';
 
 export function FieldsSection({ draft, dispatch, problems, fields }: SectionProps & { fields: EditorData['fields'] }) {
   const createFields = fields.state === 'ready' ? fields.data : undefined;
@@ -38,22 +39,17 @@ export function FieldsSection({ draft, dispatch, problems, fields }: SectionProp
         <div className="mapping">
           <label htmlFor="add-field">Map another field</label>
           <div className="row">
-            <select
+            <Select
               id="add-field"
-              defaultValue=""
-              onChange={(e) => {
-                const field = unmappedFields.find((f) => f.fieldId === e.target.value);
+              value=""
+              placeholder="Choose a field…"
+              choices={unmappedFields.map((f) => ({ value: f.fieldId, label: f.name }))}
+              width={320}
+              onChange={(fieldId) => {
+                const field = unmappedFields.find((f) => f.fieldId === fieldId);
                 if (field) dispatch({ type: 'mapField', field });
-                e.target.value = '';
               }}
-            >
-              <option value="">Choose a field…</option>
-              {unmappedFields.map((f) => (
-                <option key={f.fieldId} value={f.fieldId}>
-                  {f.name}
-                </option>
-              ))}
-            </select>
+            />
           </div>
         </div>
       ) : null}

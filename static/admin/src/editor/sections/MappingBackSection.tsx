@@ -11,6 +11,7 @@ import { Messages, NameSelect } from '../controls';
 import { MAX_STATUS_BACK_RULES, problemsAt, statusBackRules } from '../state';
 import type { EditorData } from '../useEditorData';
 import type { SectionProps } from './types';
+import { Select } from '../../ui/Select';
 
 const CATEGORIES: ReadonlyArray<{ value: StatusCategory | ''; label: string }> = [
   { value: '', label: 'Any status' },
@@ -56,24 +57,19 @@ export function MappingBackSection({ draft, dispatch, problems, resolutions }: S
           {rules.map((rule, index) => (
             <tr key={index} data-testid="mapping-back-rule">
               <td>
-                <select
-                  aria-label={`Rule ${index + 1}: status`}
+                <Select
+                  id={`mapping-back-status-${index}`}
+                  label={`Rule ${index + 1}: status`}
                   value={rule.statusCategory ?? ''}
-                  onChange={(e) => dispatch({ type: 'setStatusBackRule', index, rule: withCategory(rule, e.target.value) })}
-                >
-                  {CATEGORIES.map((c) => (
-                    <option key={c.value} value={c.value}>
-                      {c.label}
-                    </option>
-                  ))}
-                </select>
+                  choices={CATEGORIES}
+                  width={200}
+                  onChange={(value) => dispatch({ type: 'setStatusBackRule', index, rule: withCategory(rule, value) })}
+                />
               </td>
               <td>
-                <label htmlFor={`mapping-back-resolution-${index}`} className="visually-hidden">
-                  {`Rule ${index + 1}: resolution`}
-                </label>
                 <NameSelect
                   id={`mapping-back-resolution-${index}`}
+                  label={`Rule ${index + 1}: resolution`}
                   describedBy={`mapping-back-msg-${index}`}
                   value={rule.resolution ?? ''}
                   emptyLabel="Any resolution"
@@ -83,17 +79,14 @@ export function MappingBackSection({ draft, dispatch, problems, resolutions }: S
                 <Messages id={`mapping-back-msg-${index}`} problems={problemsAt(problems, `statusBack.${index}`)} />
               </td>
               <td>
-                <select
-                  aria-label={`Rule ${index + 1}: outcome`}
+                <Select
+                  id={`mapping-back-outcome-${index}`}
+                  label={`Rule ${index + 1}: outcome`}
                   value={rule.outcome}
-                  onChange={(e) => dispatch({ type: 'setStatusBackRule', index, rule: { ...rule, outcome: e.target.value as BacklineOutcome } })}
-                >
-                  {(Object.keys(OUTCOME_LABELS) as BacklineOutcome[]).map((outcome) => (
-                    <option key={outcome} value={outcome}>
-                      {OUTCOME_LABELS[outcome]}
-                    </option>
-                  ))}
-                </select>
+                  choices={(Object.keys(OUTCOME_LABELS) as BacklineOutcome[]).map((outcome) => ({ value: outcome, label: OUTCOME_LABELS[outcome] }))}
+                  width={180}
+                  onChange={(value) => dispatch({ type: 'setStatusBackRule', index, rule: { ...rule, outcome: value as BacklineOutcome } })}
+                />
               </td>
               <td>
                 <Button small kind="subtle" aria-label={`Move rule ${index + 1} up`} disabled={index === 0} onClick={() => dispatch({ type: 'moveStatusBackRule', index, by: -1 })}>

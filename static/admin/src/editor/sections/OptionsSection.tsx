@@ -3,6 +3,7 @@ import type { Severity } from '../../../../../src/core/events/schema';
 import { DevopsSwitches } from '../DevopsSwitches';
 import { SEVERITY_LIST } from '../state';
 import type { SectionProps } from './types';
+import { Select } from '../../ui/Select';
 
 export function OptionsSection({ draft, dispatch }: Omit<SectionProps, 'problems'>) {
   return (
@@ -23,21 +24,17 @@ export function OptionsSection({ draft, dispatch }: Omit<SectionProps, 'problems
       <DevopsSwitches draft={draft} dispatch={dispatch} />
       <div>
         <label htmlFor="min-severity">Minimum severity</label>
-        <select
+        <Select
           id="min-severity"
           value={draft.minimumSeverity}
-          aria-describedby="min-severity-help"
-          onChange={(e) => {
-            const severity = SEVERITY_LIST.find((s) => s === e.target.value);
+          describedBy="min-severity-help"
+          choices={SEVERITY_LIST.map((s: Severity) => ({ value: s, label: s }))}
+          width={180}
+          onChange={(value) => {
+            const severity = SEVERITY_LIST.find((s) => s === value);
             if (severity) dispatch({ type: 'setMinimumSeverity', severity });
           }}
-        >
-          {SEVERITY_LIST.map((s: Severity) => (
-            <option key={s} value={s}>
-              {s}
-            </option>
-          ))}
-        </select>
+        />
         <div id="min-severity-help" className="help">
           Findings below this severity create no issue.
         </div>

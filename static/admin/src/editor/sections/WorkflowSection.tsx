@@ -4,6 +4,7 @@ import { Messages, NameSelect } from '../controls';
 import { REASONS, STAGES, problemsAt } from '../state';
 import type { EditorData } from '../useEditorData';
 import type { SectionProps } from './types';
+import { Select } from '../../ui/Select';
 
 export function WorkflowSection({
   draft,
@@ -27,22 +28,17 @@ export function WorkflowSection({
                 </label>
               </td>
               <td>
-                <select
+                <Select
                   id={`status-${stage}`}
                   value={draft.statuses[stage]?.id ?? ''}
-                  aria-describedby={`status-msg-${stage}`}
-                  onChange={(e) => {
-                    const status = statuses.data?.find((s) => s.id === e.target.value);
+                  describedBy={`status-msg-${stage}`}
+                  choices={[{ value: '', label: 'No change' }, ...(statuses.data ?? []).map((s) => ({ value: s.id, label: s.name }))]}
+                  width={220}
+                  onChange={(id) => {
+                    const status = statuses.data?.find((s) => s.id === id);
                     dispatch({ type: 'setStatus', stage, status: status ? { id: status.id, name: status.name } : null });
                   }}
-                >
-                  <option value="">No change</option>
-                  {(statuses.data ?? []).map((s) => (
-                    <option key={s.id} value={s.id}>
-                      {s.name}
-                    </option>
-                  ))}
-                </select>
+                />
                 <Messages id={`status-msg-${stage}`} problems={problemsAt(problems, `statuses.${stage}`)} />
               </td>
             </tr>

@@ -7,6 +7,7 @@
 import { useState } from 'react';
 import type { DeadLetterView, RetryOutcomeView } from '../../../../../src/shared/contracts/failures';
 import { Banner, Button, ConfirmDialog, ErrorBanner, Spinner, TableHead, formatTime, useLoad } from '../../ui';
+import { Select } from '../../ui/Select';
 import { failuresApi } from './api';
 
 function projectName(key: string | null): string {
@@ -87,17 +88,19 @@ export default function DeadLettersSection({ refreshKey = 0, onRetried }: { refr
       {data ? (
         <>
           <div className="row" role="group" aria-label="Dead letters by project">
-            <label>
-              <span>Project</span>
-              <select value={project} onChange={(e) => setProject(e.target.value)}>
-                <option value="">All ({data.byProject.reduce((n, p) => n + p.count, 0)})</option>
-                {data.byProject.map((p) => (
-                  <option key={p.projectKey ?? '-'} value={p.projectKey ?? '-'}>
-                    {projectName(p.projectKey)} ({p.count})
-                  </option>
-                ))}
-              </select>
-            </label>
+            <div>
+              <label htmlFor="dead-letters-project">Project</label>
+              <Select
+                id="dead-letters-project"
+                value={project}
+                width={240}
+                choices={[
+                  { value: '', label: `All (${data.byProject.reduce((n, p) => n + p.count, 0)})` },
+                  ...data.byProject.map((p) => ({ value: p.projectKey ?? '-', label: `${projectName(p.projectKey)} (${p.count})` })),
+                ]}
+                onChange={setProject}
+              />
+            </div>
             {data.byProject.map((p) => (
               <span key={p.projectKey ?? '-'} className="row">
                 <Button small disabled={busy} onClick={() => void retry({ projectKey: p.projectKey ?? '-' })}>
