@@ -130,6 +130,8 @@ test('an admin connects APP, routes a finding to it, edits the mapping, disconne
   };
   page.on('request', countFieldLoads);
   await (await search(page, page.getByLabel('Jira project'), 'Appl', /Applications/)).click();
+  // SEC is the only connected project and no default is set: connecting APP ends that fallback, and the editor says so.
+  await page.getByTestId('ends-only-project').getByText(/every finding that no routing rule or project hint places goes to SEC/).waitFor();
   await choose(page, page.getByLabel('Issue type'), 'Bug');
   const team = page.locator('#src-customfield_10014-0-value');
   await team.waitFor();
@@ -173,6 +175,10 @@ test('an admin connects APP, routes a finding to it, edits the mapping, disconne
   await choose(page, page.getByLabel('Project', { exact: true }), 'APP');
   await page.getByLabel('Repository (glob)').fill('acme/payments-*');
   await page.getByRole('button', { name: 'Done' }).click();
+  // The tester tests the rules as shown, before they are saved.
+  await page.getByRole('button', { name: 'Test', exact: true }).click();
+  await expect(page.getByTestId('routing-result').textContent()).resolves.toContain('Goes to APP by rule “Payments repositories”');
+  await page.getByLabel('Scanner').fill('semgrep');
   await page.getByRole('button', { name: 'Save routing' }).click();
   await page.getByText('Routing saved.').waitFor();
   await page.getByRole('button', { name: 'Test', exact: true }).click();
