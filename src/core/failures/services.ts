@@ -24,6 +24,7 @@ import { deadLetterIdsOfProject, discardDeadLetters, listDeadLetters, type DeadL
 import { retryDeadLetters } from './replay';
 import { checkDrift } from './drift';
 import { Notifier } from './notifications';
+import { readNextAttempts } from '../sync/next-attempt';
 
 /** Resolvers have 25 s (docs/platform-limits.md "Invocation limits"); retries stop early enough to answer. */
 const RETRY_BUDGET_MS = 18_000;
@@ -88,12 +89,19 @@ export const failureServices: { [K in FailureResolverKey]: Service<K> } = {
     if (payload.pending) events = events.filter((e) => e.state === 'queued' || e.state === 'retrying');
     const site = events.some((e) => e.issueKeys.length > 0) ? await platform.siteUrl().catch(() => undefined) : undefined;
     const browse = (key: string) => (site ? { key, url: `${site.replace(/\/$/, '')}/browse/${key}` } : { key });
-    const views: EventActivityView[] = events.map(({ issueKeys, at, firstAt, ...event }) => ({
-      ...event,
-      at: new Date(at).toISOString(),
-      firstAt: new Date(firstAt).toISOString(),
-      issues: issueKeys.map(browse),
-    }));
+    const waiting = events.filter((e) => e.state === 'queued' || e.state === 'retrying').map((e) => e.eventId);
+    const next = await readNextAttempts(platform.store, waiting);
+    const views: EventActivityView[] = events.map(({ issueKeys, at, firstAt, ...event }) => {
+      const nextAt = next.get(event.eventId);
+      return {
+        ...event,
+        at: new Date(at).toISOString(),
+        firstAt: new Date(firstAt).toISOString(),
+        issues: issueKeys.map(browse),
+        // A time already past says nothing: the queue is about to run it, or already has.
+        ...(nextAt !== undefined && nextAt > platform.clock.now() ? { nextAttemptAt: new Date(nextAt).toISOString() } : {}),
+      };
+    });
     return { events: views, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
   },
 

@@ -11,6 +11,7 @@ import { eventSchema } from '../events/schema';
 import type { Platform } from '../ports';
 import { RetryLaterError } from '../ports';
 import type { ResultError } from '../results';
+import { recordNextAttempts } from './next-attempt';
 import { queueDelaySeconds } from './pacing';
 import { createEventProcessor, type ProcessorOptions } from './processor';
 
@@ -53,6 +54,9 @@ export function createSyncConsumer(platform: Platform, options: ConsumerOptions)
       if (result.error?.retryable && retries < MAX_QUEUE_RETRIES) {
         // Jira refused: wait what it asked for (the hourly quota: until the reset), not a blind backoff.
         const delay = queueDelaySeconds(result.error, processor.lastRefusal(), retries + INLINE_ATTEMPTS, platform.clock.now());
+        await recordNextAttempts(platform.store, [event.id], platform.clock.now() + Math.ceil(delay) * 1000).catch((error: unknown) =>
+          platform.logger.warn('could not note the next attempt of a queued event', { eventId: event.id, error: String(error) }),
+        );
         throw new RetryLaterError(result.error.message, delay, result.error.code === 'JIRA_UNAVAILABLE' ? 'rate-limited' : 'retry-requested');
       }
       await keepDeadLetter({ event, error: result.error ?? { code: 'INTERNAL', message: 'The event failed', retryable: false }, retries });

@@ -7,6 +7,7 @@ import type { BacklineEvent } from '../events/schema';
 import type { EventResult, ResultError } from '../results';
 import type { Invocation } from './invocation';
 import { isApplicable } from './outcome';
+import { recordNextAttempts } from './next-attempt';
 import { MAX_DELAY_SECONDS } from './pacing';
 
 /** What the queue carries: the event itself (re-validated by the consumer). */
@@ -28,6 +29,14 @@ export async function enqueue(inv: Invocation, events: BacklineEvent[], delaySec
       })),
     );
   }
+}
+
+/** For the Activity's "next attempt": a failure to note it must not undo the queueing (the event is safe). */
+async function noteNextAttempt(inv: Invocation, events: readonly BacklineEvent[], delaySeconds: number): Promise<void> {
+  // Without a wait the queue runs the event at once: nothing worth a storage write to say.
+  if (events.length === 0 || delaySeconds <= 0) return;
+  const at = inv.clock.now() + Math.min(MAX_DELAY_SECONDS, Math.ceil(delaySeconds)) * 1000;
+  await recordNextAttempts(inv.store, events.map((e) => e.id), at).catch((error: unknown) => inv.logger.warn('could not note the next attempt of queued events', { error: String(error) }));
 }
 
 export interface Deferral {
@@ -57,6 +66,7 @@ export async function deferRest(
   } catch {
     return events.map((e) => applied.get(e.id) ?? { eventId: e.id, type: e.type, status: 'failed', error: deferral.unqueued });
   }
+  await noteNextAttempt(inv, rest, deferral.delaySeconds);
   const results: EventResult[] = [];
   for (const e of events) {
     const known = applied.get(e.id);

@@ -60,6 +60,8 @@ export interface EventActivityView {
   rule?: string;
   reason?: string;
   error?: { code: string; message: string; retryable: boolean };
+  /** Queued or retrying: when the queue tries it next (RFC 3339), when the app asked the queue to wait. */
+  nextAttemptAt?: string;
 }
 
 export interface DeadLetterView {

@@ -162,7 +162,13 @@ export default function ActivitySection({ refreshKey = 0, onRetried }: { refresh
                   content: (
                     <span data-testid={`state-${event.eventId}`}>
                       <Lozenge kind={state.kind}>{state.text}</Lozenge> <span className="subtlest">{plural(event.attempts, 'attempt')}</span>
-                      {event.state === 'retrying' ? <div className="subtlest">Next attempt: automatic, with back-off</div> : null}
+                      {event.nextAttemptAt ? (
+                        <div className="subtlest" data-testid={`next-attempt-${event.eventId}`}>
+                          Next attempt {formatTime(event.nextAttemptAt)}
+                        </div>
+                      ) : event.state === 'retrying' || event.state === 'queued' ? (
+                        <div className="subtlest">Next attempt: automatic, as soon as the queue runs it</div>
+                      ) : null}
                     </span>
                   ),
                 },

@@ -1,0 +1,34 @@
+/**
+ * When a queued event will be tried next, for the admin page's Activity
+ * ("Next attempt 14:05"). Written only when an event is handed to the queue
+ * with a wait (a deferral, or a retry the consumer asks for), never in the
+ * common path, and kept a day: a queued event is tried within 15 minutes
+ * (Forge's longest `delayInSeconds`).
+ */
+import type { KeyValueStore, StoreKeyRef } from '../ports';
+import { TRANSACTION_LIMIT } from '../ports';
+
+const PREFIX = 'next-attempt:';
+const KEEP_SECONDS = 24 * 3600;
+
+const keyOf = (eventId: string) => `${PREFIX}${eventId}`.slice(0, 500);
+
+/** Records `at` (ms) as the next attempt of each event, ≤ 25 a transaction. */
+export async function recordNextAttempts(store: KeyValueStore, eventIds: readonly string[], at: number): Promise<void> {
+  for (let i = 0; i < eventIds.length; i += TRANSACTION_LIMIT) {
+    await store.transact(eventIds.slice(i, i + TRANSACTION_LIMIT).map((eventId) => ({ kind: 'set' as const, key: keyOf(eventId), value: { at }, ttlSeconds: KEEP_SECONDS })));
+  }
+}
+
+/** The recorded next attempt (ms) per event id; events without one are left out. */
+export async function readNextAttempts(store: KeyValueStore, eventIds: readonly string[]): Promise<Map<string, number>> {
+  const refs: StoreKeyRef[] = eventIds.map((eventId) => ({ key: keyOf(eventId) }));
+  const values = refs.length > 0 ? await store.getMany(refs) : [];
+  const found = new Map<string, number>();
+  values.forEach((value, index) => {
+    const at = typeof value === 'object' && value !== null && 'at' in value ? (value as { at: unknown }).at : undefined;
+    const eventId = eventIds[index];
+    if (typeof at === 'number' && eventId !== undefined) found.set(eventId, at);
+  });
+  return found;
+}
