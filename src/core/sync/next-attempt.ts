@@ -26,7 +26,7 @@ export async function readNextAttempts(store: KeyValueStore, eventIds: readonly 
   const values = refs.length > 0 ? await store.getMany(refs) : [];
   const found = new Map<string, number>();
   values.forEach((value, index) => {
-    const at = typeof value === 'object' && value !== null && 'at' in value ? (value as { at: unknown }).at : undefined;
+    const at = typeof value === 'object' && value !== null && 'at' in value ? value.at : undefined;
     const eventId = eventIds[index];
     if (typeof at === 'number' && eventId !== undefined) found.set(eventId, at);
   });
