@@ -226,6 +226,22 @@ test('Activity and Dead letters stay readable while Jira answers 503, then 429; 
   await control('DELETE', 'faults');
 });
 
+test('the Slack webhook field: a wrong address is explained under the field, a right one is stored and hidden', async () => {
+  await page.goto(`${runtime.url}/admin?as=admin`);
+  await openTab('Notifications');
+  const field = page.getByLabel('Slack incoming webhook URL');
+  await field.fill('https://example.com/services/T1/B1/x');
+  await page.getByRole('button', { name: 'Save webhook' }).click();
+  await page.locator('#slack-url-error').getByText(/hooks\.slack\.com/).waitFor();
+  await expect(field.getAttribute('aria-invalid')).resolves.toBe('true');
+  await field.fill('https://hooks.slack.com/services/T1/B1/abcdef');
+  await expect(page.locator('#slack-url-error').innerText()).resolves.toBe('');
+  await page.getByRole('button', { name: 'Save webhook' }).click();
+  await page.getByText('Saved. The webhook URL is stored as a secret and will not be shown again.').waitFor();
+  await expect(field.inputValue()).resolves.toBe('');
+  await shot('notifications-slack-saved');
+});
+
 test('every tab, light and dark: no serious or critical axe problem, every control named', async () => {
   const tabs = ['Connection', 'Projects', 'Routing rules', 'Notifications', 'Activity'];
   for (const theme of ['light', 'dark'] as const) {

@@ -89,7 +89,7 @@ test('an admin sets Backline’s endpoint and a project’s mapping back; a pers
   await field.fill('https://hooks.example.com/jira');
   await card.getByRole('button', { name: 'Save endpoint' }).click();
   await page.locator('#outbound-endpoint-error').getByText(/must be an https URL on a backline.ai subdomain/).waitFor();
-  await expect(field.getAttribute('aria-invalid')).resolves.toBe('true');
+  await expect(field.getAttribute("aria-invalid")).resolves.toBe("true");
 
   await field.fill(ENDPOINT);
   await card.getByRole('button', { name: 'Save endpoint' }).click();

@@ -4,7 +4,10 @@
  * last characters). Posting to Slack is egress, which costs the app its
  * "Runs on Atlassian" eligibility: the page says so.
  */
+import { ErrorMessage } from '@atlaskit/form';
+import Textfield from '@atlaskit/textfield';
 import { useState } from 'react';
+import { ApiError } from '../../api';
 import { Banner, Button, ErrorBanner, Lozenge, Spinner, formatTime, useLoad } from '../../ui';
 import { failuresApi } from './api';
 
@@ -13,17 +16,21 @@ export default function NotificationsSection() {
   const [url, setUrl] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  /** The URL's own problem, shown under the field. */
+  const [fieldError, setFieldError] = useState<string | null>(null);
   const [notice, setNotice] = useState<{ kind: 'success' | 'warning'; text: string } | null>(null);
 
   const run = async (fn: () => Promise<unknown>, done: (result: unknown) => void) => {
     setBusy(true);
     setError(null);
+    setFieldError(null);
     setNotice(null);
     try {
       done(await fn());
       settings.reload();
     } catch (e) {
-      setError(e);
+      if (e instanceof ApiError && e.code === 'INVALID_INPUT') setFieldError(e.message);
+      else setError(e);
     } finally {
       setBusy(false);
     }
@@ -57,7 +64,7 @@ export default function NotificationsSection() {
             </p>
           ) : null}
           <form
-            className="row"
+            className="stack"
             onSubmit={(e) => {
               e.preventDefault();
               void run(
@@ -69,24 +76,34 @@ export default function NotificationsSection() {
               );
             }}
           >
-            <label className="grow">
-              <span>Slack incoming webhook URL</span>
-              <input
-                type="password"
-                autoComplete="off"
-                placeholder="https://hooks.slack.com/services/…"
-                value={url}
-                onChange={(e) => setUrl(e.target.value)}
-                aria-describedby="slack-help"
-              />
-            </label>
-            <Button kind="primary" type="submit" disabled={busy || url.trim() === ''}>
-              {data.configured ? 'Replace webhook' : 'Save webhook'}
-            </Button>
+            <div>
+              <label htmlFor="slack-url">Slack incoming webhook URL</label>
+              <div className="row">
+                <div className="grow">
+                  <Textfield
+                    id="slack-url"
+                    type="password"
+                    autoComplete="off"
+                    placeholder="https://hooks.slack.com/services/…"
+                    value={url}
+                    isInvalid={fieldError !== null}
+                    onChange={(e) => {
+                      setUrl(e.currentTarget.value);
+                      setFieldError(null);
+                    }}
+                    aria-describedby="slack-url-error slack-help"
+                  />
+                </div>
+                <Button kind="primary" type="submit" disabled={busy || url.trim() === ''}>
+                  {data.configured ? 'Replace webhook' : 'Save webhook'}
+                </Button>
+              </div>
+              <div id="slack-url-error">{fieldError ? <ErrorMessage>{fieldError}</ErrorMessage> : null}</div>
+              <p id="slack-help" className="help">
+                In Slack: Apps → Incoming Webhooks → Add to a channel, then copy the URL. Only https://hooks.slack.com/ URLs are accepted.
+              </p>
+            </div>
           </form>
-          <p id="slack-help" className="help">
-            In Slack: Apps → Incoming Webhooks → Add to a channel, then copy the URL. Only https://hooks.slack.com/ URLs are accepted.
-          </p>
           <div className="row">
             <Button
               disabled={busy || !data.configured}

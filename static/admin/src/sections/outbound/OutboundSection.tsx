@@ -4,6 +4,8 @@
  * delivered for 24 hours (outbound dead letters), to retry or discard. Loaded
  * with the Connection tab, after its own cards.
  */
+import { ErrorMessage } from '@atlaskit/form';
+import Textfield from '@atlaskit/textfield';
 import { useState } from 'react';
 import type { OutboundPayloads, OutboundResolverKey, OutboundResultOf } from '../../../../../src/shared/contracts/outbound';
 import { ApiError, invokeResolver } from '../../api';
@@ -68,20 +70,21 @@ export default function OutboundSection() {
           <div>
             <label htmlFor="outbound-endpoint">Backline endpoint</label>
             <div className="row">
-              <input
-                id="outbound-endpoint"
-                className="grow mono"
-                type="url"
-                inputMode="url"
-                placeholder="https://hooks.backline.ai/jira/events"
-                value={value}
-                aria-invalid={fieldError ? true : undefined}
-                aria-describedby="outbound-endpoint-help outbound-endpoint-error"
-                onChange={(e) => {
-                  setEndpoint(e.target.value);
-                  setFieldError(null);
-                }}
-              />
+              <div className="grow">
+                <Textfield
+                  id="outbound-endpoint"
+                  type="url"
+                  inputMode="url"
+                  placeholder="https://hooks.backline.ai/jira/events"
+                  value={value}
+                  isInvalid={fieldError !== null}
+                  aria-describedby="outbound-endpoint-error outbound-endpoint-help"
+                  onChange={(e) => {
+                    setEndpoint(e.currentTarget.value);
+                    setFieldError(null);
+                  }}
+                />
+              </div>
               <Button kind="primary" type="submit" disabled={busy || value.trim() === '' || value.trim() === data.endpoint}>
                 Save endpoint
               </Button>
@@ -89,9 +92,7 @@ export default function OutboundSection() {
                 Turn off
               </Button>
             </div>
-            <div id="outbound-endpoint-error" className="field-error" role={fieldError ? 'alert' : undefined}>
-              {fieldError}
-            </div>
+            <div id="outbound-endpoint-error">{fieldError ? <ErrorMessage>{fieldError}</ErrorMessage> : null}</div>
             <p id="outbound-endpoint-help" className="help">
               In Backline: Settings → Integrations → Jira → “Receive changes from Jira”. Only https addresses on backline.ai are accepted.
               {data.updatedAt ? ` Changed ${formatTime(data.updatedAt)}.` : ''}
