@@ -10,6 +10,7 @@ import { useState } from 'react';
 import { controlFor, sourceKindsFor, type ControlKind } from './fields';
 import { UserPicker } from './UserPicker';
 import { Select } from '../ui/Select';
+import Textfield from '@atlaskit/textfield';
 
 const KIND_LABELS: Record<FieldSource['kind'], string> = {
   jira: 'Jira value',
@@ -160,7 +161,7 @@ function ValueControl({
           {control === 'textarea' ? (
             <textarea id={`${id}-value`} {...common} value={source.template} onChange={(e) => onChange({ kind: 'template', template: e.target.value })} />
           ) : (
-            <input id={`${id}-value`} type="text" {...common} style={{ width: '100%' }} value={source.template} onChange={(e) => onChange({ kind: 'template', template: e.target.value })} />
+            <Textfield id={`${id}-value`} {...common} isInvalid={common['aria-invalid']} value={source.template} onChange={(e) => onChange({ kind: 'template', template: e.currentTarget.value })} />
           )}
           <div className="help">Placeholders such as {'{{finding.title}}'}, {'{{finding.repository.name}}'}.</div>
         </>
@@ -221,7 +222,7 @@ function ValueControl({
       return (
         <>
           <label htmlFor={`${id}-value`}>Value</label>
-          <input id={`${id}-value`} type="text" {...common} style={{ width: '100%' }} value={text} onChange={(e) => onChange({ kind: 'manual', value: e.target.value })} />
+          <Textfield id={`${id}-value`} {...common} isInvalid={common['aria-invalid']} value={text} onChange={(e) => onChange({ kind: 'manual', value: e.currentTarget.value })} />
         </>
       );
     }

@@ -14,6 +14,7 @@ import { blankRule, describeRule, moveRule, normaliseRule, removeRule, ruleProbl
 import { SEVERITY_LIST } from '../editor/state';
 import { Banner, Button, ConfirmDialog, ErrorBanner, Lozenge, Spinner, useLoad } from '../ui';
 import { Select } from '../ui/Select';
+import Textfield from '@atlaskit/textfield';
 
 export default function RoutingSection() {
   const loaded = useLoad(() => api.routing(), []);
@@ -202,7 +203,7 @@ function RuleForm({ rule, connected, onCancel, onDone }: { rule: RoutingRule; co
         <label htmlFor="rule-name" className="required">
           Name
         </label>
-        <input id="rule-name" type="text" value={draft.name} aria-invalid={at('name').length > 0} onChange={(e) => setDraft({ ...draft, name: e.target.value })} style={{ width: '100%' }} />
+        <Textfield id="rule-name" value={draft.name} isInvalid={at('name').length > 0} onChange={(e) => setDraft({ ...draft, name: e.currentTarget.value })} />
         {at('name').map((p) => (
           <div key={p.message} className="field-error">
             {p.message}
@@ -217,7 +218,7 @@ function RuleForm({ rule, connected, onCancel, onDone }: { rule: RoutingRule; co
       </div>
       <div>
         <label htmlFor="rule-repo">Repository (glob)</label>
-        <input id="rule-repo" type="text" placeholder="acme/payments-*" value={draft.match.repository ?? ''} onChange={(e) => setDraft({ ...draft, match: { ...draft.match, repository: e.target.value } })} style={{ width: '100%' }} />
+        <Textfield id="rule-repo" placeholder="acme/payments-*" value={draft.match.repository ?? ''} onChange={(e) => setDraft({ ...draft, match: { ...draft.match, repository: e.currentTarget.value } })} />
       </div>
       <fieldset style={{ border: 'none', padding: 0, margin: 0 }}>
         <legend className="subtle" style={{ fontSize: 12, fontWeight: 600 }}>
@@ -248,11 +249,11 @@ function RuleForm({ rule, connected, onCancel, onDone }: { rule: RoutingRule; co
         </div>
         <div className="grow">
           <label htmlFor="rule-scanners">Scanners (comma-separated)</label>
-          <input id="rule-scanners" type="text" value={scanners} onChange={(e) => setScanners(e.target.value)} style={{ width: '100%' }} />
+          <Textfield id="rule-scanners" value={scanners} onChange={(e) => setScanners(e.currentTarget.value)} />
         </div>
         <div className="grow">
           <label htmlFor="rule-tags">Tags (comma-separated, any)</label>
-          <input id="rule-tags" type="text" value={tags} onChange={(e) => setTags(e.target.value)} style={{ width: '100%' }} />
+          <Textfield id="rule-tags" value={tags} onChange={(e) => setTags(e.currentTarget.value)} />
         </div>
       </div>
       {at('match').map((p) => (
@@ -312,7 +313,7 @@ function RoutingTester({ settings, dirty }: { settings: GlobalSettings; dirty: b
       >
         <div className="grow">
           <label htmlFor="test-repo">Repository</label>
-          <input id="test-repo" type="text" value={repository} onChange={(e) => setRepository(e.target.value)} style={{ width: '100%' }} />
+          <Textfield id="test-repo" value={repository} onChange={(e) => setRepository(e.currentTarget.value)} />
         </div>
         <div>
           <label htmlFor="test-category">Category</label>
@@ -324,11 +325,11 @@ function RoutingTester({ settings, dirty }: { settings: GlobalSettings; dirty: b
         </div>
         <div>
           <label htmlFor="test-scanner">Scanner</label>
-          <input id="test-scanner" type="text" value={scanner} onChange={(e) => setScanner(e.target.value)} />
+          <Textfield id="test-scanner" value={scanner} onChange={(e) => setScanner(e.currentTarget.value)} />
         </div>
         <div>
           <label htmlFor="test-tags">Tags</label>
-          <input id="test-tags" type="text" value={tags} onChange={(e) => setTags(e.target.value)} />
+          <Textfield id="test-tags" value={tags} onChange={(e) => setTags(e.currentTarget.value)} />
         </div>
         <Button kind="primary" type="submit" disabled={busy}>
           {busy ? 'Testing…' : 'Test'}
