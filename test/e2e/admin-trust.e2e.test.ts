@@ -7,39 +7,26 @@
  * every tab in both themes without serious axe problems (screenshots in
  * test-artifacts/tabs/).
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { SIM_FIELDS, SIM_ISSUE_TYPES, SIM_OPTIONS, SIM_USERS } from '../../dev/jira-sim/seed';
-import { startLocalRuntime, type LocalRuntime } from '../../dev/server';
+import type { LocalRuntime } from '../../dev/server';
 import { sign, SIGNATURE_HEADER } from '../../dev/sign';
 import { DEFAULT_RESOLUTIONS } from '../../src/core/config/model';
 import { SAMPLE_FINDING } from '../../src/shared/backline-fields';
 import { seriousViolations, unnamedControls } from './a11y';
 import { choose } from './select';
-import { buildTestUi } from './ui-build';
+import { ARTIFACTS, startBrowserSession, type BrowserSession } from './session';
 
 jest.setTimeout(180_000);
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'tabs');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
+let session: BrowserSession;
 let runtime: LocalRuntime;
-let browser: Browser;
 let page: Page;
-let stateDir: string;
-const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  const uiBuildDir = buildTestUi('admin-trust');
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'backline-e2e-trust-'));
-  runtime = await startLocalRuntime({ uiBuildDir, port: 0, reset: true, stateDir, quiet: true, housekeepingIntervalMs: 0 });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
+  session = await startBrowserSession('admin-trust');
+  ({ runtime, page } = session);
 });
 
 // A test that fails half-way must not leave Jira broken for the next one.
@@ -47,11 +34,7 @@ afterEach(async () => {
   await fetch(`${runtime.url}/jira/_sim/faults`, { method: 'DELETE' });
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await runtime?.close();
-  if (stateDir) fs.rmSync(stateDir, { recursive: true, force: true });
-});
+afterAll(() => session?.close());
 
 async function control(method: 'POST' | 'DELETE', route: string, body?: unknown): Promise<void> {
   const response = await fetch(`${runtime.url}/jira/_sim/${route}`, { method, headers: { 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
@@ -262,5 +245,5 @@ test('every tab, light and dark: no serious or critical axe problem, every contr
     await shot(`${theme}-editor`);
     expect([theme, 'editor', await seriousViolations(page)]).toEqual([theme, 'editor', []]);
   }
-  expect(pageErrors).toEqual([]);
+  expect(session.pageErrors).toEqual([]);
 });

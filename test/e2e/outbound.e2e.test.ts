@@ -6,49 +6,33 @@
  * closing an issue in Jira reaches Backline's receiver stand-in, signed, with
  * the outcome that project's rule gives.
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { SIM_USERS } from '../../dev/jira-sim/seed';
 import type { InboxEntry } from '../../dev/runtime/backline-receiver';
-import { startLocalRuntime, type LocalRuntime } from '../../dev/server';
+import type { LocalRuntime } from '../../dev/server';
 import { sign, SIGNATURE_HEADER } from '../../dev/sign';
 import { outboundEventSchema } from '../../src/core/outbound/contract';
 import { SAMPLE_FINDING } from '../../src/shared/backline-fields';
 import { seriousViolations, unnamedControls } from './a11y';
 import { choose, shown } from './select';
-import { buildTestUi } from './ui-build';
+import { ARTIFACTS, startBrowserSession, type BrowserSession } from './session';
 
 jest.setTimeout(180_000);
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'tabs');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const ENDPOINT = 'https://hooks.backline.ai/jira/events';
 
+let session: BrowserSession;
 let runtime: LocalRuntime;
-let browser: Browser;
 let page: Page;
-let stateDir: string;
-const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  const uiBuildDir = buildTestUi('outbound');
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'backline-e2e-outbound-'));
   // Queue delays ×0.1: the 5 s coalescing wait of outbound changes takes 500 ms.
-  runtime = await startLocalRuntime({ uiBuildDir, port: 0, reset: true, stateDir, quiet: true, housekeepingIntervalMs: 0, queueDelayScale: 0.1 });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
+  session = await startBrowserSession('outbound', { queueDelayScale: 0.1 });
+  ({ runtime, page } = session);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await runtime?.close();
-  if (stateDir) fs.rmSync(stateDir, { recursive: true, force: true });
-});
+afterAll(() => session?.close());
 
 async function createFinding(id: string): Promise<string> {
   const body = JSON.stringify({ id: `evt-${id}`, occurredAt: new Date().toISOString(), type: 'finding.created', data: { finding: { ...SAMPLE_FINDING, id, title: `Finding ${id}`, jira: { projectKey: 'SEC' } } } });
@@ -131,5 +115,5 @@ test('an admin sets Backline’s endpoint and a project’s mapping back; a pers
   expect(received[0]?.signatureValid).toBe(true);
   const event = outboundEventSchema.parse(received[0]?.event);
   expect(event.type === 'jira.issue.status_changed' && event.data).toMatchObject({ issue: { key }, resolution: "Won't Fix", outcome: 'false_positive' });
-  expect(pageErrors).toEqual([]);
+  expect(session.pageErrors).toEqual([]);
 });

@@ -4,37 +4,15 @@
  * last characters). Posting to Slack is egress, which costs the app its
  * "Runs on Atlassian" eligibility: the page says so.
  */
-import { ErrorMessage } from '@atlaskit/form';
-import Textfield from '@atlaskit/textfield';
 import { useState } from 'react';
-import { ApiError } from '../../api';
+import { FieldWithError, useAction } from '../../ui/action';
 import { Banner, Button, ErrorBanner, Lozenge, Spinner, formatTime, useLoad } from '../../ui';
 import { failuresApi } from './api';
 
 export default function NotificationsSection() {
   const settings = useLoad(() => failuresApi.notifications(), []);
   const [url, setUrl] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  /** The URL's own problem, shown under the field. */
-  const [fieldError, setFieldError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<{ kind: 'success' | 'warning'; text: string } | null>(null);
-
-  const run = async (fn: () => Promise<unknown>, done: (result: unknown) => void) => {
-    setBusy(true);
-    setError(null);
-    setFieldError(null);
-    setNotice(null);
-    try {
-      done(await fn());
-      settings.reload();
-    } catch (e) {
-      if (e instanceof ApiError && e.code === 'INVALID_INPUT') setFieldError(e.message);
-      else setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, fieldError, notice, run, clearFieldError } = useAction(() => settings.reload());
 
   const data = settings.data;
   return (
@@ -71,38 +49,29 @@ export default function NotificationsSection() {
                 () => failuresApi.setSlackUrl(url),
                 () => {
                   setUrl('');
-                  setNotice({ kind: 'success', text: 'Saved. The webhook URL is stored as a secret and will not be shown again.' });
+                  return { kind: 'success', text: 'Saved. The webhook URL is stored as a secret and will not be shown again.' };
                 },
               );
             }}
           >
-            <div>
-              <label htmlFor="slack-url">Slack incoming webhook URL</label>
-              <div className="row">
-                <div className="grow">
-                  <Textfield
-                    id="slack-url"
-                    type="password"
-                    autoComplete="off"
-                    placeholder="https://hooks.slack.com/services/…"
-                    value={url}
-                    isInvalid={fieldError !== null}
-                    onChange={(e) => {
-                      setUrl(e.currentTarget.value);
-                      setFieldError(null);
-                    }}
-                    aria-describedby="slack-url-error slack-help"
-                  />
-                </div>
+            <FieldWithError
+              id="slack-url"
+              label="Slack incoming webhook URL"
+              type="password"
+              placeholder="https://hooks.slack.com/services/…"
+              value={url}
+              error={fieldError}
+              onChange={(text) => {
+                setUrl(text);
+                clearFieldError();
+              }}
+              help="In Slack: Apps → Incoming Webhooks → Add to a channel, then copy the URL. Only https://hooks.slack.com/ URLs are accepted."
+              action={
                 <Button kind="primary" type="submit" disabled={busy || url.trim() === ''}>
                   {data.configured ? 'Replace webhook' : 'Save webhook'}
                 </Button>
-              </div>
-              <div id="slack-url-error">{fieldError ? <ErrorMessage>{fieldError}</ErrorMessage> : null}</div>
-              <p id="slack-help" className="help">
-                In Slack: Apps → Incoming Webhooks → Add to a channel, then copy the URL. Only https://hooks.slack.com/ URLs are accepted.
-              </p>
-            </div>
+              }
+            />
           </form>
           <div className="row">
             <Button
@@ -110,16 +79,13 @@ export default function NotificationsSection() {
               onClick={() =>
                 void run(
                   () => failuresApi.testNotification(),
-                  (r) => {
-                    const result = r as { ok: boolean; message: string };
-                    setNotice({ kind: result.ok ? 'success' : 'warning', text: result.message });
-                  },
+                  (result) => ({ kind: result.ok ? 'success' : 'warning', text: result.message }),
                 )
               }
             >
               Send test notification
             </Button>
-            <Button kind="subtle" disabled={busy || !data.configured} onClick={() => void run(() => failuresApi.clearSlackUrl(), () => setNotice({ kind: 'success', text: 'Slack notifications are off.' }))}>
+            <Button kind="subtle" disabled={busy || !data.configured} onClick={() => void run(() => failuresApi.clearSlackUrl(), () => ({ kind: 'success', text: 'Slack notifications are off.' }))}>
               Turn off
             </Button>
           </div>

@@ -4,11 +4,10 @@
  * delivered for 24 hours (outbound dead letters), to retry or discard. Loaded
  * with the Connection tab, after its own cards.
  */
-import { ErrorMessage } from '@atlaskit/form';
-import Textfield from '@atlaskit/textfield';
 import { useState } from 'react';
 import type { OutboundPayloads, OutboundResolverKey, OutboundResultOf } from '../../../../../src/shared/contracts/outbound';
-import { ApiError, invokeResolver } from '../../api';
+import { invokeResolver } from '../../api';
+import { FieldWithError, useAction } from '../../ui/action';
 import { Banner, Button, ErrorBanner, Lozenge, Spinner, TableHead, formatTime, plural, useLoad } from '../../ui';
 
 const call = <K extends OutboundResolverKey>(key: K, payload: OutboundPayloads[K]) => invokeResolver<OutboundResultOf<K>>(key, payload);
@@ -17,30 +16,12 @@ export default function OutboundSection() {
   const settings = useLoad(() => call('outbound/settings.get', {}), []);
   const letters = useLoad(() => call('outbound/deadletters.list', {}), []);
   const [endpoint, setEndpoint] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [fieldError, setFieldError] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [notice, setNotice] = useState<string | null>(null);
-
-  const run = async (fn: () => Promise<unknown>, done: string) => {
-    setBusy(true);
-    setError(null);
-    setFieldError(null);
-    setNotice(null);
-    try {
-      await fn();
-      setNotice(done);
-      setEndpoint(null);
-      settings.reload();
-      letters.reload();
-    } catch (e) {
-      // The endpoint's own problem belongs next to the field; anything else above the card's controls.
-      if (e instanceof ApiError && e.code === 'INVALID_INPUT') setFieldError(e.message);
-      else setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, fieldError, notice, run, clearFieldError } = useAction(() => {
+    setEndpoint(null);
+    settings.reload();
+    letters.reload();
+  });
+  const said = (text: string) => () => ({ kind: 'success' as const, text });
 
   const data = settings.data;
   const value = endpoint ?? data?.endpoint ?? '';
@@ -58,46 +39,38 @@ export default function OutboundSection() {
       {settings.state === 'loading' && !data ? <Spinner label="Loading the endpoint…" /> : null}
       {settings.state === 'error' ? <ErrorBanner title="The endpoint could not be loaded" error={settings.error} onRetry={settings.reload} /> : null}
       {error ? <ErrorBanner error={error} /> : null}
-      {notice ? <Banner kind="success">{notice}</Banner> : null}
+      {notice ? <Banner kind={notice.kind}>{notice.text}</Banner> : null}
       {data ? (
         <form
           className="stack"
           onSubmit={(e) => {
             e.preventDefault();
-            void run(() => call('outbound/settings.set', { endpoint: value }), 'Saved. Changes people make in Jira now go to Backline.');
+            void run(() => call('outbound/settings.set', { endpoint: value }), said('Saved. Changes people make in Jira now go to Backline.'));
           }}
         >
-          <div>
-            <label htmlFor="outbound-endpoint">Backline endpoint</label>
-            <div className="row">
-              <div className="grow">
-                <Textfield
-                  id="outbound-endpoint"
-                  type="url"
-                  inputMode="url"
-                  placeholder="https://hooks.backline.ai/jira/events"
-                  value={value}
-                  isInvalid={fieldError !== null}
-                  aria-describedby="outbound-endpoint-error outbound-endpoint-help"
-                  onChange={(e) => {
-                    setEndpoint(e.currentTarget.value);
-                    setFieldError(null);
-                  }}
-                />
-              </div>
-              <Button kind="primary" type="submit" disabled={busy || value.trim() === '' || value.trim() === data.endpoint}>
-                Save endpoint
-              </Button>
-              <Button kind="subtle" disabled={busy || !data.endpoint} onClick={() => void run(() => call('outbound/settings.set', { endpoint: null }), 'Off: the app no longer tells Backline about changes made in Jira.')}>
-                Turn off
-              </Button>
-            </div>
-            <div id="outbound-endpoint-error">{fieldError ? <ErrorMessage>{fieldError}</ErrorMessage> : null}</div>
-            <p id="outbound-endpoint-help" className="help">
-              In Backline: Settings → Integrations → Jira → “Receive changes from Jira”. Only https addresses on backline.ai are accepted.
-              {data.updatedAt ? ` Changed ${formatTime(data.updatedAt)}.` : ''}
-            </p>
-          </div>
+          <FieldWithError
+            id="outbound-endpoint"
+            label="Backline endpoint"
+            type="url"
+            placeholder="https://hooks.backline.ai/jira/events"
+            value={value}
+            error={fieldError}
+            onChange={(text) => {
+              setEndpoint(text);
+              clearFieldError();
+            }}
+            help={`In Backline: Settings → Integrations → Jira → “Receive changes from Jira”. Only https addresses on backline.ai are accepted.${data.updatedAt ? ` Changed ${formatTime(data.updatedAt)}.` : ''}`}
+            action={
+              <>
+                <Button kind="primary" type="submit" disabled={busy || value.trim() === '' || value.trim() === data.endpoint}>
+                  Save endpoint
+                </Button>
+                <Button kind="subtle" disabled={busy || !data.endpoint} onClick={() => void run(() => call('outbound/settings.set', { endpoint: null }), said('Off: the app no longer tells Backline about changes made in Jira.'))}>
+                  Turn off
+                </Button>
+              </>
+            }
+          />
         </form>
       ) : null}
       <h3>Not delivered</h3>
@@ -132,11 +105,11 @@ export default function OutboundSection() {
           <div className="row">
             <Button
               disabled={busy}
-              onClick={() => void run(() => call('outbound/deadletters.retry', { eventIds: items.slice(0, 100).map((i) => i.eventId) }), 'Queued again: they are delivered in the next minutes.')}
+              onClick={() => void run(() => call('outbound/deadletters.retry', { eventIds: items.slice(0, 100).map((i) => i.eventId) }), said('Queued again: they are delivered in the next minutes.'))}
             >
               Retry all
             </Button>
-            <Button kind="subtle" disabled={busy} onClick={() => void run(() => call('outbound/deadletters.discard', { eventIds: items.slice(0, 100).map((i) => i.eventId) }), 'Discarded.')}>
+            <Button kind="subtle" disabled={busy} onClick={() => void run(() => call('outbound/deadletters.discard', { eventIds: items.slice(0, 100).map((i) => i.eventId) }), said('Discarded.'))}>
               Discard all
             </Button>
           </div>
