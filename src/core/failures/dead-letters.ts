@@ -13,6 +13,7 @@
  */
 import { z } from 'zod';
 import { ConfigRepository } from '../config/repository';
+import { findingIdsOf } from '../events/finding-ids';
 import { eventSchema, type BacklineEvent } from '../events/schema';
 import type { Platform } from '../ports';
 import type { ResultError } from '../results';
@@ -49,12 +50,6 @@ export interface DeadLetter extends Omit<DeadLetterView, 'at' | 'event'> {
   event: BacklineEvent | null;
 }
 
-function findingIdsOf(event: BacklineEvent): string[] {
-  if ('finding' in event.data) return [event.data.finding.id];
-  if ('findings' in event.data) return event.data.findings.map((f) => f.id);
-  if ('findingIds' in event.data) return event.data.findingIds;
-  return [];
-}
 
 /** A stored head as a dead letter; an event kept in parts is `null` here (see `getDeadLetter`) but keeps its summary. */
 function toDeadLetter(key: string, raw: unknown, partsEvent?: unknown): DeadLetter | undefined {

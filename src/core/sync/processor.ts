@@ -20,6 +20,7 @@ import { deferRest, type Deferral } from './defer';
 import { Invocation, type ProcessorOptions } from './invocation';
 import { isApplicable } from './outcome';
 import { paceDelaySeconds, queueDelaySeconds, type Refusal } from './pacing';
+import { isUrgent, PressureWaitlist } from './pressure';
 import { findInJira } from './recovery';
 
 export type { ProcessorOptions } from './invocation';
@@ -45,13 +46,23 @@ export function createEventProcessor(platform: Platform, options: ProcessorOptio
 }
 
 async function processAll(inv: Invocation, events: BacklineEvent[]): Promise<EventResult[]> {
-  const results: EventResult[] = [];
+  // One slot per event, in order; a slot stays empty while its event is on the pressure waitlist.
+  const results: Array<EventResult | undefined> = [];
   // Results of events already applied by a bulk create (see bulk-create.ts).
   const applied = new Map<string, EventResult>();
+  const waitlist = new PressureWaitlist();
+  let pressure: Deferral | undefined;
   for (let index = 0; index < events.length; index++) {
     const event = events[index];
     if (!event) break;
-    if (event.type === 'finding.created' && !applied.has(event.id) && inv.hasTime()) {
+    const held = applied.has(event.id) || !isApplicable(event) ? undefined : holdBack(inv, events.length - index);
+    if (held && (held.delaySeconds === 0 || !inv.hasTime())) {
+      results.push(...(await deferRest(inv, events.slice(index), held, applied, (e) => answerNow(inv, e))));
+      break;
+    }
+    // Jira's hourly quota is nearly spent: what matters most still goes now, the rest waits (pressure.ts).
+    if (held) pressure = held;
+    if (event.type === 'finding.created' && !applied.has(event.id) && inv.hasTime() && !pressure) {
       const run = createRun(events, index);
       if (run.length >= 2) for (const [id, result] of await applyCreatesInBulk(inv, run)) applied.set(id, result);
     }
@@ -60,10 +71,10 @@ async function processAll(inv: Invocation, events: BacklineEvent[]): Promise<Eve
       results.push(known ?? (await answerNow(inv, event)));
       continue;
     }
-    const held = holdBack(inv, events.length - index);
-    if (held) {
-      results.push(...(await deferRest(inv, events.slice(index), held, applied, (e) => answerNow(inv, e))));
-      break;
+    if (pressure && (!isUrgent(event) || waitlist.follows(event))) {
+      waitlist.add(event);
+      results.push(undefined);
+      continue;
     }
     let outcome: Awaited<ReturnType<typeof applyEvent>>;
     try {
@@ -86,7 +97,21 @@ async function processAll(inv: Invocation, events: BacklineEvent[]): Promise<Eve
     results.push(...(await deferRest(inv, events.slice(index), deferral, applied, (e) => answerNow(inv, e))));
     break;
   }
-  return results;
+  if (pressure && waitlist.size > 0) await queueWaitlist(inv, waitlist, pressure, events, results);
+  return results.filter((result): result is EventResult => result !== undefined);
+}
+
+/** The events the pressure waitlist held, queued by priority; their results fill their slots. */
+async function queueWaitlist(inv: Invocation, waitlist: PressureWaitlist, pressure: Deferral, events: BacklineEvent[], results: Array<EventResult | undefined>): Promise<void> {
+  const slot = new Map(events.map((event, index) => [event.id, index]));
+  for (const batch of waitlist.batches(pressure.delaySeconds)) {
+    const reason = `Jira's hourly points are nearly spent: queued for ${batch.delaySeconds} s; critical and high findings go first`;
+    const answered = await deferRest(inv, batch.events, { ...pressure, delaySeconds: batch.delaySeconds, reason }, new Map(), (e) => answerNow(inv, e));
+    answered.forEach((result, i) => {
+      const index = slot.get(batch.events[i]?.id ?? '');
+      if (index !== undefined) results[index] = result;
+    });
+  }
 }
 
 /**

@@ -1,0 +1,73 @@
+/**
+ * Under quota pressure (docs/performance.md "Under pressure"): Jira marks its
+ * answers `X-RateLimit-NearLimit` when little of the hour's points is left.
+ * The app then still applies critical and high findings' creates, resolutions
+ * and reopenings at once, queues everything else at the pace the remaining
+ * points allow, low and info findings three times later, and keeps each
+ * finding's events in order. Nothing is dropped.
+ */
+import type { QueuedEvent } from '../../../src/core/sync/defer';
+import { LOW_PRIORITY_FACTOR } from '../../../src/core/sync/pressure';
+import { event, finding, pr, setup } from './harness';
+
+async function nearLimit(h: Awaited<ReturnType<typeof setup>>): Promise<void> {
+  // Spend 200 points (another app's work on the shared pool), then leave 40 of the hour: under 20 %, so Jira marks every answer NearLimit.
+  for (let i = 0; i < 200; i++) await h.counting.request({ method: 'GET', path: '/rest/api/3/myself' });
+  const { points } = (await h.control('GET', '/_sim/stats')) as { points: number };
+  await h.control('POST', '/_sim/quota', { pointsPerHour: points + 40 });
+  await h.run(event('finding.created', { finding: finding('fnd_warm', { severity: 'medium' }) })); // an answer that says so
+}
+
+it('applies critical and high findings now, queues the rest by priority, and keeps one finding’s events in order', async () => {
+  const h = await setup({ mode: 'inline' }); // as the web trigger applies a delivery
+  await h.run(event('finding.created', { finding: finding('fnd_old', { severity: 'medium' }) }));
+  await nearLimit(h);
+  h.platform.queue.pushes.length = 0;
+
+  // Each invocation learns the pressure from its own first Jira answer (docs/performance.md): here, a high finding resolved.
+  await h.run(event('finding.created', { finding: finding('fnd_first', { severity: 'high' }) }));
+  const batch = [
+    event('finding.resolved', { finding: finding('fnd_first', { severity: 'high' }), reason: 'fixed' }),
+    event('finding.created', { finding: finding('fnd_low', { severity: 'low' }) }),
+    event('finding.created', { finding: finding('fnd_crit', { severity: 'critical' }) }),
+    event('remediation.pr_opened', { ...pr(501), findings: [{ id: 'fnd_old' }] }),
+    event('finding.resolved', { finding: finding('fnd_old', { severity: 'high' }), reason: 'fixed' }),
+    event('finding.created', { finding: finding('fnd_high', { severity: 'high' }) }),
+    event('finding.updated', { finding: finding('fnd_low', { severity: 'critical' }) }),
+  ];
+  const results = await h.run(...batch);
+
+  const [first, low, critical, prOpened, resolved, high, lowNowCritical] = batch.map((e) => e.id);
+  expect(results.map((r) => [r.eventId, r.status])).toEqual([
+    [first, 'updated'],
+    [low, 'queued'],
+    [critical, 'created'],
+    [prOpened, 'queued'],
+    // High, but an earlier event of its finding waits: it waits too, after it.
+    [resolved, 'queued'],
+    [high, 'created'],
+    // Critical now, but its finding's creation waits (low): it follows it.
+    [lowNowCritical, 'queued'],
+  ]);
+  const queued = h.platform.queue.pushes.flat().map((m) => ({ id: (m.body as unknown as QueuedEvent).event.id, delay: m.delayInSeconds ?? 0 }));
+  expect(queued.map((q) => q.id).sort()).toEqual([low, prOpened, resolved, lowNowCritical].sort());
+  const delayOf = (id: string | undefined) => queued.find((q) => q.id === id)?.delay ?? -1;
+  const normal = delayOf(prOpened);
+  expect(normal).toBeGreaterThan(0);
+  expect(delayOf(resolved)).toBe(normal);
+  expect(delayOf(low)).toBe(Math.min(900, Math.ceil(normal * LOW_PRIORITY_FACTOR)));
+  expect(delayOf(lowNowCritical)).toBe(delayOf(low));
+  expect(results.find((r) => r.eventId === low)?.reason).toMatch(/critical and high findings go first/);
+});
+
+it('without pressure, the same batch is applied at once', async () => {
+  const h = await setup({ mode: 'inline' }); // as the web trigger applies a delivery
+  await h.run(event('finding.created', { finding: finding('fnd_old', { severity: 'medium' }) }));
+  h.platform.queue.pushes.length = 0;
+  const results = await h.run(
+    event('finding.created', { finding: finding('fnd_low', { severity: 'low' }) }),
+    event('remediation.pr_opened', { ...pr(502), findings: [{ id: 'fnd_old' }] }),
+  );
+  expect(results.map((r) => r.status)).toEqual(['created', 'updated']);
+  expect(h.platform.queue.pushes.flat()).toEqual([]);
+});
