@@ -3,6 +3,7 @@ import { rotateSigningSecret, signingSecretStatus } from '../secrets/signing-sec
 import { getLastEvent, type LastEvent } from '../webhook/connection-status';
 import type { ConnectionInfo, LastEventSummary } from '../../shared/contracts/admin';
 import type { AdminServices } from './context';
+import { readPressure } from '../sync/pressure-state';
 
 function summariseLastEvent(event: LastEvent): LastEventSummary {
   const counts = event.statusCounts ? Object.entries(event.statusCounts).map(([status, n]) => `${n} ${status}`) : [];
@@ -17,10 +18,11 @@ function summariseLastEvent(event: LastEvent): LastEventSummary {
 
 export const connectionServices: Pick<AdminServices, 'connection/get' | 'secret/rotate'> = {
   async 'connection/get'(ctx): Promise<ConnectionInfo> {
-    const [status, last, url] = await Promise.all([
+    const [status, last, url, pressure] = await Promise.all([
       signingSecretStatus(ctx.platform.secrets, ctx.platform.clock),
       getLastEvent(ctx.platform.store),
       ctx.env.webTriggerUrl(),
+      readPressure(ctx.platform.store, ctx.platform.clock.now()),
     ]);
     return {
       webTriggerUrl: url,
@@ -30,6 +32,7 @@ export const connectionServices: Pick<AdminServices, 'connection/get' | 'secret/
         ...(status.previousValidUntil !== undefined ? { previousValidUntil: new Date(status.previousValidUntil).toISOString() } : {}),
       },
       lastEvent: last ? summariseLastEvent(last) : null,
+      ...(pressure ? { pressure: { resetAt: new Date(pressure.resetAt).toISOString(), waiting: pressure.waiting, more: pressure.more } } : {}),
     };
   },
 

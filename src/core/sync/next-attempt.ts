@@ -8,10 +8,10 @@
 import type { KeyValueStore, StoreKeyRef } from '../ports';
 import { TRANSACTION_LIMIT } from '../ports';
 
-const PREFIX = 'next-attempt:';
+export const NEXT_ATTEMPT_PREFIX = 'next-attempt:';
 const KEEP_SECONDS = 24 * 3600;
 
-const keyOf = (eventId: string) => `${PREFIX}${eventId}`.slice(0, 500);
+const keyOf = (eventId: string) => `${NEXT_ATTEMPT_PREFIX}${eventId}`.slice(0, 500);
 
 /** Records `at` (ms) as the next attempt of each event, ≤ 25 a transaction. */
 export async function recordNextAttempts(store: KeyValueStore, eventIds: readonly string[], at: number): Promise<void> {

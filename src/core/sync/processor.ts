@@ -21,6 +21,7 @@ import { Invocation, type ProcessorOptions } from './invocation';
 import { isApplicable } from './outcome';
 import { paceDelaySeconds, queueDelaySeconds, type Refusal } from './pacing';
 import { isUrgent, PressureWaitlist } from './pressure';
+import { notePressure } from './pressure-state';
 import { findInJira } from './recovery';
 
 export type { ProcessorOptions } from './invocation';
@@ -98,6 +99,8 @@ async function processAll(inv: Invocation, events: BacklineEvent[]): Promise<Eve
     break;
   }
   if (pressure && waitlist.size > 0) await queueWaitlist(inv, waitlist, pressure, events, results);
+  // For the admin page: one write, only while Jira says the hour's points are nearly spent.
+  await notePressure(inv.store, inv.counting.lastRateLimit, inv.clock.now()).catch((error: unknown) => inv.logger.warn('could not note quota pressure', { error: String(error) }));
   return results.filter((result): result is EventResult => result !== undefined);
 }
 

@@ -110,6 +110,11 @@ export interface ConnectionInfo {
     previousValidUntil?: string;
   };
   lastEvent: LastEventSummary | null;
+  /**
+   * While Jira says the hour's points are nearly spent (docs/performance.md "Under pressure"): when
+   * they reset, and how many events wait in the queue (`more`: over 1,000).
+   */
+  pressure?: { resetAt: string; waiting: number; more: boolean };
 }
 
 export interface PreviewField {

@@ -65,6 +65,15 @@ export function ConnectionSection() {
 
   return (
     <div>
+      {info.pressure ? (
+        <Banner kind="warning" title="Jira’s hourly points are nearly spent">
+          <span data-testid="pressure">
+            {info.pressure.more ? 'More than 1,000' : info.pressure.waiting.toLocaleString('en-GB')} {info.pressure.waiting === 1 && !info.pressure.more ? 'event waits' : 'events wait'} in
+            the queue; the next window opens at {formatTime(info.pressure.resetAt)}. Critical and high findings go first; the rest follow at the pace the remaining
+            points allow. Nothing is lost.
+          </span>
+        </Banner>
+      ) : null}
       <section className="card stack" aria-labelledby="endpoint-title">
         <h2 id="endpoint-title">Connect Backline</h2>
         <p className="subtle">In Backline, open Settings → Integrations → Jira and paste this URL and the signing secret.</p>
