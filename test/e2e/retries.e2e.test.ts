@@ -1,0 +1,82 @@
+/**
+ * An event Jira keeps refusing, end to end in headless Chromium against the
+ * local runtime: Jira answers 429 (Retry-After 1 s) to every create, the queue tries the event
+ * again and again (delays shrunk by `queueDelayScale`) until it is kept as a
+ * dead letter. Activity shows it as ONE row with its attempts, not one red
+ * row per attempt; once Jira is back, "Retry now" on that row creates the
+ * issue and the same row turns Applied. Screenshots in test-artifacts/tabs/.
+ */
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
+import type { LocalRuntime } from '../../dev/server';
+import { sign, SIGNATURE_HEADER } from '../../dev/sign';
+import { SAMPLE_FINDING } from '../../src/shared/backline-fields';
+import { ARTIFACTS, startBrowserSession, type BrowserSession } from './session';
+
+jest.setTimeout(180_000);
+
+let session: BrowserSession;
+let runtime: LocalRuntime;
+let page: Page;
+
+beforeAll(async () => {
+  // Backoff and Retry-After waits become milliseconds, so the queue's retries all happen within the test.
+  session = await startBrowserSession('retries', { queueDelayScale: 0.001 });
+  ({ runtime, page } = session);
+});
+
+afterEach(async () => {
+  await fetch(`${runtime.url}/jira/_sim/faults`, { method: 'DELETE' });
+});
+
+afterAll(() => session?.close());
+
+async function secSummaries(): Promise<string[]> {
+  const response = await fetch(`${runtime.url}/jira/rest/api/3/search/jql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jql: 'project = SEC ORDER BY created DESC', fields: ['summary'], maxResults: 50 }),
+  });
+  return ((await response.json()) as { issues: Array<{ key: string; fields: { summary: string } }> }).issues.map((i) => i.fields.summary);
+}
+
+test('an event retried many times is one Activity row with its attempts, and Retry now applies it once Jira is back', async () => {
+  const fault = await fetch(`${runtime.url}/jira/_sim/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ status: 429, count: 10_000, retryAfter: 1, match: { method: 'POST', path: '/rest/api/3/issue' } }),
+  });
+  expect(fault.status).toBeLessThan(300);
+  const title = 'Retried until Jira came back';
+  const body = JSON.stringify({ id: 'evt-retried', occurredAt: new Date().toISOString(), type: 'finding.created', data: { finding: { ...SAMPLE_FINDING, id: 'fnd_retried', title, jira: { projectKey: 'SEC' } } } });
+  const response = await fetch(runtime.webtriggerUrl, { method: 'POST', headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: sign(runtime.signingSecret, body) }, body });
+  expect(response.status).toBeLessThan(300);
+  await runtime.waitForQueueIdle();
+  expect(await secSummaries()).not.toContain(title);
+
+  await page.goto(`${runtime.url}/admin?as=admin`);
+  await page.getByRole('tab', { name: 'Activity' }).click();
+  const activity = page.locator('[data-section="activity"]');
+  const state = activity.getByTestId('state-evt-retried');
+  await state.waitFor({ timeout: 15_000 });
+  // One row for the event, however many times it was tried.
+  await expect(state.count()).resolves.toBe(1);
+  const before = await state.innerText();
+  expect(before).toMatch(/Dead letter\s+\d+ attempts/);
+  const attempts = Number(/(\d+) attempts/.exec(before)?.[1]);
+  expect(attempts).toBeGreaterThan(1);
+  // Jira's refusal in words of the app, once, not one red row per attempt.
+  await expect(activity.getByText('JIRA_UNAVAILABLE').count()).resolves.toBe(1);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'activity-retried-dead-letter.png'), fullPage: true });
+
+  // Jira is back: Retry now on the Activity row.
+  await fetch(`${runtime.url}/jira/_sim/faults`, { method: 'DELETE' });
+  await activity.getByRole('button', { name: 'Retry now evt-retried' }).click();
+  await state.getByText('Applied').waitFor({ timeout: 15_000 });
+  await expect(state.innerText()).resolves.toContain(`${attempts + 1} attempts`);
+  await expect(activity.getByTestId('state-evt-retried').count()).resolves.toBe(1);
+  await expect(activity.getByRole('button', { name: 'Retry now evt-retried' }).count()).resolves.toBe(0);
+  expect((await secSummaries()).filter((s) => s.includes(title))).toHaveLength(1);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'activity-retried-applied.png'), fullPage: true });
+  expect(session.pageErrors).toEqual([]);
+});
