@@ -312,5 +312,17 @@ test('with Jira’s dark theme the page is dark and its text stays readable', as
   expect((await textContrast(page, 'label[for="issue-type"]')).ratio).toBeGreaterThanOrEqual(4.5);
   expect(await seriousViolations(page)).toEqual([]);
   await shot('21-dark-editor');
+  // The sticky save bar, with the form scrolled under it: stuck to the bottom of the window, on the dark raised
+  // surface the cards use (not a light bar, not see-through), its state text readable.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const bar = page.locator('.sticky-actions').first();
+  const box = await bar.boundingBox();
+  expect(Math.round((box?.y ?? 0) + (box?.height ?? 0))).toBe(900);
+  const barText = await textContrast(page, '.sticky-actions #save-state');
+  const cardText = await textContrast(page, '#fields-title');
+  expect(barText.background).not.toBe('rgb(255, 255, 255)');
+  expect(barText.background).toBe(cardText.background);
+  expect(barText.ratio).toBeGreaterThanOrEqual(4.5);
+  await page.screenshot({ path: path.join(ARTIFACTS, '22-dark-save-bar.png') });
   consoleErrors.length = 0;
 });
