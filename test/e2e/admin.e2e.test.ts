@@ -14,6 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startLocalRuntime, type LocalRuntime } from '../../dev/server';
+import { SIM_ISSUE_TYPES } from '../../dev/jira-sim/seed';
 import { sign, SIGNATURE_HEADER } from '../../dev/sign';
 import { SAMPLE_FINDING } from '../../src/shared/backline-fields';
 import { buildTestUi } from './ui-build';
@@ -132,13 +133,16 @@ test('an admin connects APP, routes a finding to it, edits the mapping, disconne
   await (await search(page, page.getByLabel('Jira project'), 'Appl', /Applications/)).click();
   // SEC is the only connected project and no default is set: connecting APP ends that fallback, and the editor says so.
   await page.getByTestId('ends-only-project').getByText(/every finding that no routing rule or project hint places goes to SEC/).waitFor();
-  await choose(page, page.getByLabel('Issue type'), 'Bug');
+  // APP has one issue type, Bug: it is preselected, nothing to choose.
   const team = page.locator('#src-customfield_10014-0-value');
   await team.waitFor();
+  await expect(page.locator('#issue-type-msg').innerText()).resolves.toBe('');
+  // Before any input no error is shown at a field; the save bar counts what is left to do, in words.
+  await expect(page.locator('[id^="msg-"]').filter({ hasText: /\S/ }).count()).resolves.toBe(0);
   await choose(page, team, 'Identity');
   await page.getByTestId('preview').getByText('Identity').waitFor();
   page.off('request', countFieldLoads);
-  expect(fieldLoads).toEqual([{ projectKey: 'APP', issueTypeId: expect.any(String) }]);
+  expect(fieldLoads).toEqual([{ projectKey: 'APP', issueTypeId: SIM_ISSUE_TYPES.Bug }]);
   await shot('02-editor-app');
   await expectAccessible();
   const connect = page.getByRole('button', { name: 'Connect project' });
