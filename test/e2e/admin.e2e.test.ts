@@ -328,5 +328,14 @@ test('with Jira’s dark theme the page is dark and its text stays readable', as
   expect(barText.background).toBe(cardText.background);
   expect(barText.ratio).toBeGreaterThanOrEqual(4.5);
   await page.screenshot({ path: path.join(ARTIFACTS, '22-dark-save-bar.png') });
+  // A problem shows at its field, and the save bar counts it in words ("1 problem", not "1 problem(s)").
+  const summary = page.locator('#src-summary-0-value');
+  const template = await summary.inputValue();
+  await summary.fill('');
+  await page.locator('#save-state').getByText('1 problem to fix before saving.', { exact: true }).waitFor();
+  await expect(page.locator('[id^="msg-"]').filter({ hasText: /\S/ }).count()).resolves.toBe(1);
+  await expect(page.getByRole('button', { name: 'Save', exact: true }).isDisabled()).resolves.toBe(true);
+  await summary.fill(template);
+  await page.locator('#save-state').getByText('1 problem to fix before saving.', { exact: true }).waitFor({ state: 'detached' });
   consoleErrors.length = 0;
 });
