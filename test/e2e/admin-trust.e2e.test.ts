@@ -135,7 +135,7 @@ test('a fallback source behind the finding’s team, a misspelt placeholder, the
   await page.goto(`${runtime.url}/admin?as=admin`);
   await openTab('Projects');
   await page.getByRole('button', { name: 'Edit Applications' }).click();
-  await page.getByRole('heading', { name: 'Applications (APP)' }).waitFor();
+  await page.getByRole('heading', { name: 'Applications (APP)', exact: true }).waitFor();
 
   // Team from the finding's owner: change the source to the Backline field, then the editor asks for a fallback.
   await choose(page, `#src-${SIM_FIELDS.Team}-0-kind`, 'Backline field');

@@ -161,7 +161,7 @@ test('an admin connects APP, routes a finding to it, edits the mapping, disconne
   await expect(page.getByRole('button', { name: 'Connect project' }).isDisabled()).resolves.toBe(true);
   await shot('03b-already-connected');
   await page.getByRole('button', { name: 'Edit APP’s mapping' }).click();
-  await page.getByRole('heading', { name: 'Applications (APP)' }).waitFor();
+  await page.getByRole('heading', { name: 'Applications (APP)', exact: true }).waitFor();
   await expect(shown(page, 'src-customfield_10014-0-value')).resolves.toBe('Identity'); // as saved
   await page.getByRole('button', { name: 'Back to projects' }).click();
 

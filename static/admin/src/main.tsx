@@ -1,5 +1,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { FlagsProvider } from '@atlaskit/flag';
 import { App } from './App';
 import { enableTheme } from './context';
 import './styles.css';
@@ -9,7 +10,9 @@ const root = document.getElementById('root');
 if (root) {
   createRoot(root).render(
     <StrictMode>
-      <App />
+      <FlagsProvider>
+        <App />
+      </FlagsProvider>
     </StrictMode>,
   );
 }

@@ -8,6 +8,7 @@ import { useCallback, useEffect, useReducer, useState } from 'react';
 import type { MappingProblem } from '../../../../src/shared/contracts/admin';
 import { ApiError, api } from '../api';
 import { draftFromConfig, draftToConfig, editorReducer, isDirty, type Draft, type EditorAction } from './state';
+import { useSuccessFlag } from '../ui/flags';
 
 /** Actions the editor takes on the admin's behalf: they do not count as the admin's first input. */
 const NOT_INPUT: ReadonlySet<EditorAction['type']> = new Set(['load', 'setProject', 'setIssueType', 'seedFields']);
@@ -44,6 +45,7 @@ export function useEditorSession(initialDraft: Draft, initiallyConnected: boolea
   }, []);
   useEffect(() => onDirtyChange(isDirty(saved, draft)), [saved, draft, onDirtyChange]);
 
+  const flag = useSuccessFlag();
   const save = async (onConflict: () => void) => {
     setSaving(true);
     setSaveError(null);
@@ -56,6 +58,7 @@ export function useEditorSession(initialDraft: Draft, initiallyConnected: boolea
       setConnected(true);
       setServerProblems([]);
       setSavedNotice(true);
+      flag(`Saved ${next.projectName} (${next.projectKey})`, 'New findings use this mapping.');
     } catch (error) {
       if (error instanceof ApiError && error.code === 'CONFLICT') onConflict();
       if (error instanceof ApiError && error.code === 'MAPPING_INVALID') {

@@ -14,6 +14,7 @@ import { blankRule, describeRule, moveRule, normaliseRule, removeRule, ruleProbl
 import { SEVERITY_LIST } from '../editor/state';
 import { Banner, Button, ConfirmDialog, ErrorBanner, Lozenge, Spinner, useLoad } from '../ui';
 import { Select } from '../ui/Select';
+import { useSuccessFlag } from '../ui/flags';
 import Textfield from '@atlaskit/textfield';
 
 export default function RoutingSection() {
@@ -36,6 +37,7 @@ function RoutingEditor({ settings: initial, connected }: { settings: GlobalSetti
   const rules = settings.routingRules;
   const blocking = rules.some((r) => ruleProblems(r, connected).some((p) => p.blocking));
 
+  const flag = useSuccessFlag();
   const save = async () => {
     setSaving(true);
     setError(null);
@@ -45,6 +47,7 @@ function RoutingEditor({ settings: initial, connected }: { settings: GlobalSetti
       setSettings(result.settings);
       setSavedJson(JSON.stringify(result.settings));
       setNotice('Routing saved. New findings are routed with these rules.');
+      flag('Routing saved', 'New findings are routed with these rules.');
     } catch (e) {
       setError(e);
     } finally {
