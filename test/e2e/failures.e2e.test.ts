@@ -98,6 +98,10 @@ test('a broken SEC mapping: the failure shows in Activity and Dead letters, and 
   await expect(state.innerText()).resolves.toMatch(/Dead letter\s+1 attempt/);
   await activity.getByRole('button', { name: 'Details of evt-e2e-broken' }).click();
   await expect(activity.getByText(`${code}:`, { exact: false }).first().isVisible()).resolves.toBe(true);
+  // The error names the field, the value and the options Jira still has, not Jira's raw option id.
+  const details = await activity.innerText();
+  expect(details).toMatch(/Severity: "high" is not an allowed value of Severity.*\(allowed: Critical, Medium, Low, Info\)/);
+  expect(details).not.toMatch(/Option id '\d+'/i);
   await expect(activity.getByTestId('state-evt-e2e-broken').count()).resolves.toBe(1);
   await shot('01-activity-failed');
 
