@@ -4,7 +4,9 @@
  * again and again (delays shrunk by `queueDelayScale`) until it is kept as a
  * dead letter. Activity shows it as ONE row with its attempts, not one red
  * row per attempt; once Jira is back, "Retry now" on that row creates the
- * issue and the same row turns Applied. Screenshots in test-artifacts/tabs/.
+ * issue and the same row turns Applied. And with real queue delays, an event
+ * Jira asked to wait for (429, Retry-After) shows in Pending with its next
+ * attempt time. Screenshots in test-artifacts/tabs/.
  */
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -79,4 +81,37 @@ test('an event retried many times is one Activity row with its attempts, and Ret
   expect((await secSummaries()).filter((s) => s.includes(title))).toHaveLength(1);
   await page.screenshot({ path: path.join(ARTIFACTS, 'activity-retried-applied.png'), fullPage: true });
   expect(session.pageErrors).toEqual([]);
+});
+
+test('an event Jira asked to wait for shows in Pending, once, with the time it is tried next', async () => {
+  // Real queue delays here: the event must still be waiting when the page shows it.
+  const waiting = await startBrowserSession('retries-waiting');
+  try {
+    const fault = await fetch(`${waiting.runtime.url}/jira/_sim/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 429, count: 5, retryAfter: 120, match: { method: 'POST', path: '/rest/api/3/issue' } }),
+    });
+    expect(fault.status).toBeLessThan(300);
+    const body = JSON.stringify({ id: 'evt-waiting', occurredAt: new Date().toISOString(), type: 'finding.created', data: { finding: { ...SAMPLE_FINDING, id: 'fnd_waiting', jira: { projectKey: 'SEC' } } } });
+    const response = await fetch(waiting.runtime.webtriggerUrl, { method: 'POST', headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: sign(waiting.runtime.signingSecret, body) }, body });
+    expect(response.status).toBe(202);
+
+    const p = waiting.page;
+    await p.goto(`${waiting.runtime.url}/admin?as=admin`);
+    await p.getByRole('tab', { name: 'Activity' }).click();
+    const activity = p.locator('[data-section="activity"]');
+    await activity.getByRole('button', { name: 'Pending' }).click();
+    await activity.getByRole('heading', { name: 'Pending' }).waitFor();
+    const next = activity.getByTestId('next-attempt-evt-waiting');
+    await next.waitFor({ timeout: 15_000 });
+    // The time in the page's one date format, e.g. "4 Dec 2026, 04:25 UTC".
+    await expect(next.innerText()).resolves.toMatch(/^Next attempt \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d \S+$/);
+    await expect(activity.getByTestId('state-evt-waiting').count()).resolves.toBe(1);
+    await expect(activity.getByTestId('state-evt-waiting').innerText()).resolves.toMatch(/Queued|Retrying/);
+    await p.screenshot({ path: path.join(ARTIFACTS, 'activity-pending-next-attempt.png'), fullPage: true });
+    expect(waiting.pageErrors).toEqual([]);
+  } finally {
+    await waiting.close();
+  }
 });
