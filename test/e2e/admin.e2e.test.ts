@@ -206,7 +206,7 @@ test('an admin connects APP, routes a finding to it, edits the mapping, disconne
   await page.locator('#src-summary-0-value').fill('Backline: {{finding.title}}');
   await page.getByTestId('preview').getByText('Backline: Prototype pollution in lodash').waitFor();
   // The assignee, a manual value chosen by name with the user picker (stored as the account id).
-  await choose(page, page.getByLabel('Map another field'), 'Assignee');
+  await choose(page, page.getByLabel('Map another field'), 'Assignee', { resets: true });
   await choose(page, '#src-assignee-0-kind', 'Manual value');
   const person = page.locator('#src-assignee-0-value');
   await search(page, person, 'Alex', /Alex Apps/); // in the open listbox: the acting-as switcher lists Alex too

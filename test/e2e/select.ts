@@ -8,12 +8,23 @@ import type { Locator, Page } from 'playwright-core';
 
 const field = (page: Page, input: Locator | string) => (typeof input === 'string' ? page.locator(input) : input);
 
-/** Opens the select whose input is `input` and picks the option named `label`. */
-export async function choose(page: Page, input: Locator | string, label: string | RegExp): Promise<void> {
+/**
+ * Opens the select whose input is `input` and picks the option named `label`. `resets`: a select
+ * that acts on the choice and empties itself again ("Map another field").
+ */
+export async function choose(page: Page, input: Locator | string, label: string | RegExp, options: { resets?: boolean } = {}): Promise<void> {
   const control = field(page, input);
   await control.focus();
   await control.press('ArrowDown');
   await page.getByRole('listbox').getByRole('option', { name: label, exact: typeof label === 'string' }).click();
+  // The select shows the choice once the page has taken it: a test goes on only then, so a lost
+  // choice fails here, where it happened, not at a later save.
+  if (options.resets) return;
+  await control
+    .locator('xpath=ancestor::*[@data-select-for][1]')
+    .getByText(label, typeof label === 'string' ? { exact: true } : {})
+    .first()
+    .waitFor();
 }
 
 /** Types into a searching select and waits for the option named `label`, without choosing it. */
