@@ -86,10 +86,11 @@ export const failureServices: { [K in FailureResolverKey]: Service<K> } = {
       listDeadLetters(platform, { limit: 100 }),
     ]);
     let events = groupByEvent(page.items, new Set(letters.items.map((l) => l.eventId)));
-    if (payload.pending) events = events.filter((e) => e.state === 'queued' || e.state === 'retrying');
+    const isWaiting = (e: { state: string }) => e.state === 'queued' || e.state === 'retrying';
+    if (payload.pending) events = events.filter(isWaiting);
     const site = events.some((e) => e.issueKeys.length > 0) ? await platform.siteUrl().catch(() => undefined) : undefined;
     const browse = (key: string) => (site ? { key, url: `${site.replace(/\/$/, '')}/browse/${key}` } : { key });
-    const waiting = events.filter((e) => e.state === 'queued' || e.state === 'retrying').map((e) => e.eventId);
+    const waiting = events.filter(isWaiting).map((e) => e.eventId);
     const next = await readNextAttempts(platform.store, waiting);
     const views: EventActivityView[] = events.map(({ issueKeys, at, firstAt, ...event }) => {
       const nextAt = next.get(event.eventId);

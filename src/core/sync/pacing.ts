@@ -48,7 +48,7 @@ export function backoffMs(attempt: number, random: () => number = Math.random): 
 }
 
 /** When the hourly quota resets, as ms from `now`, from the best figure Jira gave. */
-function msUntilQuotaReset(refusal: Refusal, now: number): number {
+export function msUntilQuotaReset(refusal: Refusal, now: number): number {
   if (refusal.retryAfterSeconds !== undefined) return refusal.retryAfterSeconds * 1000;
   if (refusal.resetAt !== undefined) return Math.max(0, refusal.resetAt - now);
   if (refusal.quota?.resetInSeconds !== undefined) return refusal.quota.resetInSeconds * 1000;

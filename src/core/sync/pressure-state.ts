@@ -8,14 +8,13 @@
 import type { RateLimitInfo } from '../jira/http';
 import type { KeyValueStore } from '../ports';
 import { NEXT_ATTEMPT_PREFIX } from './next-attempt';
-import { msUntilNextHour } from './pacing';
+import { msUntilQuotaReset } from './pacing';
 
 const PRESSURE_KEY = 'jira:pressure';
 /** A page of the waiting count; the count stops at this many pages (the admin page says "more than"). */
 const COUNT_PAGES = 10;
 
 interface StoredPressure {
-  since: number;
   resetAt: number;
 }
 
@@ -28,12 +27,11 @@ export interface PressureView {
   more: boolean;
 }
 
-/** Notes that Jira said the quota is nearly spent (one write, only under pressure), kept until the reset. */
+/** Notes that Jira said the quota is nearly spent, kept until the reset (the same figure pacing waits for). */
 export async function notePressure(store: KeyValueStore, info: RateLimitInfo | undefined, now: number): Promise<void> {
   if (!info?.nearLimit) return;
-  const untilReset = info.quota?.resetInSeconds !== undefined ? info.quota.resetInSeconds * 1000 : info.resetAt !== undefined ? info.resetAt - now : msUntilNextHour(now);
-  const resetAt = now + Math.max(60_000, untilReset);
-  const value: StoredPressure = { since: now, resetAt };
+  const resetAt = now + Math.max(60_000, msUntilQuotaReset(info, now));
+  const value: StoredPressure = { resetAt };
   await store.set(PRESSURE_KEY, value, { ttlSeconds: Math.ceil((resetAt - now) / 1000) });
 }
 

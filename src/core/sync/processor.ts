@@ -52,6 +52,8 @@ async function processAll(inv: Invocation, events: BacklineEvent[]): Promise<Eve
   // Results of events already applied by a bulk create (see bulk-create.ts).
   const applied = new Map<string, EventResult>();
   const waitlist = new PressureWaitlist();
+  // Where each waiting event's result goes (by the event itself: a delivery may repeat an id).
+  const slots = new Map<BacklineEvent, number>();
   let pressure: Deferral | undefined;
   for (let index = 0; index < events.length; index++) {
     const event = events[index];
@@ -74,7 +76,7 @@ async function processAll(inv: Invocation, events: BacklineEvent[]): Promise<Eve
     }
     if (pressure && (!isUrgent(event) || waitlist.follows(event))) {
       waitlist.add(event);
-      results.push(undefined);
+      slots.set(event, results.push(undefined) - 1);
       continue;
     }
     let outcome: Awaited<ReturnType<typeof applyEvent>>;
@@ -98,21 +100,22 @@ async function processAll(inv: Invocation, events: BacklineEvent[]): Promise<Eve
     results.push(...(await deferRest(inv, events.slice(index), deferral, applied, (e) => answerNow(inv, e))));
     break;
   }
-  if (pressure && waitlist.size > 0) await queueWaitlist(inv, waitlist, pressure, events, results);
-  // For the admin page: one write, only while Jira says the hour's points are nearly spent.
-  await notePressure(inv.store, inv.counting.lastRateLimit, inv.clock.now()).catch((error: unknown) => inv.logger.warn('could not note quota pressure', { error: String(error) }));
+  if (pressure) {
+    await queueWaitlist(inv, waitlist, pressure, slots, results);
+    // For the admin page's pressure line: one write, only by an invocation that paced its delivery.
+    await notePressure(inv.store, inv.counting.lastRateLimit, inv.clock.now()).catch((error: unknown) => inv.logger.warn('could not note quota pressure', { error: String(error) }));
+  }
   return results.filter((result): result is EventResult => result !== undefined);
 }
 
 /** The events the pressure waitlist held, queued by priority; their results fill their slots. */
-async function queueWaitlist(inv: Invocation, waitlist: PressureWaitlist, pressure: Deferral, events: BacklineEvent[], results: Array<EventResult | undefined>): Promise<void> {
-  const slot = new Map(events.map((event, index) => [event.id, index]));
+async function queueWaitlist(inv: Invocation, waitlist: PressureWaitlist, pressure: Deferral, slots: ReadonlyMap<BacklineEvent, number>, results: Array<EventResult | undefined>): Promise<void> {
   for (const batch of waitlist.batches(pressure.delaySeconds)) {
     const reason = `Jira's hourly points are nearly spent: queued for ${batch.delaySeconds} s; critical and high findings go first`;
     const answered = await deferRest(inv, batch.events, { ...pressure, delaySeconds: batch.delaySeconds, reason }, new Map(), (e) => answerNow(inv, e));
-    answered.forEach((result, i) => {
-      const index = slot.get(batch.events[i]?.id ?? '');
-      if (index !== undefined) results[index] = result;
+    batch.events.forEach((event, i) => {
+      const slot = slots.get(event);
+      if (slot !== undefined) results[slot] = answered[i];
     });
   }
 }
