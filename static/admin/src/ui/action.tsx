@@ -8,6 +8,7 @@ import { ErrorMessage } from '@atlaskit/form';
 import Textfield from '@atlaskit/textfield';
 import { useState, type ReactNode } from 'react';
 import { ApiError } from '../api';
+import { Banner, ErrorBanner } from './index';
 
 export interface Notice {
   kind: 'success' | 'warning';
@@ -84,5 +85,15 @@ export function FieldWithError({
         {help}
       </p>
     </div>
+  );
+}
+
+/** What the card's last action did: its failure (other than the field's own), or its notice. */
+export function ActionMessages({ error, notice }: { error: unknown; notice: Notice | null }) {
+  return (
+    <>
+      {error ? <ErrorBanner error={error} /> : null}
+      {notice ? <Banner kind={notice.kind}>{notice.text}</Banner> : null}
+    </>
   );
 }

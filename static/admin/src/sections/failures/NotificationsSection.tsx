@@ -5,7 +5,7 @@
  * "Runs on Atlassian" eligibility: the page says so.
  */
 import { useState } from 'react';
-import { FieldWithError, useAction } from '../../ui/action';
+import { ActionMessages, FieldWithError, useAction } from '../../ui/action';
 import { Banner, Button, ErrorBanner, Lozenge, Spinner, formatTime, useLoad } from '../../ui';
 import { failuresApi } from './api';
 
@@ -27,8 +27,7 @@ export default function NotificationsSection() {
       </Banner>
       {settings.state === 'loading' && !data ? <Spinner label="Loading notification settings…" /> : null}
       {settings.state === 'error' ? <ErrorBanner title="The settings could not be loaded" error={settings.error} onRetry={settings.reload} /> : null}
-      {error ? <ErrorBanner error={error} /> : null}
-      {notice ? <Banner kind={notice.kind}>{notice.text}</Banner> : null}
+      <ActionMessages error={error} notice={notice} />
       {data ? (
         <div className="stack">
           <p>

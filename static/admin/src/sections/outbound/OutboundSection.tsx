@@ -7,8 +7,8 @@
 import { useState } from 'react';
 import type { OutboundPayloads, OutboundResolverKey, OutboundResultOf } from '../../../../../src/shared/contracts/outbound';
 import { invokeResolver } from '../../api';
-import { FieldWithError, useAction } from '../../ui/action';
-import { Banner, Button, ErrorBanner, Lozenge, Spinner, TableHead, formatTime, plural, useLoad } from '../../ui';
+import { ActionMessages, FieldWithError, useAction } from '../../ui/action';
+import { Button, ErrorBanner, Lozenge, Spinner, TableHead, formatTime, plural, useLoad } from '../../ui';
 
 const call = <K extends OutboundResolverKey>(key: K, payload: OutboundPayloads[K]) => invokeResolver<OutboundResultOf<K>>(key, payload);
 
@@ -38,8 +38,7 @@ export default function OutboundSection() {
       </p>
       {settings.state === 'loading' && !data ? <Spinner label="Loading the endpoint…" /> : null}
       {settings.state === 'error' ? <ErrorBanner title="The endpoint could not be loaded" error={settings.error} onRetry={settings.reload} /> : null}
-      {error ? <ErrorBanner error={error} /> : null}
-      {notice ? <Banner kind={notice.kind}>{notice.text}</Banner> : null}
+      <ActionMessages error={error} notice={notice} />
       {data ? (
         <form
           className="stack"
