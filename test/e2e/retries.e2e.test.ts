@@ -11,8 +11,8 @@
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { LocalRuntime } from '../../dev/server';
-import { sign, SIGNATURE_HEADER } from '../../dev/sign';
 import { SAMPLE_FINDING } from '../../src/shared/backline-fields';
+import { sendSigned, simPost } from '../integration/runtime/local-calls';
 import { ARTIFACTS, startBrowserSession, type BrowserSession } from './session';
 
 jest.setTimeout(180_000);
@@ -43,15 +43,9 @@ async function secSummaries(): Promise<string[]> {
 }
 
 test('an event retried many times is one Activity row with its attempts, and Retry now applies it once Jira is back', async () => {
-  const fault = await fetch(`${runtime.url}/jira/_sim/faults`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ status: 429, count: 10_000, retryAfter: 1, match: { method: 'POST', path: '/rest/api/3/issue' } }),
-  });
-  expect(fault.status).toBeLessThan(300);
+  await simPost(runtime, 'faults', { status: 429, count: 10_000, retryAfter: 1, match: { method: 'POST', path: '/rest/api/3/issue' } });
   const title = 'Retried until Jira came back';
-  const body = JSON.stringify({ id: 'evt-retried', occurredAt: new Date().toISOString(), type: 'finding.created', data: { finding: { ...SAMPLE_FINDING, id: 'fnd_retried', title, jira: { projectKey: 'SEC' } } } });
-  const response = await fetch(runtime.webtriggerUrl, { method: 'POST', headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: sign(runtime.signingSecret, body) }, body });
+  const response = await sendSigned(runtime, { id: 'evt-retried', occurredAt: new Date().toISOString(), type: 'finding.created', data: { finding: { ...SAMPLE_FINDING, id: 'fnd_retried', title, jira: { projectKey: 'SEC' } } } });
   expect(response.status).toBeLessThan(300);
   await runtime.waitForQueueIdle();
   expect(await secSummaries()).not.toContain(title);
@@ -87,14 +81,8 @@ test('an event Jira asked to wait for shows in Pending, once, with the time it i
   // Real queue delays here: the event must still be waiting when the page shows it.
   const waiting = await startBrowserSession('retries-waiting');
   try {
-    const fault = await fetch(`${waiting.runtime.url}/jira/_sim/faults`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ status: 429, count: 5, retryAfter: 120, match: { method: 'POST', path: '/rest/api/3/issue' } }),
-    });
-    expect(fault.status).toBeLessThan(300);
-    const body = JSON.stringify({ id: 'evt-waiting', occurredAt: new Date().toISOString(), type: 'finding.created', data: { finding: { ...SAMPLE_FINDING, id: 'fnd_waiting', jira: { projectKey: 'SEC' } } } });
-    const response = await fetch(waiting.runtime.webtriggerUrl, { method: 'POST', headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: sign(waiting.runtime.signingSecret, body) }, body });
+    await simPost(waiting.runtime, 'faults', { status: 429, count: 5, retryAfter: 120, match: { method: 'POST', path: '/rest/api/3/issue' } });
+    const response = await sendSigned(waiting.runtime, { id: 'evt-waiting', occurredAt: new Date().toISOString(), type: 'finding.created', data: { finding: { ...SAMPLE_FINDING, id: 'fnd_waiting', jira: { projectKey: 'SEC' } } } });
     expect(response.status).toBe(202);
 
     const p = waiting.page;

@@ -5,10 +5,10 @@
  * (docs/performance.md "Under pressure").
  */
 import { startLocalRuntime, type LocalRuntime } from '../../../dev/server';
-import { sign, SIGNATURE_HEADER } from '../../../dev/sign';
 import { SAMPLE_FINDING } from '../../../src/shared/backline-fields';
 import type { ConnectionInfo } from '../../../src/shared/contracts/admin';
 import { tempStateDir } from '../runtime/helpers';
+import { invokeAs, sendSigned, simPost } from '../runtime/local-calls';
 
 let runtime: LocalRuntime;
 
@@ -18,20 +18,12 @@ beforeAll(async () => {
 afterAll(() => runtime.close());
 
 async function connection(): Promise<ConnectionInfo> {
-  const response = await fetch(`${runtime.url}/bridge/invoke`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-local-account-id': 'admin' },
-    body: JSON.stringify({ functionKey: 'connection/get', payload: {}, context: { moduleKey: 'backline-admin', extension: { type: 'jira:adminPage' } } }),
-  });
-  const answer = (await response.json()) as { ok: boolean; data: ConnectionInfo };
+  const answer = await invokeAs<ConnectionInfo>(runtime, 'connection/get', {});
   expect(answer.ok).toBe(true);
   return answer.data;
 }
 
-async function send(events: unknown[]): Promise<Response> {
-  const body = JSON.stringify({ events });
-  return fetch(runtime.webtriggerUrl, { method: 'POST', headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: sign(runtime.signingSecret, body) }, body });
-}
+const send = (events: unknown[]) => sendSigned(runtime, { events });
 
 const created = (id: string, severity: string) => ({ id: `evt-${id}`, occurredAt: new Date().toISOString(), type: 'finding.created', data: { finding: { ...SAMPLE_FINDING, id, severity, jira: { projectKey: 'SEC' } } } });
 
@@ -42,7 +34,7 @@ it('says nothing without pressure, and in words how many wait and when the point
   // Another app's work spends the shared pool: 40 points left of the hour, under 20 %.
   for (let i = 0; i < 200; i++) await fetch(`${runtime.url}/jira/rest/api/3/myself`);
   const stats = (await (await fetch(`${runtime.url}/jira/_sim/stats`)).json()) as { points: number };
-  await fetch(`${runtime.url}/jira/_sim/quota`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pointsPerHour: stats.points + 40 }) });
+  await simPost(runtime, 'quota', { pointsPerHour: stats.points + 40 });
 
   const sentAt = Date.now();
   // The delivery learns the pressure from its first Jira answer (a high finding resolved), then queues what can wait.
