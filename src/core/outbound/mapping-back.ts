@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { type BacklineOutcome, backlineOutcomeSchema, type StatusCategory, statusCategorySchema } from './contract';
-import { DEFAULT_STATUS_BACK } from './status-back-defaults';
+import { DEFAULT_STATUS_BACK, MAX_STATUS_BACK_RULES } from './status-back-defaults';
 
 export const statusBackRuleSchema = z.object({
   /** Matches when the status is in this category; absent = any category. */
@@ -17,7 +17,7 @@ export const statusBackRuleSchema = z.object({
 });
 export type StatusBackRule = z.infer<typeof statusBackRuleSchema>;
 
-export const statusBackRulesSchema = z.array(statusBackRuleSchema).max(20);
+export const statusBackRulesSchema = z.array(statusBackRuleSchema).max(MAX_STATUS_BACK_RULES);
 
 export { DEFAULT_STATUS_BACK } from './status-back-defaults';
 

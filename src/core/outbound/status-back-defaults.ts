@@ -11,6 +11,9 @@ export interface StatusBackRuleShape {
   outcome: BacklineOutcome;
 }
 
+/** Most rules a project keeps (the config schema's limit, and the editor's). */
+export const MAX_STATUS_BACK_RULES = 20;
+
 export const DEFAULT_STATUS_BACK: readonly StatusBackRuleShape[] = [
   { statusCategory: 'done', resolution: 'Fixed', outcome: 'fixed' },
   { resolution: "Won't Fix", outcome: 'accepted_risk' },

@@ -14,7 +14,7 @@ import type {
 } from '../../../../src/core/config/model';
 import type { ResolveReason, Severity } from '../../../../src/core/events/schema';
 import type { StatusBackRule } from '../../../../src/core/outbound/mapping-back';
-import { DEFAULT_STATUS_BACK } from '../../../../src/core/outbound/status-back-defaults';
+import { DEFAULT_STATUS_BACK, MAX_STATUS_BACK_RULES } from '../../../../src/core/outbound/status-back-defaults';
 import type { CreateField, MappingProblem } from '../../../../src/shared/contracts/admin';
 import { controlFor, needsMapping, suggestSource, APP_MANAGED_FIELDS } from './fields';
 
@@ -263,8 +263,6 @@ export function statusBackRules(draft: Draft): StatusBackRule[] {
   return (draft.statusBack ?? DEFAULT_STATUS_BACK).map((rule) => ({ ...rule }));
 }
 
-/** Most rules a project keeps (the config schema's `statusBack` limit). */
-export const MAX_STATUS_BACK_RULES = 20;
 
 function changeStatusBack(
   rules: StatusBackRule[],

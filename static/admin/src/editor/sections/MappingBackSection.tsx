@@ -8,7 +8,8 @@ import type { BacklineOutcome, StatusCategory } from '../../../../../src/core/ou
 import type { StatusBackRule } from '../../../../../src/core/outbound/mapping-back';
 import { Button, ErrorBanner, TableHead } from '../../ui';
 import { Messages, NameSelect } from '../controls';
-import { MAX_STATUS_BACK_RULES, problemsAt, statusBackRules } from '../state';
+import { MAX_STATUS_BACK_RULES } from '../../../../../src/core/outbound/status-back-defaults';
+import { problemsAt, statusBackRules } from '../state';
 import type { EditorData } from '../useEditorData';
 import type { SectionProps } from './types';
 import { Select } from '../../ui/Select';
