@@ -8,3 +8,12 @@ export function intEnv(name: string, fallback?: number): number | undefined {
   if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${value}"`);
   return n;
 }
+
+/** A positive number from the environment (a speed, a scale); `fallback` when unset or empty. */
+export function positiveEnv(name: string, fallback?: number): number | undefined {
+  const value = process.env[name];
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, got "${value}"`);
+  return n;
+}

@@ -8,13 +8,14 @@
  * JIRA_BASE_URL + JIRA_EMAIL + JIRA_API_TOKEN (a real site instead of the
  * simulator), JIRA_OPENAPI (the OpenAPI document the simulator checks against),
  * HOUSEKEEPING_INTERVAL_MS, KVS_LATENCY_MS (wait before each storage answer),
+ * QUEUE_DELAY_SCALE (multiplies every queue delay: 1/SIM_CLOCK_SPEED beside a fast `npm run sim`),
  * BACKLINE_SKIP_UI_BUILD=1 (do not build the admin UI).
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { REPO_ROOT, startLocalRuntime } from './server';
-import { intEnv } from './env';
+import { intEnv, positiveEnv } from './env';
 
 function newestMtime(dir: string, skip: Set<string>): number {
   if (!fs.existsSync(dir)) return 0;
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
   buildUiIfNeeded();
   const port = intEnv('PORT');
   const housekeepingIntervalMs = intEnv('HOUSEKEEPING_INTERVAL_MS');
+  const queueDelayScale = positiveEnv('QUEUE_DELAY_SCALE');
   const runtime = await startLocalRuntime({
     reset,
     ...(port !== undefined ? { port } : {}),
@@ -54,6 +56,7 @@ async function main(): Promise<void> {
     ...(process.env.BACKLINE_SIGNING_SECRET ? { signingSecret: process.env.BACKLINE_SIGNING_SECRET } : {}),
     ...(process.env.JIRA_OPENAPI ? { jiraOpenapiPath: process.env.JIRA_OPENAPI } : {}),
     ...(housekeepingIntervalMs !== undefined ? { housekeepingIntervalMs } : {}),
+    ...(queueDelayScale !== undefined ? { queueDelayScale } : {}),
   });
   let closing = false;
   const stop = () => {

@@ -37,6 +37,12 @@ export interface JiraSimulatorOptions {
   pointsPerHour?: number;
   /** Millisecond clock; `POST _sim/clock` moves the simulator's time ahead of it. */
   now?: () => number;
+  /**
+   * How many simulator milliseconds pass per millisecond of `now` (default 1).
+   * 3600 makes an hour of Jira's points windows pass in a second, so a storm
+   * that needs hours of quota runs in minutes (`SIM_CLOCK_SPEED`, bench --storm).
+   */
+  clockSpeed?: number;
   seed?: SeedName;
   /** Extra HTML appended to the browse page of an issue (the app's issue panel, later). */
   renderIssueExtras?: (issueKey: string) => Promise<string>;
@@ -110,11 +116,16 @@ export class JiraSimulator implements ControlTarget {
   private readonly routes = new TemplateMatcher<Partial<Record<string, Route>>>();
   private readonly limiter: RateLimiter;
   private clockOffset = 0;
+  /** The base clock's reading when the simulator started: the simulator clock runs `clockSpeed` times faster from here. */
+  private readonly clockStart: number;
   private readonly env: SimEnv;
   readonly searchIndex: SearchIndex;
 
   constructor(private readonly options: JiraSimulatorOptions) {
     created.push(this);
+    const speed = options.clockSpeed ?? 1;
+    if (!Number.isFinite(speed) || speed <= 0) throw new Error(`clockSpeed must be a positive number, got ${speed}`);
+    this.clockStart = (options.now ?? Date.now)();
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.basePath = new URL(this.baseUrl).pathname.replace(/\/+$/, '');
     this.store = new SimStore(options.seed ?? 'demo');
@@ -163,7 +174,9 @@ export class JiraSimulator implements ControlTarget {
   }
 
   now(): number {
-    return (this.options.now ?? Date.now)() + this.clockOffset;
+    const base = (this.options.now ?? Date.now)();
+    const speed = this.options.clockSpeed ?? 1;
+    return (speed === 1 ? base : this.clockStart + (base - this.clockStart) * speed) + this.clockOffset;
   }
 
   advanceClock(ms: number): void {
@@ -387,6 +400,8 @@ export class JiraSimulator implements ControlTarget {
     const points = 1 + (ok && route?.kind === 'read' ? (result.cost?.core ?? 0) + 2 * (result.cost?.identity ?? 0) : 0);
     this.limiter.charge(now, points);
     this.stats.points += points;
+    const installation = installationOf(request);
+    this.stats.pointsByInstallation[installation] = (this.stats.pointsByInstallation[installation] ?? 0) + points;
     if (afterCommit) {
       // Jira's gateway: the write went through, then the answer was a 5xx or never came.
       if (afterCommit.latencyMs) await sleep(afterCommit.latencyMs);
@@ -418,7 +433,19 @@ export class JiraSimulator implements ControlTarget {
 }
 
 function emptyStats(): Stats {
-  return { requests: 0, points: 0, byRoute: {}, contractViolations: 0, rateLimited: 0, adfViolations: 0, scopeViolations: 0 };
+  return { requests: 0, points: 0, byRoute: {}, pointsByInstallation: {}, contractViolations: 0, rateLimited: 0, adfViolations: 0, scopeViolations: 0 };
+}
+
+/**
+ * Which installation of the app sent a request, for the shared pool's
+ * per-installation figures: the basic-auth user of a local runtime in real-Jira
+ * mode (its `JIRA_EMAIL`), else `app` (the in-process runtime, one installation).
+ */
+function installationOf(request: Request): string {
+  const auth = request.headers.get('authorization');
+  if (!auth?.startsWith('Basic ')) return 'app';
+  const user = Buffer.from(auth.slice('Basic '.length), 'base64').toString('utf8').split(':')[0];
+  return user || 'app';
 }
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {

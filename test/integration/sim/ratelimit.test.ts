@@ -125,3 +125,21 @@ it('per-issue writes: 20 per 2 s, then 100 per 30 s', async () => {
   await advance(30_000);
   expect((await write(key, 0)).status).toBeLessThan(300);
 });
+
+it('clockSpeed: the hourly pool runs on a faster clock, so an hour passes in a second of the base clock', async () => {
+  let base = START + 30 * 60_000; // 10:30
+  const fast = makeSim({ now: () => base, pointsPerHour: 2, clockSpeed: 3600 });
+  const pointsOf = async (user: string) => {
+    const response = await fast.handle(new Request(`${fast.baseUrl}${R}/serverInfo`, { headers: { authorization: `Basic ${Buffer.from(`${user}:token`).toString('base64')}` } }));
+    return response.status;
+  };
+  expect(await pointsOf('alpha@example.com')).toBe(200);
+  expect(await pointsOf('beta@example.com')).toBe(200);
+  // One pool for every installation: the third request is refused whoever sends it.
+  expect(await pointsOf('alpha@example.com')).toBe(429);
+  expect((await control(fast, 'GET', 'stats')).body.pointsByInstallation).toEqual({ 'alpha@example.com': 1, 'beta@example.com': 1 });
+  // Half a base-clock second is half a simulator hour (10:30 → 11:00): the pool is full again.
+  base += 500;
+  expect(await pointsOf('beta@example.com')).toBe(200);
+  expect(() => makeSim({ clockSpeed: 0 })).toThrow(/clockSpeed/);
+});
