@@ -5,14 +5,19 @@
  * retryAfter), after the wait pacing.ts computes; after the retry budget, on a
  * final failure, or for a message that is not a Backline event, the event goes
  * to `keepDeadLetter` (src/core/engine.ts wires src/core/failures/dead-letters.ts),
- * so nothing is ever lost silently.
+ * so nothing is ever lost silently. A refusal for the hour's points is no
+ * failure: the event waits for the reset as a new message (fair-share.ts), and
+ * an event spaced beyond Forge's 900 s longest delay waits out the rest first.
  */
-import { eventSchema } from '../events/schema';
+import { eventSchema, type BacklineEvent } from '../events/schema';
 import type { Platform } from '../ports';
 import { RetryLaterError } from '../ports';
 import type { ResultError } from '../results';
 import { recordNextAttempts } from './next-attempt';
-import { queueDelaySeconds } from './pacing';
+import { enqueue } from './defer';
+import { afterResetSeconds } from './fair-share';
+import { isQuotaRefusal, msUntilQuotaReset, queueDelaySeconds } from './pacing';
+import { priorityOf } from './pressure';
 import { createEventProcessor, type ProcessorOptions } from './processor';
 
 export const MAX_QUEUE_RETRIES = 8;
@@ -36,6 +41,19 @@ export interface ConsumerOptions extends ProcessorOptions {
   keepDeadLetter: (letter: GivenUp) => Promise<void>;
 }
 
+/** For the Activity's "next attempt": a failure to note it must not fail the delivery. */
+async function noteNextAttempt(platform: Platform, event: BacklineEvent, delaySeconds: number): Promise<void> {
+  await recordNextAttempts(platform.store, [{ eventId: event.id, at: platform.clock.now() + Math.ceil(delaySeconds) * 1000 }]).catch((error: unknown) =>
+    platform.logger.warn('could not note the next attempt of a queued event', { eventId: event.id, error: String(error) }),
+  );
+}
+
+/** The event as a new queue message after `delaySeconds` (its own retry count starts again). */
+async function requeue(platform: Platform, event: BacklineEvent, delaySeconds: number): Promise<void> {
+  await enqueue(platform, [event], delaySeconds);
+  await noteNextAttempt(platform, event, delaySeconds);
+}
+
 export function createSyncConsumer(platform: Platform, options: ConsumerOptions) {
   const { keepDeadLetter, ...processorOptions } = options;
   return {
@@ -48,15 +66,22 @@ export function createSyncConsumer(platform: Platform, options: ConsumerOptions)
         return;
       }
       const event = parsed.data;
+      const hold = typeof body.holdSeconds === 'number' && body.holdSeconds > 0 ? body.holdSeconds : 0;
+      // Fairly spaced beyond Forge's longest delay (fair-share.ts): wait the rest first.
+      if (hold > 0) return requeue(platform, event, hold);
       const processor = createEventProcessor(platform, { ...processorOptions, mode: 'consumer' });
       const [result] = await processor.process([event], { deadlineAt: platform.clock.now() + CONSUMER_BUDGET_MS });
       if (!result || result.status !== 'failed') return;
+      const refusal = processor.lastRefusal();
+      if (result.error?.code === 'JIRA_UNAVAILABLE' && refusal && isQuotaRefusal(refusal)) {
+        // The hour's points are spent: a wait for the pool, not a failure. Queued again for the reset, in the
+        // event's priority slot, so it never uses up the retry budget however many hours a storm needs.
+        return requeue(platform, event, afterResetSeconds(msUntilQuotaReset(refusal, platform.clock.now()) / 1000, priorityOf(event)));
+      }
       if (result.error?.retryable && retries < MAX_QUEUE_RETRIES) {
         // Jira refused: wait what it asked for (the hourly quota: until the reset), not a blind backoff.
-        const delay = queueDelaySeconds(result.error, processor.lastRefusal(), retries + INLINE_ATTEMPTS, platform.clock.now());
-        await recordNextAttempts(platform.store, [event.id], platform.clock.now() + Math.ceil(delay) * 1000).catch((error: unknown) =>
-          platform.logger.warn('could not note the next attempt of a queued event', { eventId: event.id, error: String(error) }),
-        );
+        const delay = queueDelaySeconds(result.error, refusal, retries + INLINE_ATTEMPTS, platform.clock.now());
+        await noteNextAttempt(platform, event, delay);
         throw new RetryLaterError(result.error.message, delay, result.error.code === 'JIRA_UNAVAILABLE' ? 'rate-limited' : 'retry-requested');
       }
       await keepDeadLetter({ event, error: result.error ?? { code: 'INTERNAL', message: 'The event failed', retryable: false }, retries });

@@ -15,18 +15,29 @@ export interface QueuedEvent {
   kind: 'backline-event';
   event: BacklineEvent;
   enqueuedAt: number;
+  /**
+   * Seconds the event still waits after this delivery, when its wait passed
+   * Forge's longest delay (900 s): the consumer queues it again for the rest
+   * (fair-share.ts spaces waiting events beyond 900 s under pressure).
+   */
+  holdSeconds?: number;
 }
 
 /** Events in one `push` (docs/platform-limits.md "Async events"). */
 export const QUEUE_PUSH_LIMIT = 50;
 
-export async function enqueue(inv: Invocation, events: BacklineEvent[], delaySeconds: number): Promise<void> {
+export async function enqueue(inv: Pick<Invocation, 'queue' | 'clock'>, events: BacklineEvent[], delaySeconds: number | readonly number[]): Promise<void> {
+  const delayOf = (index: number) => Math.max(0, Math.ceil(typeof delaySeconds === 'number' ? delaySeconds : (delaySeconds[index] ?? 0)));
   for (let i = 0; i < events.length; i += QUEUE_PUSH_LIMIT) {
     await inv.queue.push(
-      events.slice(i, i + QUEUE_PUSH_LIMIT).map((event) => ({
-        body: { kind: 'backline-event', event, enqueuedAt: inv.clock.now() } satisfies QueuedEvent,
-        ...(delaySeconds > 0 ? { delayInSeconds: Math.min(MAX_DELAY_SECONDS, Math.ceil(delaySeconds)) } : {}),
-      })),
+      events.slice(i, i + QUEUE_PUSH_LIMIT).map((event, j) => {
+        const delay = delayOf(i + j);
+        const hold = delay - MAX_DELAY_SECONDS;
+        return {
+          body: { kind: 'backline-event', event, enqueuedAt: inv.clock.now(), ...(hold > 0 ? { holdSeconds: hold } : {}) } satisfies QueuedEvent,
+          ...(delay > 0 ? { delayInSeconds: Math.min(MAX_DELAY_SECONDS, delay) } : {}),
+        };
+      }),
     );
   }
 }
@@ -36,7 +47,24 @@ async function noteNextAttempt(inv: Invocation, events: readonly BacklineEvent[]
   // Without a wait the queue runs the event at once: nothing worth a storage write to say.
   if (events.length === 0 || delaySeconds <= 0) return;
   const at = inv.clock.now() + Math.min(MAX_DELAY_SECONDS, Math.ceil(delaySeconds)) * 1000;
-  await recordNextAttempts(inv.store, events.map((e) => e.id), at).catch((error: unknown) => inv.logger.warn('could not note the next attempt of queued events', { error: String(error) }));
+  await recordNextAttempts(inv.store, events.map((e) => ({ eventId: e.id, at }))).catch((error: unknown) => inv.logger.warn('could not note the next attempt of queued events', { error: String(error) }));
+}
+
+/**
+ * Queues waiting events each after its own wait (`delays[i]` s, fair-share.ts),
+ * answers `queued` with `reason` for each, or `unqueued` for each when the queue refuses.
+ */
+export async function deferSpaced(inv: Invocation, events: BacklineEvent[], delays: readonly number[], reason: string, unqueued: ResultError): Promise<EventResult[]> {
+  try {
+    await enqueue(inv, events, delays);
+  } catch {
+    return events.map((e) => ({ eventId: e.id, type: e.type, status: 'failed', error: unqueued }));
+  }
+  const now = inv.clock.now();
+  await recordNextAttempts(inv.store, events.map((e, i) => ({ eventId: e.id, at: now + (delays[i] ?? 0) * 1000 }))).catch((error: unknown) =>
+    inv.logger.warn('could not note the next attempt of queued events', { error: String(error) }),
+  );
+  return events.map((e) => ({ eventId: e.id, type: e.type, status: 'queued', reason }));
 }
 
 export interface Deferral {

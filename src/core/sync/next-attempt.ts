@@ -3,7 +3,8 @@
  * ("Next attempt 14:05"). Written only when an event is handed to the queue
  * with a wait (a deferral, or a retry the consumer asks for), never in the
  * common path, and kept a day: a queued event is tried within 15 minutes
- * (Forge's longest `delayInSeconds`).
+ * (Forge's longest `delayInSeconds`; under quota pressure an event may wait
+ * longer, noted as such: fair-share.ts).
  */
 import type { KeyValueStore, StoreKeyRef } from '../ports';
 import { TRANSACTION_LIMIT } from '../ports';
@@ -13,10 +14,10 @@ const KEEP_SECONDS = 24 * 3600;
 
 const keyOf = (eventId: string) => `${NEXT_ATTEMPT_PREFIX}${eventId}`.slice(0, 500);
 
-/** Records `at` (ms) as the next attempt of each event, ≤ 25 a transaction. */
-export async function recordNextAttempts(store: KeyValueStore, eventIds: readonly string[], at: number): Promise<void> {
-  for (let i = 0; i < eventIds.length; i += TRANSACTION_LIMIT) {
-    await store.transact(eventIds.slice(i, i + TRANSACTION_LIMIT).map((eventId) => ({ kind: 'set' as const, key: keyOf(eventId), value: { at }, ttlSeconds: KEEP_SECONDS })));
+/** Records each event's next attempt (`at`, ms), ≤ 25 a transaction. */
+export async function recordNextAttempts(store: KeyValueStore, attempts: ReadonlyArray<{ eventId: string; at: number }>): Promise<void> {
+  for (let i = 0; i < attempts.length; i += TRANSACTION_LIMIT) {
+    await store.transact(attempts.slice(i, i + TRANSACTION_LIMIT).map(({ eventId, at }) => ({ kind: 'set' as const, key: keyOf(eventId), value: { at }, ttlSeconds: KEEP_SECONDS })));
   }
 }
 

@@ -5,9 +5,9 @@
  *
  * - **Now**: new, resolved and reopened findings of critical and high severity,
  *   the issues a security team must see or close first.
- * - **Queued**: everything else, at the pace that makes the quota's remaining
- *   points last until its reset; low and info findings three times later, so
- *   the queue runs the rest before them.
+ * - **Queued**: everything else, each a fair gap after the one before
+ *   (fair-share.ts: the pace at which the pool's remaining points last until
+ *   its reset); low and info findings after them, three gaps apart.
  *
  * An event waits whenever an earlier event of one of its findings waits, and a
  * finding never moves to an earlier group, so one finding's effects keep their
@@ -15,7 +15,8 @@
  */
 import { findingIdsOf } from '../events/finding-ids';
 import type { BacklineEvent, Severity } from '../events/schema';
-import { MAX_DELAY_SECONDS } from './pacing';
+import type { RateLimitInfo } from '../jira/http';
+import { fairDelays } from './fair-share';
 
 const URGENT: ReadonlySet<Severity> = new Set<Severity>(['critical', 'high']);
 const LOW: ReadonlySet<Severity> = new Set<Severity>(['low', 'info']);
@@ -23,6 +24,13 @@ const LOW: ReadonlySet<Severity> = new Set<Severity>(['low', 'info']);
 export const LOW_PRIORITY_FACTOR = 3;
 
 const severityOf = (event: BacklineEvent): Severity | undefined => ('finding' in event.data ? event.data.finding.severity : undefined);
+
+/** Which slot after a quota reset an event takes (fair-share.ts `afterResetSeconds`). */
+export function priorityOf(event: BacklineEvent): 'urgent' | 'normal' | 'low' {
+  if (isUrgent(event)) return 'urgent';
+  const severity = severityOf(event);
+  return severity !== undefined && LOW.has(severity) ? 'low' : 'normal';
+}
 
 /** A change a security team must see now: a critical or high finding created, resolved or reopened. */
 export function isUrgent(event: BacklineEvent): boolean {
@@ -54,11 +62,16 @@ export class PressureWaitlist {
     return this.groups.normal.length + this.groups.low.length;
   }
 
-  /** The waiting events by how long they wait, given the pace for the normal ones. */
-  batches(delaySeconds: number): Array<{ events: BacklineEvent[]; delaySeconds: number }> {
+  /**
+   * The waiting events with their waits, fairly spaced (fair-share.ts): the
+   * normal ones a fair gap apart, then low and info ones three gaps apart after them.
+   */
+  spaced(signal: RateLimitInfo, now: number, random: () => number = Math.random): Array<{ events: BacklineEvent[]; delays: number[] }> {
+    const normal = fairDelays(signal, this.groups.normal.length, now, {}, random);
+    const low = fairDelays(signal, this.groups.low.length, now, { after: normal.at(-1) ?? 0, factor: LOW_PRIORITY_FACTOR }, random);
     return [
-      { events: this.groups.normal, delaySeconds },
-      { events: this.groups.low, delaySeconds: Math.min(MAX_DELAY_SECONDS, Math.ceil(delaySeconds * LOW_PRIORITY_FACTOR)) },
+      { events: this.groups.normal, delays: normal },
+      { events: this.groups.low, delays: low },
     ].filter((batch) => batch.events.length > 0);
   }
 }

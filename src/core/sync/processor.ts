@@ -16,7 +16,7 @@ import type { EventResult, IssueRef } from '../results';
 import { applyEvent } from './apply-event';
 import { applyCreatesInBulk, createRun } from './bulk-create';
 import { classify, errorOf } from './classify';
-import { deferRest, type Deferral } from './defer';
+import { deferRest, deferSpaced, type Deferral } from './defer';
 import { Invocation, type ProcessorOptions } from './invocation';
 import { isApplicable } from './outcome';
 import { paceDelaySeconds, queueDelaySeconds, type Refusal } from './pacing';
@@ -108,11 +108,11 @@ async function processAll(inv: Invocation, events: BacklineEvent[]): Promise<Eve
   return results.filter((result): result is EventResult => result !== undefined);
 }
 
-/** The events the pressure waitlist held, queued by priority; their results fill their slots. */
+/** The events the pressure waitlist held, queued by priority and fairly spaced (fair-share.ts); their results fill their slots. */
 async function queueWaitlist(inv: Invocation, waitlist: PressureWaitlist, pressure: Deferral, slots: ReadonlyMap<BacklineEvent, number>, results: Array<EventResult | undefined>): Promise<void> {
-  for (const batch of waitlist.batches(pressure.delaySeconds)) {
-    const reason = `Jira's hourly points are nearly spent: queued for ${batch.delaySeconds} s; critical and high findings go first`;
-    const answered = await deferRest(inv, batch.events, { ...pressure, delaySeconds: batch.delaySeconds, reason }, new Map(), (e) => answerNow(inv, e));
+  for (const batch of waitlist.spaced(inv.counting.lastRateLimit, inv.clock.now())) {
+    const reason = `Jira's hourly points are nearly spent: queued for ${batch.delays[0]}${batch.delays.length > 1 ? `–${batch.delays.at(-1)}` : ''} s, this installation's fair share; critical and high findings go first`;
+    const answered = await deferSpaced(inv, batch.events, batch.delays, reason, pressure.unqueued);
     batch.events.forEach((event, i) => {
       const slot = slots.get(event);
       if (slot !== undefined) results[slot] = answered[i];

@@ -2,11 +2,14 @@
  * Under quota pressure (docs/performance.md "Under pressure"): Jira marks its
  * answers `X-RateLimit-NearLimit` when little of the hour's points is left.
  * The app then still applies critical and high findings' creates, resolutions
- * and reopenings at once, queues everything else at the pace the remaining
- * points allow, low and info findings three times later, and keeps each
+ * and reopenings at once, queues everything else each a fair gap after the
+ * one before (the pace at which the remaining points last until the reset),
+ * low and info findings after them three gaps apart, and keeps each
  * finding's events in order. Nothing is dropped.
  */
 import type { QueuedEvent } from '../../../src/core/sync/defer';
+import { createSyncConsumer, MAX_QUEUE_RETRIES } from '../../../src/core/sync/consumer';
+import { msUntilNextHour } from '../../../src/core/sync/pacing';
 import { LOW_PRIORITY_FACTOR } from '../../../src/core/sync/pressure';
 import { event, finding, pr, setup } from './harness';
 
@@ -52,11 +55,13 @@ it('applies critical and high findings now, queues the rest by priority, and kee
   const queued = h.platform.queue.pushes.flat().map((m) => ({ id: (m.body as unknown as QueuedEvent).event.id, delay: m.delayInSeconds ?? 0 }));
   expect(queued.map((q) => q.id).sort()).toEqual([low, prOpened, resolved, lowNowCritical].sort());
   const delayOf = (id: string | undefined) => queued.find((q) => q.id === id)?.delay ?? -1;
-  const normal = delayOf(prOpened);
-  expect(normal).toBeGreaterThan(0);
-  expect(delayOf(resolved)).toBe(normal);
-  expect(delayOf(low)).toBe(Math.min(900, Math.ceil(normal * LOW_PRIORITY_FACTOR)));
-  expect(delayOf(lowNowCritical)).toBe(delayOf(low));
+  // Each a fair gap after the one before (fair-share.ts): ~40 points left for the rest of the hour.
+  const gap = delayOf(prOpened);
+  expect(gap).toBeGreaterThan(0);
+  expect(delayOf(resolved)).toBeGreaterThan(gap);
+  // Low and info after the normal ones, three gaps apart; its finding's later event after it.
+  expect(delayOf(low) - delayOf(resolved)).toBeGreaterThanOrEqual(Math.floor(gap * LOW_PRIORITY_FACTOR * 0.8) - 1);
+  expect(delayOf(lowNowCritical)).toBeGreaterThan(delayOf(low));
   expect(results.find((r) => r.eventId === low)?.reason).toMatch(/critical and high findings go first/);
 });
 
@@ -70,4 +75,31 @@ it('without pressure, the same batch is applied at once', async () => {
   );
   expect(results.map((r) => r.status)).toEqual(['created', 'updated']);
   expect(h.platform.queue.pushes.flat()).toEqual([]);
+});
+
+it('the queue consumer waits out a fair wait past 900 s, and a spent pool is a wait for the reset, not a failure', async () => {
+  const h = await setup({ mode: 'inline' });
+  const dead: unknown[] = [];
+  const consumer = createSyncConsumer(h.platform, { keepDeadLetter: async (letter) => void dead.push(letter), sleep: async () => undefined });
+  const waiting = event('finding.created', { finding: finding('fnd_spaced', { severity: 'medium' }) });
+  h.platform.queue.pushes.length = 0;
+  const before = (await h.stats()).requests;
+  // Spaced 1,000 s out: Forge delays at most 900 s, so the message carried the other 100.
+  await consumer.handle({ kind: 'backline-event', event: waiting, enqueuedAt: 0, holdSeconds: 100 });
+  expect((await h.stats()).requests).toBe(before);
+  expect(h.platform.queue.pushes.flat().map((m) => [m.delayInSeconds, (m.body as unknown as QueuedEvent).holdSeconds])).toEqual([[100, undefined]]);
+
+  // The pool is spent: Jira refuses with the quota reason; the event waits for the reset as a new message (retry count 0).
+  const { points } = (await h.control('GET', '/_sim/stats')) as { points: number };
+  await h.control('POST', '/_sim/quota', { pointsPerHour: points });
+  h.platform.queue.pushes.length = 0;
+  await expect(consumer.handle({ kind: 'backline-event', event: waiting, enqueuedAt: 0 }, { retryCount: MAX_QUEUE_RETRIES })).resolves.toBeUndefined();
+  expect(dead).toEqual([]);
+  const [requeued] = h.platform.queue.pushes.flat();
+  expect((requeued?.body as unknown as QueuedEvent).event.id).toBe(waiting.id);
+  // A medium finding: 30–90 s after the reset (critical and high go in the first 30 s).
+  const untilReset = msUntilNextHour(h.sim.now()) / 1000;
+  const total = (requeued?.delayInSeconds ?? 0) + ((requeued?.body as unknown as QueuedEvent).holdSeconds ?? 0);
+  expect(total).toBeGreaterThanOrEqual(Math.floor(untilReset) + 30);
+  expect(total).toBeLessThanOrEqual(Math.ceil(untilReset) + 91);
 });

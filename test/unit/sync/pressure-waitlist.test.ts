@@ -28,14 +28,38 @@ it('low and info wait three times longer, and a finding never moves to an earlie
   for (const e of [low, medium, both, mediumAgain]) list.add(e);
   expect(list.follows(ev('finding.resolved', { finding: found('m', 'high'), reason: 'fixed' }))).toBe(true);
   expect(list.follows(ev('finding.created', { finding: found('x', 'high') }))).toBe(false);
-  const batches = list.batches(100);
-  expect(batches).toEqual([
-    { events: [medium], delaySeconds: 100 },
-    { events: [low, both, mediumAgain], delaySeconds: 100 * LOW_PRIORITY_FACTOR },
+  // 600 points left for 1,800 s: a fair gap of 1.5 × 1,800 / 600 = 4.5 s (no jitter at random() = 0.5).
+  const signal = { status: 200, nearLimit: true, quota: { remaining: 600, resetInSeconds: 1_800 } };
+  const spaced = list.spaced(signal, 0, () => 0.5);
+  expect(spaced).toEqual([
+    { events: [medium], delays: [5] },
+    // After the last normal one (5 s), three gaps apart: + 13.5, + 13.5, + 13.5.
+    { events: [low, both, mediumAgain], delays: [19, 32, 46] },
   ]);
+  expect(LOW_PRIORITY_FACTOR).toBe(3);
   expect(list.size).toBe(4);
-  expect(new PressureWaitlist().batches(400)).toEqual([]);
-  const capped = new PressureWaitlist();
-  capped.add(low);
-  expect(capped.batches(400)).toEqual([{ events: [low], delaySeconds: 900 }]);
+  expect(new PressureWaitlist().spaced(signal, 0)).toEqual([]);
+});
+
+it('every event of a finding is due no earlier than the one before it, whatever the jitter', () => {
+  const list = new PressureWaitlist();
+  const events = [
+    ev('finding.created', { finding: found('a', 'medium') }),
+    ev('finding.updated', { finding: found('a', 'low') }),
+    prOpened(['a']),
+    ev('finding.created', { finding: found('b', 'info') }),
+    ev('finding.updated', { finding: found('b', 'medium') }),
+  ];
+  for (const e of events) list.add(e);
+  const signal = { status: 200, nearLimit: true, quota: { remaining: 50, resetInSeconds: 3_000 } };
+  for (const random of [() => 0, () => 0.999, Math.random]) {
+    const due = new Map<BacklineEvent, number>();
+    for (const batch of list.spaced(signal, 0, random)) batch.events.forEach((e, i) => due.set(e, batch.delays[i] ?? -1));
+    const order = events.map((e) => due.get(e) ?? -1);
+    expect(Math.min(...order)).toBeGreaterThan(0);
+    // a's three events, then b's two, in the order they came.
+    expect(order[1]).toBeGreaterThanOrEqual(order[0] ?? 0);
+    expect(order[2]).toBeGreaterThanOrEqual(order[1] ?? 0);
+    expect(order[4]).toBeGreaterThanOrEqual(order[3] ?? 0);
+  }
 });
