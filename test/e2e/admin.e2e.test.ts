@@ -20,6 +20,7 @@ import { SAMPLE_FINDING } from '../../src/shared/backline-fields';
 import { buildTestUi } from './ui-build';
 import { seriousViolations, textContrast, unnamedControls } from './a11y';
 import { choose, search, shown } from './select';
+import { showingPageOnFailure } from './session';
 
 jest.setTimeout(180_000);
 
@@ -106,7 +107,8 @@ async function openTab(name: string): Promise<void> {
   await page.getByRole('tab', { name }).click();
 }
 
-test('an admin connects APP, routes a finding to it, edits the mapping, disconnects it, and rotates the secret', async () => {
+test('an admin connects APP, routes a finding to it, edits the mapping, disconnects it, and rotates the secret', () =>
+  showingPageOnFailure(page, 'admin-connects-app', async () => {
   // 1. The admin page, Connection first.
   await page.goto(`${runtime.url}/admin?as=admin`);
   await page.getByRole('heading', { name: 'Connect Backline' }).waitFor();
@@ -269,7 +271,7 @@ test('an admin connects APP, routes a finding to it, edits the mapping, disconne
   await shot('10-last-event');
 
   expect(consoleErrors).toEqual([]);
-});
+  }));
 
 test('the project settings page edits only its own project, and a plain user is told what to do', async () => {
   await page.goto(`${runtime.url}/project-settings/SEC?as=sec-admin`);

@@ -45,3 +45,18 @@ export async function startBrowserSession(name: string, runtimeOptions: LocalRun
     },
   };
 }
+
+/**
+ * Runs a browser test's steps; when one fails, the error also carries what the page showed then
+ * (its visible text) and a screenshot `<name>-failure.png`, so a failure seen once in CI can be read.
+ */
+export async function showingPageOnFailure(page: Page, name: string, steps: () => Promise<void>): Promise<void> {
+  try {
+    await steps();
+  } catch (error) {
+    await page.screenshot({ path: path.join(ARTIFACTS, `${name}-failure.png`), fullPage: true }).catch(() => undefined);
+    const text = await page.locator('body').innerText({ timeout: 2_000 }).catch(() => '(page text unavailable)');
+    if (error instanceof Error) error.message += `\n\nThe page showed (${page.url()}):\n${text.slice(0, 4_000)}`;
+    throw error;
+  }
+}
