@@ -102,10 +102,17 @@ export const projectConfigSchema = z.object({
   showInDevelopmentPanel: z.boolean().optional(),
   /** Mapping back: what a status and resolution set by people mean to Backline; absent = DEFAULT_STATUS_BACK. */
   statusBack: statusBackRulesSchema.optional(),
+  /**
+   * One issue per: each finding (absent, the default), each remediation (findings wait for the
+   * remediation that names them), or each vulnerability per repository (a CVE, else a rule id).
+   * Applies to findings that get their issue after the change (docs/sync.md "Grouping").
+   */
+  groupBy: z.enum(['finding', 'remediation', 'vulnerability']).optional(),
   updatedAt: z.string().optional(),
   updatedBy: z.string().optional(),
 });
 export type ProjectConfig = z.infer<typeof projectConfigSchema>;
+export type GroupBy = NonNullable<ProjectConfig['groupBy']>;
 
 export const routingRuleSchema = z.object({
   id: z.string().min(1).max(64),

@@ -11,7 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Platform, Queue } from '../ports';
-import { LINK_ENTITY, linkSchema } from '../sync/links';
+import { LINK_ENTITY, findingIdsOf, linkSchema } from '../sync/links';
 import { CHANGE_KINDS, COALESCE_SECONDS, type FlushJob, pendingKey, type PendingChange, resolutionKey, type SendJob } from './jobs';
 import { changesOf, issueProductEventSchema, type IssueProductEvent } from './product-event';
 import { buildDeletedEvent } from './events';
@@ -39,7 +39,7 @@ async function linkedFindings(platform: Platform, issueId: string): Promise<Link
   });
   const first = links[0];
   if (!first) return undefined;
-  return { findingIds: links.map((l) => l.findingId).sort(), projectKey: first.projectKey };
+  return { findingIds: [...new Set(links.flatMap(findingIdsOf))].sort(), projectKey: first.projectKey };
 }
 
 export async function receiveIssueEvent(context: OutboundContext, raw: unknown): Promise<IntakeOutcome> {

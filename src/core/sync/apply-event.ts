@@ -21,6 +21,7 @@ import type { Invocation } from './invocation';
 import { LINKS_META_REF, linkRef, linkSetOperation, linksMetaComplete, parseLink, type Link } from './links';
 import type { ApplicableEvent, FindingOutcome } from './outcome';
 import { isFullFinding } from './plan';
+import { applyGroup, groupUnits, keepWaiting, type Unit } from './grouping/apply-group';
 import { recordEvent } from './record';
 
 export interface EventApplication {
@@ -40,10 +41,12 @@ export async function applyEvent(inv: Invocation, event: ApplicableEvent): Promi
   if (recorded) return { result: duplicateOf(event, recorded) };
   const claims: Claim[] = [];
   const outcomes: FindingOutcome[] = [];
+  // Stored with the event's record: the pointers of findings that joined a group.
+  const extra: TransactionOperation[] = [];
   let stop: CodedError | EventResult | undefined;
   try {
-    stop = await applyFindings(inv, event, findings, guess, claims, outcomes);
-    if (stop === undefined) return { result: await recordEvent(inv, event, claims, outcomes) };
+    stop = await applyFindings(inv, event, findings, guess, { claims, outcomes, extra });
+    if (stop === undefined) return { result: await recordEvent(inv, event, claims, outcomes, extra) };
   } catch (error) {
     // Claims and storage (the finding's own failures come back as outcomes).
     stop = classify(error);
@@ -67,40 +70,79 @@ async function recordUnfinished(inv: Invocation, event: ApplicableEvent, claims:
   }
 }
 
+/** Where an event's application collects what it stores with its record. */
+interface Collected {
+  claims: Claim[];
+  outcomes: FindingOutcome[];
+  extra: TransactionOperation[];
+}
+
 /**
- * Claims and applies each finding. Answers undefined when every finding was
- * handled (its outcome in `outcomes`, its claim in `claims` or already exited),
- * a duplicate result, or the error that stops the event.
+ * Claims and applies each finding (or group of findings: grouping/apply-group.ts).
+ * Answers undefined when every finding was handled (its outcome in `outcomes`, its
+ * claim in `claims` or already exited), a duplicate result, or the error that stops the event.
  */
-async function applyFindings(inv: Invocation, event: ApplicableEvent, findings: Array<Finding | FindingRef>, guess: Link | undefined, claims: Claim[], outcomes: FindingOutcome[]): Promise<CodedError | EventResult | undefined> {
+async function applyFindings(inv: Invocation, event: ApplicableEvent, findings: Array<Finding | FindingRef>, guess: Link | undefined, collected: Collected): Promise<CodedError | EventResult | undefined> {
   const multi = findings.length > 1;
   if (multi) {
     const claimed = await inv.idempotency.claim(eventClaimKey(event.id), event.id, inv.claimWait());
     if (claimed.kind === 'duplicate') return duplicateOf(event, claimed.record);
     if (claimed.kind === 'busy') return inProgressError(`Event ${event.id}`);
-    claims.push(claimed.claim);
+    collected.claims.push(claimed.claim);
   }
-  for (const finding of findings) {
-    const alsoRead = await readAfterClaim(inv, event, finding, multi ? undefined : guess);
-    const claimed = await inv.idempotency.claim(findingClaimKey(finding.id), event.id, { ...inv.claimWait(), alsoRead: alsoRead.map(({ key, entity }) => (entity ? { key, entity } : { key })) });
-    if (claimed.kind === 'duplicate') return duplicateOf(event, claimed.record);
-    if (claimed.kind === 'busy') return inProgressError(`An event about finding ${finding.id}`);
-    const prefetched = claimed.also ? useAfterClaim(alsoRead, claimed.also) : undefined;
-    const { outcome, retry } = await applyToFinding(inv, { event, finding, claim: claimed.claim }, prefetched);
-    outcomes.push(outcome);
-    if (!multi) claims.push(claimed.claim);
-    else {
-      // Each finding's link is saved (and its claim released) as soon as it is done.
-      const linked = new Set(outcome.link?.issueId ? [finding.id] : []);
-      const ops: TransactionOperation[] = [inv.claimExitOperation(claimed.claim, linked)];
-      if (outcome.link?.issueId) ops.push(linkSetOperation(outcome.link));
-      await inv.store.transact(ops);
-      if (linked.size > 0) inv.unrecordedWrites.delete(finding.id);
-      delete outcome.link;
-    }
-    if (retry) return retry;
+  const units: Unit[] = (await groupUnits(inv, event, findings)) ?? findings.map((finding) => ({ kind: 'finding', finding }));
+  for (const unit of units) {
+    const stop =
+      unit.kind === 'finding'
+        ? await applyOneFinding(inv, event, unit.finding, multi, guess, collected)
+        : unit.kind === 'wait'
+          ? await applyWaiting(inv, event, unit, collected)
+          : await applyGroupUnit(inv, event, unit, multi, collected);
+    if (stop) return stop;
   }
   return undefined;
+}
+
+async function applyOneFinding(inv: Invocation, event: ApplicableEvent, finding: Finding | FindingRef, multi: boolean, guess: Link | undefined, { claims, outcomes }: Collected): Promise<CodedError | EventResult | undefined> {
+  const alsoRead = await readAfterClaim(inv, event, finding, multi ? undefined : guess);
+  const claimed = await inv.idempotency.claim(findingClaimKey(finding.id), event.id, { ...inv.claimWait(), alsoRead: alsoRead.map(({ key, entity }) => (entity ? { key, entity } : { key })) });
+  if (claimed.kind === 'duplicate') return duplicateOf(event, claimed.record);
+  if (claimed.kind === 'busy') return inProgressError(`An event about finding ${finding.id}`);
+  const prefetched = claimed.also ? useAfterClaim(alsoRead, claimed.also) : undefined;
+  const { outcome, retry } = await applyToFinding(inv, { event, finding, claim: claimed.claim }, prefetched);
+  outcomes.push(outcome);
+  if (!multi) claims.push(claimed.claim);
+  else await storeNow(inv, claimed.claim, [outcome], []);
+  return retry;
+}
+
+/** A finding of a multi-finding event is stored (and its claim released) as soon as it is done. */
+async function storeNow(inv: Invocation, claim: Claim, outcomes: FindingOutcome[], pointers: TransactionOperation[]): Promise<void> {
+  const link = outcomes.find((o) => o.link?.issueId)?.link;
+  const linked = new Set(link ? [link.findingId] : []);
+  await inv.transactAll([inv.claimExitOperation(claim, linked), ...(link ? [linkSetOperation(link)] : []), ...pointers]);
+  if (link) inv.unrecordedWrites.delete(link.findingId);
+  for (const outcome of outcomes) delete outcome.link;
+}
+
+async function applyWaiting(inv: Invocation, event: ApplicableEvent, unit: Extract<Unit, { kind: 'wait' }>, { outcomes }: Collected): Promise<CodedError | EventResult | undefined> {
+  const kept = await keepWaiting(inv, event, unit);
+  if (kept instanceof CodedError) return kept;
+  if ('duplicate' in kept) return duplicateOf(event, kept.duplicate);
+  outcomes.push(kept);
+  return undefined;
+}
+
+async function applyGroupUnit(inv: Invocation, event: ApplicableEvent, unit: Extract<Unit, { kind: 'group' }>, multi: boolean, { claims, outcomes, extra }: Collected): Promise<CodedError | EventResult | undefined> {
+  const applied = await applyGroup(inv, event, unit);
+  if (applied instanceof CodedError) return applied;
+  if ('duplicate' in applied) return duplicateOf(event, applied.duplicate);
+  outcomes.push(...applied.outcomes);
+  if (applied.claim && !multi) {
+    claims.push(applied.claim);
+    extra.push(...applied.pointers);
+  } else if (applied.claim) await storeNow(inv, applied.claim, applied.outcomes, applied.pointers);
+  return applied.retry;
 }
 
 /**

@@ -15,7 +15,7 @@ import { IssueDeletedError, applyPlan } from './apply';
 import { classify, errorOf, writeNotSaved } from './classify';
 import type { Claim } from './idempotency';
 import type { Invocation } from './invocation';
-import { LINK_ENTITY, parseLink, type Link } from './links';
+import { LINK_ENTITY, parseLink, type Group, type Link } from './links';
 import type { ApplicableEvent, FindingOutcome } from './outcome';
 import { describeWrite, emptyLink, isFullFinding, planEvent, type FindingPlan, type JiraWrite } from './plan';
 import { fillIfEmptyToCheck, isEmptyJiraValue } from './plan-fields';
@@ -27,10 +27,12 @@ export interface FindingApplication {
   retry?: CodedError;
 }
 
-interface Target {
+export interface Target {
   event: ApplicableEvent;
   finding: Finding | FindingRef;
   claim: Claim;
+  /** A group's issue (grouping/apply-group.ts): the finding is the group finding, routed already, its table always rendered. */
+  grouped?: { group: Group; config: ProjectConfig; rule?: string };
 }
 
 export async function applyToFinding(inv: Invocation, target: Target, prefetched?: { link: unknown }): Promise<FindingApplication> {
@@ -93,10 +95,11 @@ const STALE_SCREEN = /cannot be set|unknown|^Option (id|value) '.*' is not valid
 type Resolved = { link: Link; config: ProjectConfig; creating: boolean } | FindingOutcome;
 
 /** The finding's issue (from the store, else recovered from Jira), or the project a new one goes to. */
-async function resolveIssue(inv: Invocation, { event, finding, claim }: Target, outcome: FindingOutcome, prefetched?: { link: unknown }): Promise<Resolved> {
+async function resolveIssue(inv: Invocation, { event, finding, claim, grouped }: Target, outcome: FindingOutcome, prefetched?: { link: unknown }): Promise<Resolved> {
   // Read with the post-claim record check when possible (apply-event.ts readAfterClaim), never before the claim.
   const stored = prefetched ? parseLink(prefetched.link) : await inv.links.get(finding.id);
   const link = stored ?? (await recoverLink(inv, finding.id, claim));
+  if (link && grouped) link.group = grouped.group;
   if (link) {
     const config = await inv.configs.getProject(link.projectKey);
     if (!config) return { ...outcome, status: 'skipped', reason: `project ${link.projectKey} is no longer connected`, link };
@@ -106,7 +109,7 @@ async function resolveIssue(inv: Invocation, { event, finding, claim }: Target, 
   const createsIssue = event.type === 'finding.created' || event.type === 'finding.updated' || event.type === 'finding.reopened' || event.type.startsWith('remediation.');
   if (!createsIssue) return { ...outcome, status: 'skipped', reason: 'the finding has no Jira issue' };
   if (!isFullFinding(finding)) return { ...outcome, status: 'skipped', reason: 'the finding has no Jira issue and the event does not carry its title and severity' };
-  const route = await inv.projectFor(finding);
+  const route = grouped ?? (await inv.projectFor(finding));
   if (route instanceof CodedError) return { ...outcome, status: 'failed', error: errorOf(route), reason: route.message };
   const config = route.config;
   outcome.projectKey = config.projectKey;
@@ -114,11 +117,12 @@ async function resolveIssue(inv: Invocation, { event, finding, claim }: Target, 
   if (SEVERITY_RANK[finding.severity] < SEVERITY_RANK[config.minimumSeverity]) {
     return { ...outcome, status: 'skipped', reason: `severity ${finding.severity} is below the minimum ${config.minimumSeverity} of ${config.projectKey}` };
   }
-  return { link: emptyLink(finding.id, config.projectKey, config.issueTypeId, inv.clock.now()), config, creating: true };
+  const fresh = emptyLink(finding.id, config.projectKey, config.issueTypeId, inv.clock.now());
+  return { link: grouped ? { ...fresh, group: grouped.group } : fresh, config, creating: true };
 }
 
 /** Renders the fields (when the event carries them) and plans the writes; a mapping problem on create fails the finding. */
-async function planWrites(inv: Invocation, { event, finding, claim }: Target, link: Link, config: ProjectConfig, creating: boolean): Promise<FindingPlan | Pick<FindingOutcome, 'status' | 'error' | 'reason'>> {
+async function planWrites(inv: Invocation, { event, finding, claim, grouped }: Target, link: Link, config: ProjectConfig, creating: boolean): Promise<FindingPlan | Pick<FindingOutcome, 'status' | 'error' | 'reason'>> {
   const now = inv.clock.now();
   const context = {
     finding,
@@ -126,7 +130,8 @@ async function planWrites(inv: Invocation, { event, finding, claim }: Target, li
     ...('pullRequest' in event.data ? { pullRequest: event.data.pullRequest } : {}),
   };
   let rendered: RenderedFields | undefined;
-  if (creating || (isFullFinding(finding) && event.type.startsWith('finding.'))) {
+  // A group's table changes with its findings' states, whatever the event (only changed fields are written).
+  if (creating || (isFullFinding(finding) && (event.type.startsWith('finding.') || grouped))) {
     rendered = await inv.render(config, context, creating ? 'create' : 'update');
     const problem = blockingProblems(rendered, creating);
     if (problem) return { status: 'failed', error: errorOf(problem), reason: problem.message };

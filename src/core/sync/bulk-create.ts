@@ -100,7 +100,8 @@ async function prepare(inv: Invocation, event: CreatedEvent): Promise<Ready | un
   }
   if (await inv.links.get(finding.id)) return release();
   const route = await inv.projectFor(finding);
-  if (route instanceof CodedError || SEVERITY_RANK[finding.severity] < SEVERITY_RANK[route.config.minimumSeverity]) return release();
+  // A project that groups findings makes a group's issue on the one-event path (grouping/apply-group.ts).
+  if (route instanceof CodedError || SEVERITY_RANK[finding.severity] < SEVERITY_RANK[route.config.minimumSeverity] || (route.config.groupBy ?? 'finding') !== 'finding') return release();
   const config = route.config;
   const rendered = await inv.render(config, { finding }, 'create');
   const now = inv.clock.now();

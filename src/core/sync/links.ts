@@ -41,6 +41,31 @@ const remediationSchema = z.object({
 });
 export type LinkRemediation = z.infer<typeof remediationSchema>;
 
+const memberSchema = z.object({
+  title: z.string(),
+  severity: z.string(),
+  status: z.enum(['open', 'resolved']),
+  reason: z.string().optional(),
+  location: z.string().optional(),
+  url: z.string().optional(),
+  /** occurredAt (ms) of the newest event applied to this finding (an older one changes nothing). */
+  at: z.number(),
+});
+export type GroupMember = z.infer<typeof memberSchema>;
+
+/** A grouped issue's findings (docs/sync.md "Grouping"): the link is keyed by the group id then. */
+export const groupSchema = z.object({
+  mode: z.enum(['remediation', 'vulnerability']),
+  /** What the findings share: the remediation id, or `<repository> <CVE or rule id>`. */
+  key: z.string(),
+  /** The remediation's title, or the CVE or rule id: the start of the issue's title. */
+  label: z.string().optional(),
+  members: z.record(z.string(), memberSchema),
+  /** The worst member's finding (without its description): the fields the mapping reads. */
+  representative: z.record(z.string(), z.unknown()),
+});
+export type Group = z.infer<typeof groupSchema>;
+
 export const linkSchema = z.looseObject({
   findingId: z.string(),
   issueId: z.string(),
@@ -80,8 +105,13 @@ export const linkSchema = z.looseObject({
    * the next unchanged `finding.updated` finds the property unchanged (no Jira request).
    */
   findingSnapshot: z.record(z.string(), z.unknown()).optional(),
+  /** Present when the issue stands for a group of findings: `findingId` is the group's id then. */
+  group: groupSchema.optional(),
 });
 export type Link = z.infer<typeof linkSchema>;
+
+/** The Backline findings an issue stands for: the link's finding, or a group's members. */
+export const findingIdsOf = (link: Link): string[] => (link.group ? Object.keys(link.group.members).sort() : [link.findingId]);
 
 /** The store key of a finding's link, for batch reads (`KeyValueStore.getMany`). */
 export const linkRef = (findingId: string): StoreKeyRef => ({ key: findingId, entity: LINK_ENTITY });
@@ -174,6 +204,8 @@ export function propertyValue(link: Link, finding?: Record<string, unknown>): Re
   const value: Record<string, unknown> = {
     v: 1,
     findingId: link.findingId,
+    // Indexed (manifest.yml): every finding of a grouped issue is found by JQL.
+    ...(link.group ? { findingIds: findingIdsOf(link) } : {}),
     finding: snapshot,
     ...(link.severity ? { severity: link.severity } : {}),
     ...(link.title ? { title: link.title } : {}),

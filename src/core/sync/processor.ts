@@ -22,6 +22,7 @@ import { isApplicable } from './outcome';
 import { paceDelaySeconds, queueDelaySeconds, type Refusal } from './pacing';
 import { isUrgent, PressureWaitlist } from './pressure';
 import { notePressure } from './pressure-state';
+import { groupLinkOf } from './grouping/apply-group';
 import { findInJira } from './recovery';
 
 export type { ProcessorOptions } from './invocation';
@@ -140,8 +141,8 @@ async function answerNow(inv: Invocation, event: BacklineEvent): Promise<EventRe
   if (event.type !== 'issue.lookup') return { eventId: event.id, type: event.type, status: 'ok' };
   const issues: IssueRef[] = [];
   for (const findingId of event.data.findingIds) {
-    const link = (await inv.links.get(findingId)) ?? (inv.storeComplete || (await inv.links.isComplete()) ? undefined : await findInJira(inv, findingId));
-    if (link?.issueId) issues.push(await inv.issueRef(link));
+    const link = (await inv.links.get(findingId)) ?? (await groupLinkOf(inv, findingId)) ?? (inv.storeComplete || (await inv.links.isComplete()) ? undefined : await findInJira(inv, findingId));
+    if (link?.issueId) issues.push({ ...(await inv.issueRef(link)), findingId });
   }
   return { eventId: event.id, type: event.type, status: 'ok', issues };
 }

@@ -40,7 +40,8 @@ export async function recordEvent(inv: Invocation, event: ApplicableEvent, claim
       },
     }),
   );
-  const linked = new Set(outcomes.filter((o) => o.link?.issueId).map((o) => o.findingId));
+  // By the link's own id: a group's link is keyed by the group (grouping/apply-group.ts), as is its claim.
+  const linked = new Set(outcomes.flatMap((o) => (o.link?.issueId ? [o.link.findingId] : [])));
   for (const claim of claims) ops.push(inv.claimExitOperation(claim, linked));
   await inv.transactAll(ops);
   for (const findingId of linked) inv.unrecordedWrites.delete(findingId);

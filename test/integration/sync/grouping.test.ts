@@ -1,0 +1,169 @@
+/**
+ * One issue per piece of work (docs/sync.md "Grouping"), against the Jira simulator:
+ * for each grouping mode, 14 findings give 1 issue, concurrent and repeated delivery
+ * still give 1, the issue resolves after its last finding, and one finding detected
+ * again reopens it. Every answer and `issue.lookup` name the issue per finding id,
+ * and JQL finds each finding by the `backline` property's `findingIds`.
+ */
+import { ConfigRepository } from '../../../src/core/config/repository';
+import type { GroupBy } from '../../../src/core/config/model';
+import type { EventResult } from '../../../src/core/results';
+import { event, finding, pr, setup } from './harness';
+
+type Setup = Awaited<ReturnType<typeof setup>>;
+
+async function grouped(groupBy: GroupBy) {
+  const h = await setup();
+  const repo = new ConfigRepository(h.platform.store, h.platform.clock);
+  const sec = await repo.getProject('SEC');
+  if (!sec) throw new Error('demo SEC configuration missing');
+  await repo.saveProject({ ...sec, groupBy });
+  return h;
+}
+
+const at = (minute: number) => `2026-11-28T10:${String(minute).padStart(2, '0')}:00Z`;
+const ids = (count: number, prefix = 'fnd_g') => Array.from({ length: count }, (_, i) => `${prefix}${i + 1}`);
+/** 14 places with one vulnerable lodash in one repository; one of them critical. */
+const fourteen = (prefix = 'fnd_g') =>
+  ids(14, prefix).map((id, i) => finding(id, { title: `Prototype Pollution in lodash (${id})`, severity: i === 3 ? 'critical' : 'medium', location: { path: `services/s${i}/package.json`, line: 12 } }));
+
+const secIssues = async (h: Setup) => (await h.issues()).filter((i) => i.key.startsWith('SEC-'));
+const keysOf = (result: EventResult | undefined) => new Set((result?.issues ?? []).map((i) => i.key));
+const jqlKeys = async (h: Setup, jql: string) => {
+  const response = await h.counting.request({ method: 'POST', path: '/rest/api/3/search/jql', body: { jql, fields: ['summary'] } });
+  return (response.body as { issues: Array<{ key: string }> }).issues.map((i) => i.key);
+};
+
+describe('one issue per remediation', () => {
+  it('findings wait for their remediation; its PR makes one issue for all 14, answered per finding id, found by JQL per finding', async () => {
+    const h = await grouped('remediation');
+    const findings = fourteen();
+    // The first batch on a fresh install also checks once that the link store is complete (one search).
+    const firstWaits = await h.run(...findings.slice(0, 2).map((f) => event('finding.created', { finding: f }, at(0))));
+    const before = h.counting.count;
+    const waits = [...firstWaits, ...(await h.run(...findings.slice(2).map((f) => event('finding.created', { finding: f }, at(0)))))];
+    expect(waits.every((r) => r?.status === 'skipped' && /waiting for its remediation/.test(r.reason ?? ''))).toBe(true);
+    expect(await secIssues(h)).toHaveLength(0);
+    expect(h.counting.count - before).toBe(0); // waiting costs no Jira request
+
+    // The PR names the findings by id only: what they were is what they sent while waiting.
+    const [opened] = await h.run(event('remediation.pr_opened', { ...pr(), findings: findings.map((f) => ({ id: f.id })) }, at(5)));
+    expect(opened?.status).toBe('created');
+    const issues = await secIssues(h);
+    expect(issues).toHaveLength(1);
+    const [issue] = issues;
+    expect(opened?.issues?.map((i) => i.findingId).sort()).toEqual(findings.map((f) => f.id).sort());
+    expect(keysOf(opened)).toEqual(new Set([issue?.key]));
+    expect(issue?.fields.summary).toContain('Upgrade lodash to 4.17.21 (14 findings)');
+    expect(issue?.fields.priority).toMatchObject({ name: 'Highest' }); // the critical one
+    expect(JSON.stringify(issue?.fields.description)).toContain('fnd_g14');
+    expect((await jqlKeys(h, 'issue.property[backline].findingIds = "fnd_g7"'))).toEqual([issue?.key]);
+
+    const [lookup] = await h.run(event('issue.lookup', { findingIds: ['fnd_g1', 'fnd_g14', 'fnd_unknown'] }));
+    expect(lookup?.issues?.map((i) => [i.findingId, i.key])).toEqual([
+      ['fnd_g1', issue?.key],
+      ['fnd_g14', issue?.key],
+    ]);
+  });
+
+  it('concurrent and repeated deliveries of the remediation still make one issue', async () => {
+    const h = await grouped('remediation');
+    const findings = fourteen('fnd_c');
+    const opened = event('remediation.pr_opened', { ...pr(), findings }, at(5));
+    const [a, b] = await Promise.all([h.run(opened), h.run(opened)]);
+    const again = await h.run(opened);
+    expect(await secIssues(h)).toHaveLength(1);
+    const statuses = [a?.[0]?.status, b?.[0]?.status, again[0]?.status];
+    expect(statuses.filter((s) => s === 'created')).toHaveLength(1);
+    expect(statuses.every((s) => s === 'created' || s === 'duplicate' || (s === 'failed' && true))).toBe(true);
+    // A second event about the same remediation at the same moment: still one issue.
+    const merged = event('remediation.pr_merged', { ...pr(), findings: findings.map((f) => ({ id: f.id })) }, at(9));
+    await Promise.all([h.run(merged), h.run(event('finding.updated', { finding: { ...findings[0], title: 'Prototype Pollution in lodash, renamed' } }, at(8)))]);
+    await h.run(merged);
+    expect(await secIssues(h)).toHaveLength(1);
+  });
+});
+
+describe('one issue per vulnerability in a repository', () => {
+  it('14 findings of one CVE in one repository: one issue, each later one added with one edit; another repository gets its own', async () => {
+    const h = await grouped('vulnerability');
+    const findings = fourteen('fnd_v');
+    const [first] = await h.run(event('finding.created', { finding: findings[0] }, at(0)));
+    expect(first?.status).toBe('created');
+    for (const f of findings.slice(1)) {
+      const before = h.counting.count;
+      const [joined] = await h.run(event('finding.created', { finding: f }, at(1)));
+      expect(joined?.status).toBe('updated');
+      expect(h.counting.count - before).toBe(1); // one edit: the table, the severity, the priority
+      expect(keysOf(joined)).toEqual(keysOf(first));
+    }
+    expect(await secIssues(h)).toHaveLength(1);
+    const [other] = await h.run(event('finding.created', { finding: finding('fnd_other_repo', { repository: { name: 'acme/web' } }) }, at(2)));
+    expect(other?.status).toBe('created');
+    expect(await secIssues(h)).toHaveLength(2);
+    // Redelivery changes nothing.
+    const before = h.counting.count;
+    await h.run(event('finding.created', { finding: findings[5] }, at(1), 'evt_redelivered'));
+    await h.run(event('finding.created', { finding: findings[5] }, at(1), 'evt_redelivered'));
+    expect(h.counting.count - before).toBe(0);
+  });
+
+  it('concurrent first findings of one vulnerability make one issue', async () => {
+    const h = await grouped('vulnerability');
+    const findings = fourteen('fnd_cc');
+    const results = await Promise.all(findings.map((f) => h.run(event('finding.created', { finding: f }, at(0)))));
+    // Those that met the group busy are retried, as the queue would.
+    for (const [index, [result]] of results.entries()) if (result?.status === 'failed') await h.run(event('finding.created', { finding: findings[index] }, at(0), result.eventId));
+    expect(await secIssues(h)).toHaveLength(1);
+    const [issue] = await secIssues(h);
+    expect(issue?.properties?.backline?.findingIds).toHaveLength(14);
+  });
+});
+
+describe('a grouped issue resolves with its last finding and reopens with one regression', () => {
+  it.each<GroupBy>(['remediation', 'vulnerability'])('%s', async (groupBy) => {
+    const h = await grouped(groupBy);
+    const findings = fourteen(`fnd_${groupBy.slice(0, 3)}`);
+    const [opened] = await h.run(event('remediation.pr_opened', { ...pr(), findings }, at(1)));
+    expect(opened).toMatchObject({ status: 'created' });
+    const [issue] = await secIssues(h);
+    expect(await secIssues(h)).toHaveLength(1);
+    const key = issue?.key ?? '';
+
+    for (const f of findings.slice(0, 13)) {
+      const [result] = await h.run(event('finding.resolved', { finding: f, reason: 'fixed' }, at(10)));
+      expect(result?.status).toBe('updated');
+      expect((await h.issue(key)).fields.status.name).toBe('In Progress');
+    }
+    const [last] = await h.run(event('finding.resolved', { finding: findings[13], reason: 'fixed' }, at(11)));
+    expect(last?.status).toBe('updated');
+    const resolved = await h.issue(key);
+    expect(resolved.fields.status.name).toBe('Done');
+    expect(resolved.fields.resolution?.name).toBe('Fixed');
+    const description = JSON.stringify((await secIssues(h))[0]?.fields.description);
+    expect(description).toContain('0 open');
+
+    const [reopened] = await h.run(event('finding.reopened', { finding: findings[6] }, at(20)));
+    expect(reopened?.status).toBe('updated');
+    expect((await h.issue(key)).fields.status.name).toBe('To Do');
+    expect(JSON.stringify((await secIssues(h))[0]?.fields.description)).toContain('1 open');
+    expect(await secIssues(h)).toHaveLength(1);
+  });
+});
+
+describe('grouping applies to new findings only', () => {
+  it('a finding that has its own issue keeps it after the project starts grouping', async () => {
+    const h = await setup();
+    const [own] = await h.run(event('finding.created', { finding: finding('fnd_before') }, at(0)));
+    const repo = new ConfigRepository(h.platform.store, h.platform.clock);
+    const sec = await repo.getProject('SEC');
+    if (!sec) throw new Error('demo SEC configuration missing');
+    await repo.saveProject({ ...sec, groupBy: 'vulnerability' });
+    const [after] = await h.run(event('finding.created', { finding: finding('fnd_after') }, at(1)));
+    expect(after?.status).toBe('created');
+    const [moved] = await h.run(event('remediation.pr_opened', { ...pr(), findings: [{ id: 'fnd_before' }, { id: 'fnd_after' }] }, at(2)));
+    expect(moved?.issues?.find((i) => i.findingId === 'fnd_before')?.key).toBe(own?.issues?.[0]?.key);
+    expect(moved?.issues?.find((i) => i.findingId === 'fnd_after')?.key).toBe(after?.issues?.[0]?.key);
+    expect(await secIssues(h)).toHaveLength(2);
+  });
+});
