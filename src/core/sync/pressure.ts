@@ -9,6 +9,9 @@
  *   (fair-share.ts: the pace at which the pool's remaining points last until
  *   its reset); low and info findings after them, three gaps apart.
  *
+ * Events of one finding that wait together fold into one write with the
+ * latest snapshot where that has the same effect (coalesce.ts).
+ *
  * An event waits whenever an earlier event of one of its findings waits, and a
  * finding never moves to an earlier group, so one finding's effects keep their
  * order. Nothing is dropped: every event is applied now or queued.
@@ -16,6 +19,7 @@
 import { findingIdsOf } from '../events/finding-ids';
 import type { BacklineEvent, Severity } from '../events/schema';
 import type { RateLimitInfo } from '../jira/http';
+import { coalesce } from './coalesce';
 import { fairDelays } from './fair-share';
 
 const URGENT: ReadonlySet<Severity> = new Set<Severity>(['critical', 'high']);
@@ -40,9 +44,24 @@ export function isUrgent(event: BacklineEvent): boolean {
 
 type Group = 'normal' | 'low';
 
+/** A waiting write: the event to queue, and the events it carries (itself, or several folded into one: coalesce.ts). */
+interface Entry {
+  event: BacklineEvent;
+  originals: BacklineEvent[];
+}
+
+export interface SpacedBatch {
+  events: BacklineEvent[];
+  /** Per event: the delivered events it carries. */
+  originals: BacklineEvent[][];
+  delays: number[];
+}
+
 export class PressureWaitlist {
-  private readonly groups: Record<Group, BacklineEvent[]> = { normal: [], low: [] };
+  private readonly groups: Record<Group, Entry[]> = { normal: [], low: [] };
   private readonly groupOfFinding = new Map<string, Group>();
+  /** The latest waiting write of each finding, for coalescing. */
+  private readonly lastOfFinding = new Map<string, Entry>();
 
   /** Whether an earlier event of one of this event's findings waits: then this one waits too. */
   follows(event: BacklineEvent): boolean {
@@ -51,27 +70,42 @@ export class PressureWaitlist {
 
   add(event: BacklineEvent): void {
     const ids = findingIdsOf(event);
+    // The finding's latest waiting write takes this one in (same place, newest snapshot): coalesce.ts.
+    const last = ids.length === 1 && ids[0] !== undefined ? this.lastOfFinding.get(ids[0]) : undefined;
+    const folded = last ? coalesce(last.event, event) : undefined;
+    if (last && folded) {
+      last.event = folded;
+      last.originals.push(event);
+      return;
+    }
     const severity = severityOf(event);
     const own: Group = severity !== undefined && LOW.has(severity) ? 'low' : 'normal';
     const group: Group = own === 'low' || ids.some((id) => this.groupOfFinding.get(id) === 'low') ? 'low' : 'normal';
-    for (const id of ids) this.groupOfFinding.set(id, group);
-    this.groups[group].push(event);
+    const entry: Entry = { event, originals: [event] };
+    for (const id of ids) {
+      this.groupOfFinding.set(id, group);
+      this.lastOfFinding.set(id, entry);
+    }
+    this.groups[group].push(entry);
   }
 
+  /** Writes waiting (folded events count once). */
   get size(): number {
     return this.groups.normal.length + this.groups.low.length;
   }
 
   /**
-   * The waiting events with their waits, fairly spaced (fair-share.ts): the
+   * The waiting writes with their waits, fairly spaced (fair-share.ts): the
    * normal ones a fair gap apart, then low and info ones three gaps apart after them.
    */
-  spaced(signal: RateLimitInfo, now: number, random: () => number = Math.random): Array<{ events: BacklineEvent[]; delays: number[] }> {
+  spaced(signal: RateLimitInfo, now: number, random: () => number = Math.random): SpacedBatch[] {
     const normal = fairDelays(signal, this.groups.normal.length, now, {}, random);
     const low = fairDelays(signal, this.groups.low.length, now, { after: normal.at(-1) ?? 0, factor: LOW_PRIORITY_FACTOR }, random);
     return [
-      { events: this.groups.normal, delays: normal },
-      { events: this.groups.low, delays: low },
-    ].filter((batch) => batch.events.length > 0);
+      { entries: this.groups.normal, delays: normal },
+      { entries: this.groups.low, delays: low },
+    ]
+      .filter((batch) => batch.entries.length > 0)
+      .map(({ entries, delays }) => ({ events: entries.map((e) => e.event), originals: entries.map((e) => e.originals), delays }));
   }
 }

@@ -114,9 +114,14 @@ async function queueWaitlist(inv: Invocation, waitlist: PressureWaitlist, pressu
   for (const batch of waitlist.spaced(inv.counting.lastRateLimit, inv.clock.now())) {
     const reason = `Jira's hourly points are nearly spent: queued for ${batch.delays[0]}${batch.delays.length > 1 ? `–${batch.delays.at(-1)}` : ''} s, this installation's fair share; critical and high findings go first`;
     const answered = await deferSpaced(inv, batch.events, batch.delays, reason, pressure.unqueued);
-    batch.events.forEach((event, i) => {
-      const slot = slots.get(event);
-      if (slot !== undefined) results[slot] = answered[i];
+    batch.originals.forEach((originals, i) => {
+      const result = answered[i];
+      if (!result) return;
+      const together = originals.length > 1 ? `; ${originals.length} events of this finding go as one write (${result.eventId})` : '';
+      for (const original of originals) {
+        const slot = slots.get(original);
+        if (slot !== undefined) results[slot] = { ...result, eventId: original.id, type: original.type, ...(result.reason ? { reason: `${result.reason}${together}` } : {}) };
+      }
     });
   }
 }

@@ -32,9 +32,9 @@ it('low and info wait three times longer, and a finding never moves to an earlie
   const signal = { status: 200, nearLimit: true, quota: { remaining: 600, resetInSeconds: 1_800 } };
   const spaced = list.spaced(signal, 0, () => 0.5);
   expect(spaced).toEqual([
-    { events: [medium], delays: [5] },
+    { events: [medium], originals: [[medium]], delays: [5] },
     // After the last normal one (5 s), three gaps apart: + 13.5, + 13.5, + 13.5.
-    { events: [low, both, mediumAgain], delays: [19, 32, 46] },
+    { events: [low, both, mediumAgain], originals: [[low], [both], [mediumAgain]], delays: [19, 32, 46] },
   ]);
   expect(LOW_PRIORITY_FACTOR).toBe(3);
   expect(list.size).toBe(4);
@@ -54,7 +54,8 @@ it('every event of a finding is due no earlier than the one before it, whatever 
   const signal = { status: 200, nearLimit: true, quota: { remaining: 50, resetInSeconds: 3_000 } };
   for (const random of [() => 0, () => 0.999, Math.random]) {
     const due = new Map<BacklineEvent, number>();
-    for (const batch of list.spaced(signal, 0, random)) batch.events.forEach((e, i) => due.set(e, batch.delays[i] ?? -1));
+    // Folded events (a's update into its create, b's too) are due with the write that carries them.
+    for (const batch of list.spaced(signal, 0, random)) batch.originals.forEach((carried, i) => carried.forEach((e) => due.set(e, batch.delays[i] ?? -1)));
     const order = events.map((e) => due.get(e) ?? -1);
     expect(Math.min(...order)).toBeGreaterThan(0);
     // a's three events, then b's two, in the order they came.
@@ -62,4 +63,23 @@ it('every event of a finding is due no earlier than the one before it, whatever 
     expect(order[2]).toBeGreaterThanOrEqual(order[1] ?? 0);
     expect(order[4]).toBeGreaterThanOrEqual(order[3] ?? 0);
   }
+});
+
+it('folds created and updated of one finding into one write with the newest snapshot, never across its other events', () => {
+  const list = new PressureWaitlist();
+  const created = ev('finding.created', { finding: found('c', 'medium') });
+  const newer = eventSchema.parse({ id: 'evt_newer', type: 'finding.updated', occurredAt: '2026-12-04T10:05:00Z', data: { finding: { ...found('c', 'medium'), title: 'newer' } } });
+  const older = eventSchema.parse({ id: 'evt_older', type: 'finding.updated', occurredAt: '2026-12-04T09:00:00Z', data: { finding: { ...found('c', 'medium'), title: 'older' } } });
+  const pr = prOpened(['c']);
+  const after = ev('finding.updated', { finding: found('c', 'medium') });
+  for (const e of [created, newer, older, pr, after]) list.add(e);
+  const signal = { status: 200, nearLimit: true, quota: { remaining: 600, resetInSeconds: 1_800 } };
+  const [batch] = list.spaced(signal, 0, () => 0.5);
+  expect(list.size).toBe(3);
+  expect(batch?.originals).toEqual([[created, newer, older], [pr], [after]]);
+  const folded = batch?.events[0];
+  // The first one's id and type, in its place; the newest snapshot (an older one never wins).
+  expect([folded?.id, folded?.type, folded?.occurredAt]).toEqual([created.id, 'finding.created', '2026-12-04T10:05:00Z']);
+  expect(folded && 'finding' in folded.data ? folded.data.finding.title : undefined).toBe('newer');
+  expect(batch?.events.slice(1)).toEqual([pr, after]);
 });
