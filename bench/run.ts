@@ -14,6 +14,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Bench, percentile } from './harness';
 import { measureWithKvsLatency } from './kvs-latency';
+import { measureGroupedLifecycle } from './grouped';
 import { measureOutbound } from './outbound';
 import { runScenarios, type ScenarioOptions } from './scenarios';
 import { adminFirstLoad, backendBundleBytes, buildAdminUi } from './sizes';
@@ -31,6 +32,8 @@ export interface BenchFigures {
   prEvents200Requests: number;
   /** Jira requests one outbound (Jira → Backline) event costs the app. */
   outboundEventJiraRequests: number;
+  /** One issue per remediation: 14 findings, a PR opened and merged, the remediation verified (bench/grouped.ts). */
+  groupedLifecycle14Requests: number;
   webtriggerP50Ms: number;
   webtriggerP95Ms: number;
   /** Keys read per single steady-state event (a batch of 4 keys is 4: Forge's read limit meters keys). */
@@ -53,6 +56,7 @@ const TARGETS: Partial<Record<keyof BenchFigures, Target>> = {
   redeliveryRequests: { op: '=', value: 0 },
   noChangeUpdateRequests: { op: '=', value: 0 },
   outboundEventJiraRequests: { op: '=', value: 0 },
+  groupedLifecycle14Requests: { op: '≤', value: 6 },
   backfill1000Requests: { op: '≤', value: 25 },
   webtriggerP95Ms: { op: '≤', value: 1000 },
   // Keys read (Forge's read limit meters keys): the counts test/integration/perf/kvs-counts.test.ts holds.
@@ -122,6 +126,7 @@ async function main(): Promise<void> {
   const bench = await Bench.start(args.latencyMs);
   let scenarios;
   let outbound;
+  let grouped;
   let kvsLatency;
   try {
     const options = args.quick ? QUICK : FULL;
@@ -129,11 +134,13 @@ async function main(): Promise<void> {
     kvsLatency = await measureWithKvsLatency(bench, 25, options.lifecycles, log);
     scenarios.failures.push(...kvsLatency.failures);
     outbound = await measureOutbound(bench, log);
+    grouped = await measureGroupedLifecycle(bench, log);
   } finally {
     await bench.close();
     Object.assign(console, original);
   }
   if (appErrors > 0) log(`the app logged ${appErrors} errors during the run`);
+  if (grouped.issues !== 1) log(`grouped lifecycle: ${grouped.issues} issues, expected 1`);
   if (outbound.delivered !== 1) log(`outbound: Backline's stand-in received ${outbound.delivered} signed events, expected 1`);
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
@@ -160,6 +167,7 @@ async function main(): Promise<void> {
     backfill1000Seconds: scenarios.backfillSeconds,
     prEvents200Requests: scenarios.prEventsRequests,
     outboundEventJiraRequests: outbound.requests,
+    groupedLifecycle14Requests: grouped.requests,
     webtriggerP50Ms: round(percentile(scenarios.singles.map((s) => s.ms), 50)),
     webtriggerP95Ms: round(percentile(scenarios.singles.map((s) => s.ms), 95)),
     kvsReadsPerEvent: round(sum('kvsReads') / Math.max(1, steady.length), 1),

@@ -167,3 +167,19 @@ describe('grouping applies to new findings only', () => {
     expect(await secIssues(h)).toHaveLength(2);
   });
 });
+
+describe('what a grouped lifecycle costs', () => {
+  it('14 findings, one PR opened and merged, the remediation verified: at most 6 Jira requests for the one issue', async () => {
+    const h = await grouped('remediation');
+    const findings = fourteen('fnd_cost');
+    await h.run(...findings.map((f) => event('finding.created', { finding: f }, at(0))));
+    const before = h.counting.count;
+    const refs = findings.map((f) => ({ id: f.id }));
+    await h.run(event('remediation.pr_opened', { ...pr(), findings: refs }, at(1)));
+    await h.run(event('remediation.pr_merged', { ...pr(), findings: refs }, at(2)));
+    const [verified] = await h.run(event('remediation.resolved', { remediation: pr().remediation, findings: refs }, at(3)));
+    expect(h.counting.count - before).toBeLessThanOrEqual(6);
+    expect(await secIssues(h)).toHaveLength(1);
+    expect((await h.issue(verified?.issues?.[0]?.key ?? '')).fields.status.name).toBe('Done');
+  });
+});
