@@ -10,6 +10,7 @@ import { DEVOPS_HOUSEKEEPING_JOBS } from './devops/jobs';
 import { FAILURE_HOUSEKEEPING_JOBS } from './failures/jobs';
 import type { HousekeepingJob } from './housekeeping-job';
 import { sweepDuplicatesJob } from './sync/duplicates';
+import { releaseWaitingFindingsJob } from './sync/grouping/waiting-job';
 
 export type { HousekeepingJob } from './housekeeping-job';
 
@@ -29,6 +30,8 @@ export const HOUSEKEEPING_JOBS: HousekeepingJob[] = [
   ...FAILURE_HOUSEKEEPING_JOBS,
   // At most one open issue per finding, even after Jira saved a write and answered an error (docs/sync.md "Duplicates").
   { name: 'heal-duplicate-issues', run: sweepDuplicatesJob },
+  // One issue per remediation: a finding no remediation named within a day gets its own issue (docs/sync.md "Grouping").
+  { name: 'release-waiting-findings', run: releaseWaitingFindingsJob },
   // Security tab and development panel sends kept after a failure (docs/security-tab.md).
   ...DEVOPS_HOUSEKEEPING_JOBS,
 ];

@@ -8,6 +8,7 @@
 import { ConfigRepository } from '../../../src/core/config/repository';
 import type { GroupBy } from '../../../src/core/config/model';
 import type { EventResult } from '../../../src/core/results';
+import { releaseWaitingFindingsJob, WAIT_FOR_REMEDIATION_MS } from '../../../src/core/sync/grouping/waiting-job';
 import { event, finding, pr, setup } from './harness';
 
 type Setup = Awaited<ReturnType<typeof setup>>;
@@ -185,5 +186,28 @@ describe('what a grouped lifecycle costs', () => {
     expect(h.counting.count - before).toBeLessThanOrEqual(6);
     expect(await secIssues(h)).toHaveLength(2); // the warm-up's and this one
     expect((await h.issue(verified?.issues?.[0]?.key ?? '')).fields.status.name).toBe('Done');
+  });
+});
+
+describe('a finding no remediation names', () => {
+  it('gets its own issue after a day of waiting (once, however often the job runs); one resolved while waiting gets none', async () => {
+    const h = await grouped('remediation');
+    await h.run(event('finding.created', { finding: finding('fnd_alone') }, at(0)));
+    await h.run(event('finding.created', { finding: finding('fnd_gone') }, at(0)));
+    await h.run(event('finding.resolved', { finding: finding('fnd_gone'), reason: 'not_detected' }, at(1)));
+
+    expect(await releaseWaitingFindingsJob(h.platform)).toMatch(/^0 waiting finding\(s\) got their own issue/);
+    expect(await secIssues(h)).toHaveLength(0);
+
+    h.platform.clock.advance(WAIT_FOR_REMEDIATION_MS);
+    expect(await releaseWaitingFindingsJob(h.platform)).toBe('1 waiting finding(s) got their own issue; 1 no longer waiting');
+    await releaseWaitingFindingsJob(h.platform);
+    const issues = await secIssues(h);
+    expect(issues.map((i) => i.properties?.backline?.findingId)).toEqual(['fnd_alone']);
+
+    // Its own issue from now on: a later remediation moves it, and makes no group issue for it.
+    const [opened] = await h.run(event('remediation.pr_opened', { ...pr(), findings: [{ id: 'fnd_alone' }] }, at(30)));
+    expect(opened?.issues?.map((i) => i.key)).toEqual([issues[0]?.key]);
+    expect(await secIssues(h)).toHaveLength(1);
   });
 });

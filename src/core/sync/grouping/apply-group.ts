@@ -26,12 +26,17 @@ import { emptyGroup, groupFinding, groupOf, joinGroup, setMemberStatus, type Gro
 import { groupEvent } from './group-event';
 
 export const memberKey = (findingId: string): string => `member:${findingId}`;
+/** Present while a finding waits for its remediation: listed by the hourly job that gives it its own issue after a day. */
+export const WAITING_PREFIX = 'waiting:';
+export const waitingKey = (findingId: string): string => `${WAITING_PREFIX}${findingId}`;
 
 const pointerSchema = z.object({
   projectKey: z.string(),
   group: z.object({ groupId: z.string(), mode: z.enum(['remediation', 'vulnerability']), key: z.string(), label: z.string().optional() }).optional(),
   /** The finding (without its description) while it waits for the remediation that names it. */
   waiting: z.object({ finding: z.record(z.string(), z.unknown()), since: z.number(), resolved: z.string().optional() }).optional(),
+  /** Waited a day without a remediation: the finding has (or gets) its own issue (waiting-job.ts). */
+  alone: z.literal(true).optional(),
 });
 export type MemberPointer = z.infer<typeof pointerSchema>;
 
@@ -99,6 +104,7 @@ type Target = { ref: GroupRef | 'wait'; config: ProjectConfig; rule?: string } |
 
 /** A finding already in a group stays there (its group never changes); a waiting one joins its remediation's. */
 async function pointedGroup(inv: Invocation, pointer: MemberPointer, full: Finding | undefined, remediation: Parameters<typeof groupOf>[3]): Promise<Target> {
+  if (pointer.alone) return undefined;
   const config = await inv.configs.getProject(pointer.projectKey);
   if (!config) return undefined;
   if (pointer.group) return { ref: pointer.group, config };
@@ -126,7 +132,11 @@ export async function keepWaiting(inv: Invocation, event: ApplicableEvent, unit:
   const since = unit.pointer?.waiting?.since ?? inv.clock.now();
   const resolved = event.type === 'finding.resolved' ? event.data.reason : event.type === 'finding.reopened' ? undefined : unit.pointer?.waiting?.resolved;
   const pointer: MemberPointer = { projectKey: unit.config.projectKey, waiting: { finding, since, ...(resolved ? { resolved } : {}) } };
-  await inv.store.transact([{ kind: 'set', key: memberKey(unit.finding.id), value: pointer }, inv.idempotency.releaseOperation(claimed.claim)]);
+  await inv.store.transact([
+    { kind: 'set', key: memberKey(unit.finding.id), value: pointer },
+    { kind: 'set', key: waitingKey(unit.finding.id), value: { since } },
+    inv.idempotency.releaseOperation(claimed.claim),
+  ]);
   return {
     findingId: unit.finding.id,
     status: 'skipped',
@@ -194,7 +204,10 @@ function pointersFor(unit: Extract<Unit, { kind: 'group' }>, link: Link): Transa
   const group = { groupId: unit.ref.groupId, mode: unit.ref.mode, key: unit.ref.key, ...(unit.ref.label ? { label: unit.ref.label } : {}) };
   return unit.members
     .filter((m) => !m.pointer?.group && link.group?.members[m.finding.id])
-    .map((m) => ({ kind: 'set' as const, key: memberKey(m.finding.id), value: { projectKey: unit.config.projectKey, group } satisfies MemberPointer }));
+    .flatMap((m) => [
+      { kind: 'set' as const, key: memberKey(m.finding.id), value: { projectKey: unit.config.projectKey, group } satisfies MemberPointer },
+      ...(m.pointer?.waiting ? [{ kind: 'delete' as const, key: waitingKey(m.finding.id) }] : []),
+    ]);
 }
 
 /** One outcome per finding of the event: the group's, with each finding's own id (Jira's writes counted once). */

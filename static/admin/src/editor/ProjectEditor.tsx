@@ -16,6 +16,7 @@ import { Banner, ErrorBanner, Lozenge, Spinner, useLoad } from '../ui';
 import { useDebounced } from './debounce';
 import { FieldsSection } from './sections/FieldsSection';
 import { MappingBackSection } from './sections/MappingBackSection';
+import { GroupingSection } from './sections/GroupingSection';
 import { OptionsSection } from './sections/OptionsSection';
 import { PreviewPanel } from './sections/PreviewPanel';
 import { PrioritySection } from './sections/PrioritySection';
@@ -120,6 +121,7 @@ function EditorForm({
           {typeChosen ? <PrioritySection {...sectionProps} priorities={data.priorities} /> : null}
           {typeChosen ? <WorkflowSection {...sectionProps} statuses={data.statuses} resolutions={data.resolutions} /> : null}
           {typeChosen ? <MappingBackSection {...sectionProps} resolutions={data.resolutions} /> : null}
+          {typeChosen ? <GroupingSection draft={draft} dispatch={dispatch} savedGroupBy={connected ? session.saved.groupBy : undefined} /> : null}
           {typeChosen ? <OptionsSection draft={draft} dispatch={dispatch} /> : null}
         </div>
         <PreviewPanel previewable={previewable} preview={preview} />

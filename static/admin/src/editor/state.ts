@@ -6,6 +6,7 @@
  */
 import type {
   FieldMapping,
+  GroupBy,
   FieldSource,
   LifecycleStage,
   ProjectConfig,
@@ -60,6 +61,8 @@ export interface Draft {
   showInDevelopmentPanel: boolean;
   /** Mapping back (docs/outbound.md): the project's own rules, or null for Backline's defaults. */
   statusBack: StatusBackRule[] | null;
+  /** One issue per finding (the default), remediation, or vulnerability per repository (docs/sync.md "Grouping"). */
+  groupBy: GroupBy;
 }
 
 export const DEFAULT_RESOLUTION_NAMES: Record<ResolveReason, string> = {
@@ -86,6 +89,7 @@ export function emptyDraft(project?: { key: string; id?: string; name?: string }
     showInSecurityTab: true,
     showInDevelopmentPanel: true,
     statusBack: null,
+    groupBy: 'finding',
   };
 }
 
@@ -106,6 +110,7 @@ export function draftFromConfig(config: ProjectConfig): Draft {
     showInSecurityTab: config.showInSecurityTab ?? true,
     showInDevelopmentPanel: config.showInDevelopmentPanel ?? true,
     statusBack: config.statusBack ? config.statusBack.map((rule) => ({ ...rule })) : null,
+    groupBy: config.groupBy ?? 'finding',
   };
 }
 
@@ -137,6 +142,7 @@ export function draftToConfig(draft: Draft): ProjectConfig {
     showInSecurityTab: draft.showInSecurityTab,
     showInDevelopmentPanel: draft.showInDevelopmentPanel,
     ...(draft.statusBack ? { statusBack: draft.statusBack } : {}),
+    ...(draft.groupBy !== 'finding' ? { groupBy: draft.groupBy } : {}),
   };
 }
 
@@ -178,6 +184,7 @@ export type EditorAction =
   | { type: 'setResolution'; reason: ResolveReason; name: string }
   | { type: 'setOption'; option: 'enabled' | 'recreateDeletedIssues' | 'commentOnLifecycle' | 'showInSecurityTab' | 'showInDevelopmentPanel'; value: boolean }
   | { type: 'setMinimumSeverity'; severity: Severity }
+  | { type: 'setGroupBy'; groupBy: GroupBy }
   /** Mapping back: change, add, remove or move a rule; `resetStatusBack` returns to Backline's defaults. */
   | { type: 'setStatusBackRule'; index: number; rule: StatusBackRule }
   | { type: 'addStatusBackRule' }
@@ -248,6 +255,8 @@ export function editorReducer(draft: Draft, action: EditorAction): Draft {
       return { ...draft, [action.option]: action.value };
     case 'setMinimumSeverity':
       return { ...draft, minimumSeverity: action.severity };
+    case 'setGroupBy':
+      return { ...draft, groupBy: action.groupBy };
     case 'setStatusBackRule':
     case 'addStatusBackRule':
     case 'removeStatusBackRule':
