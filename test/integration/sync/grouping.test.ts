@@ -5,6 +5,9 @@
  * again reopens it. Every answer and `issue.lookup` name the issue per finding id,
  * and JQL finds each finding by the `backline` property's `findingIds`.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { eventSchema, type BacklineEvent } from '../../../src/core/events/schema';
 import { ConfigRepository } from '../../../src/core/config/repository';
 import type { GroupBy } from '../../../src/core/config/model';
 import type { EventResult } from '../../../src/core/results';
@@ -208,6 +211,38 @@ describe('a finding no remediation names', () => {
     // Its own issue from now on: a later remediation moves it, and makes no group issue for it.
     const [opened] = await h.run(event('remediation.pr_opened', { ...pr(), findings: [{ id: 'fnd_alone' }] }, at(30)));
     expect(opened?.issues?.map((i) => i.key)).toEqual([issues[0]?.key]);
+    expect(await secIssues(h)).toHaveLength(1);
+  });
+});
+
+describe('examples/grouping, sent in order', () => {
+  it('tells the story its README tells', async () => {
+    const h = await grouped('remediation');
+    const dir = path.resolve(__dirname, '../../../examples/grouping');
+    const read = (file: string): BacklineEvent[] => {
+      const body = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as { events?: unknown[] };
+      return (body.events ?? [body]).map((e) => eventSchema.parse(e));
+    };
+    const send = (file: string) => h.run(...read(file));
+    expect((await send('01-three-findings.json')).map((r) => r.status)).toEqual(['skipped', 'skipped', 'skipped']);
+    const [opened] = await send('02-remediation.pr_opened.json');
+    const [issue] = await secIssues(h);
+    expect(opened?.issues?.map((i) => [i.findingId, i.key])).toEqual(['fnd_grp_1', 'fnd_grp_2', 'fnd_grp_3'].map((id) => [id, issue?.key]));
+    expect(issue?.fields.summary).toContain('Upgrade lodash to 4.17.21 in acme/payments-api (3 findings)');
+    expect(issue?.fields.priority).toMatchObject({ name: 'High' });
+    const key = issue?.key ?? '';
+    expect((await h.issue(key)).fields.status.name).toBe('In Progress');
+    await send('03-finding.resolved.json');
+    expect((await h.issue(key)).fields.status.name).toBe('In Progress');
+    expect(JSON.stringify((await secIssues(h))[0]?.fields.description)).toContain('Resolved (not detected)');
+    await send('04-remediation.pr_merged.json');
+    expect((await h.issue(key)).fields.status.name).toBe('In Review');
+    await send('05-remediation.resolved.json');
+    expect((await h.issue(key)).fields.status.name).toBe('Done');
+    await send('06-finding.reopened.json');
+    expect((await h.issue(key)).fields.status.name).toBe('To Do');
+    const [lookup] = await send('07-issue.lookup.json');
+    expect(lookup?.issues?.map((i) => i.key)).toEqual([key, key, key]);
     expect(await secIssues(h)).toHaveLength(1);
   });
 });

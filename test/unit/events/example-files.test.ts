@@ -3,10 +3,10 @@ import * as path from 'node:path';
 import { validateRequestBody } from '../../../src/core/events/validate';
 
 // The example bodies people send by hand (`npm run send -- examples/events/...`) must be valid contract v1 bodies.
-const dir = path.resolve(__dirname, '../../../examples/events');
-const files = fs.readdirSync(dir).filter((name) => name.endsWith('.json'));
+describe.each(['events', 'grouping'])('examples/%s', (folder) => {
+  const dir = path.resolve(__dirname, '../../../examples', folder);
+  const files = fs.readdirSync(dir).filter((name) => name.endsWith('.json'));
 
-describe('examples/events', () => {
   it('has examples', () => {
     expect(files.length).toBeGreaterThan(0);
   });
