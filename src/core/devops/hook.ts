@@ -43,6 +43,8 @@ async function findingsOf(platform: Platform, outcome: EventOutcome, changes: Fi
   const { event } = outcome;
   const carried: FindingRef[] = 'finding' in event.data ? [event.data.finding] : event.data.findings;
   const byId = new Map(carried.map((f) => [f.id, f]));
+  // Named by id only, known to the app (a grouped finding that waited for its remediation).
+  for (const change of changes) if (change.finding && !byId.get(change.findingId)?.title) byId.set(change.findingId, change.finding);
   if (event.type !== 'remediation.resolved') return byId;
   const missing = changes.filter((c) => !byId.get(c.findingId)?.title).map((c) => c.findingId);
   if (missing.length === 0) return byId;
@@ -78,6 +80,7 @@ export async function appliedEvent(platform: Platform, outcome: EventOutcome): P
       projectKey: change.projectKey,
       issue: { key: change.issue.key, url: change.issue.url },
       ...(change.replacedIssueKey ? { deletedIssueKey: change.replacedIssueKey } : {}),
+      ...(change.status === 'created' ? { created: true } : {}),
     }];
   });
   const occurredAt = event.occurredAt;

@@ -43,6 +43,8 @@ export interface AppliedFinding {
   issue: { key: string; url: string };
   /** The finding's previous issue, deleted in Jira and re-created by the app. */
   deletedIssueKey?: string;
+  /** Its issue was created by this event (a PR event that names a new or waiting finding): it becomes a vulnerability now. */
+  created?: boolean;
 }
 
 /** What an applied event says, in the terms the builders need. */
@@ -101,26 +103,25 @@ export class DevopsSender {
 
   /** Adds what one applied event changes; nothing is sent until `flush`. */
   async collect(event: AppliedEvent): Promise<void> {
-    const cause = causeOf(event);
-    if (cause) {
-      for (const applied of event.findings) {
-        // A remediation event may carry just the finding's id and the link no snapshot: nothing to show.
-        if (!applied.finding.title) continue;
-        if (!(await this.deps.switches(applied.projectKey)).securityTab) continue;
-        const vulnerability = vulnerabilityOf({
-          finding: applied.finding,
-          cause,
-          issue: applied.issue,
-          occurredAt: event.occurredAt,
-          ...(applied.deletedIssueKey ? { deletedIssueKey: applied.deletedIssueKey } : {}),
-        });
-        const known = this.vulnerabilities.get(vulnerability.id);
-        this.vulnerabilities.set(
-          vulnerability.id,
-          !known ? vulnerability : known.updateSequenceNumber <= vulnerability.updateSequenceNumber ? mergeVulnerability(known, vulnerability) : mergeVulnerability(vulnerability, known),
-        );
-        this.containers.push({ finding: applied.finding });
-      }
+    const eventCause = causeOf(event);
+    for (const applied of event.findings) {
+      const cause: VulnerabilityCause | undefined = eventCause ?? (applied.created ? { type: 'finding.created' } : undefined);
+      // A remediation event may carry just the finding's id and the link no snapshot: nothing to show.
+      if (!cause || !applied.finding.title) continue;
+      if (!(await this.deps.switches(applied.projectKey)).securityTab) continue;
+      const vulnerability = vulnerabilityOf({
+        finding: applied.finding,
+        cause,
+        issue: applied.issue,
+        occurredAt: event.occurredAt,
+        ...(applied.deletedIssueKey ? { deletedIssueKey: applied.deletedIssueKey } : {}),
+      });
+      const known = this.vulnerabilities.get(vulnerability.id);
+      this.vulnerabilities.set(
+        vulnerability.id,
+        !known ? vulnerability : known.updateSequenceNumber <= vulnerability.updateSequenceNumber ? mergeVulnerability(known, vulnerability) : mergeVulnerability(vulnerability, known),
+      );
+      this.containers.push({ finding: applied.finding });
     }
     if (event.type === 'remediation.pr_opened' || event.type === 'remediation.pr_merged' || event.type === 'remediation.pr_closed') {
       const keys: string[] = [];

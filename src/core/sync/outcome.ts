@@ -7,7 +7,7 @@
  * later consumer of "this event changed these issues" (docs/sync.md "Outcome hook").
  */
 import type { ResultError, ResultStatus, EventResult, IssueRef } from '../results';
-import type { BacklineEvent } from '../events/schema';
+import type { BacklineEvent, Finding } from '../events/schema';
 import type { Link } from './links';
 
 export type SyncMode = 'inline' | 'consumer';
@@ -34,6 +34,8 @@ export interface FindingOutcome {
   statusChange?: StatusChange;
   /** The key of the finding's previous issue, deleted in Jira, when this event re-created it. */
   replacedIssueKey?: string;
+  /** The finding's data when the event named it by id only and the app kept it (a grouped finding that waited). */
+  finding?: Finding;
   planned: string[];
   done: string[];
 }
@@ -55,6 +57,8 @@ export interface FindingChange {
   statusChange?: StatusChange;
   /** The key of the finding's previous issue, deleted in Jira, when this event re-created it. */
   replacedIssueKey?: string;
+  /** The finding's data when the event named it by id only and the app kept it (a grouped finding that waited). */
+  finding?: Finding;
   /** Jira writes made, e.g. `create`, `comment`, `transition 3→31` (see plan.ts `describeWrite`). */
   done: string[];
   reason?: string;
@@ -98,6 +102,7 @@ export function findingChange(outcome: FindingOutcome): FindingChange {
     ...(outcome.issue ? { issue: outcome.issue } : {}),
     ...(outcome.statusChange ? { statusChange: outcome.statusChange } : {}),
     ...(outcome.replacedIssueKey ? { replacedIssueKey: outcome.replacedIssueKey } : {}),
+    ...(outcome.finding ? { finding: outcome.finding } : {}),
     done: outcome.done,
     ...(outcome.reason ? { reason: outcome.reason } : {}),
     ...(outcome.error ? { error: outcome.error } : {}),
