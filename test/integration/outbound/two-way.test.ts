@@ -11,6 +11,7 @@ import { startLocalRuntime, type LocalRuntime } from '../../../dev/server';
 import { sign } from '../../../dev/sign';
 import { SIM_USERS } from '../../../dev/jira-sim/seed';
 import type { InboxEntry } from '../../../dev/runtime/backline-receiver';
+import { ConfigRepository } from '../../../src/core/config/repository';
 import { outboundEventSchema } from '../../../src/core/outbound/contract';
 import { tempStateDir } from '../runtime/helpers';
 
@@ -125,4 +126,33 @@ it("reports a person's reopen, close, reassign and delete, each exactly once and
   expect(closed?.type === 'jira.issue.status_changed' && closed.data).toMatchObject({ status: { name: 'Done' }, statusCategory: 'done', resolution: "Won't Fix", outcome: 'accepted_risk' });
   expect(assigned?.type === 'jira.issue.assignee_changed' && assigned.data.assignee).toEqual({ accountId: SIM_USERS.secAdmin.accountId });
   expect(deleted?.data.findingIds).toEqual(['fnd_lodash_api']);
+});
+
+it("reports a person's close of a grouped issue once, with every finding id of the group", async () => {
+  await runtime.withPlatform(async (platform) => {
+    const repo = new ConfigRepository(platform.store, platform.clock);
+    const sec = await repo.getProject('SEC');
+    if (!sec) throw new Error('demo SEC configuration missing');
+    await repo.saveProject({ ...sec, groupBy: 'remediation' });
+  });
+  const send = async (file: string) => {
+    const body = fs.readFileSync(path.join(__dirname, '../../../examples/grouping', file), 'utf8');
+    const response = await fetch(runtime.webtriggerUrl, { method: 'POST', headers: { 'x-backline-signature': sign(runtime.signingSecret, body) }, body });
+    expect(response.status).toBe(200);
+    await runtime.waitForQueueIdle();
+    return (await response.json()) as { results: Array<{ issues?: Array<{ key: string }> }> };
+  };
+  await resetInbox();
+  await send('01-three-findings.json');
+  const opened = await send('02-remediation.pr_opened.json');
+  const key = opened.results[0]?.issues?.[0]?.key ?? '';
+  expect(await inbox()).toEqual([]); // the app's own create and move: no echo
+  await resetInbox();
+  // From In Progress the workflow goes through In Review; within the coalescing wait that is one event.
+  await transition(key, 'In Review');
+  await transition(key, 'Done', "Won't Fix");
+  const events = (await inbox()).map((e) => outboundEventSchema.parse(e.event));
+  expect(events.map((e) => e.type)).toEqual(['jira.issue.status_changed']);
+  expect(events[0]?.data.findingIds).toEqual(['fnd_grp_1', 'fnd_grp_2', 'fnd_grp_3']);
+  expect(events[0]?.data.issue.key).toBe(key);
 });
