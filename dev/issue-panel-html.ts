@@ -73,6 +73,10 @@ function findingHtml(view: FindingView): string {
     }
     parts.push(`<h5 style="margin:8px 0 4px">Remediation</h5>${items.join('')}`);
   }
+  if (view.members) {
+    const rows = view.members.rows.map((m) => `<div class="bl-member">${m.severity ? `${lozenge(m.severity)} ` : ''}${lozenge(m.status)} ${link(m.finding)}${m.location ? ` <small>${escapeHtml(m.location)}</small>` : ''}</div>`);
+    parts.push(`<h5 style="margin:8px 0 4px">${escapeHtml(view.members.heading)}</h5>${rows.join('')}`);
+  }
   const footer = [view.sync.lastSynced, view.note].filter((x): x is string => x !== undefined);
   if (footer.length > 0) parts.push(`<div class="bl-footer" style="color:#6B778C;font-size:12px;margin-top:8px">${footer.map(escapeHtml).join('<br>')}</div>`);
   return parts.join('\n');

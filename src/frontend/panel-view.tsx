@@ -158,6 +158,22 @@ function FindingPanel({ view }: { view: FindingView }) {
         </Stack>
       ) : null}
 
+      {view.members ? (
+        <Stack space="space.075">
+          <Heading size="xsmall">{view.members.heading}</Heading>
+          {view.members.rows.map((row, index) => (
+            <Inline key={`${row.finding.href ?? row.finding.text}-${index}`} space="space.100" alignBlock="center" shouldWrap>
+              {row.severity ? <Label value={row.severity} /> : null}
+              <Label value={row.status} />
+              <Text>
+                <MaybeLink link={row.finding} />
+              </Text>
+              {row.location ? <Text color="color.text.subtle">{row.location}</Text> : null}
+            </Inline>
+          ))}
+        </Stack>
+      ) : null}
+
       {view.sync.lastSynced || view.note ? (
         <Stack space="space.050">
           {view.sync.lastSynced ? (

@@ -79,5 +79,7 @@ test('an admin makes SEC one issue per remediation; three findings and their PR 
     await page.getByRole('cell', { name: 'worker/package-lock.json' }).waitFor();
     // Each finding is still its own vulnerability in the Security panel, linked to the one issue.
     await page.getByText('Security (3 vulnerabilities)').waitFor();
+    // The issue panel lists them too.
+    await page.getByText('Findings in this issue (3, 3 open)').waitFor();
     await page.screenshot({ path: path.join(ARTIFACTS, 'grouping-issue.png'), fullPage: true });
   }));

@@ -9,11 +9,11 @@
  * says whether the link carried it, so the service reads the property only
  * when it must (one Jira call as the app).
  */
-import { allPullRequests, LinkStore, type Link } from '../sync/links';
+import { allPullRequests, LinkStore, type Group, type Link } from '../sync/links';
 import type { KeyValueStore } from '../ports';
 import { findingSnapshotSchema, stripUndefined, syncError, toIso } from './snapshot';
-import type { PanelData, PanelFinding, PanelPullRequest, PanelRemediation } from '../../shared/contracts/panel';
-import { severitySchema } from '../events/schema';
+import type { PanelData, PanelFinding, PanelMember, PanelPullRequest, PanelRemediation } from '../../shared/contracts/panel';
+import { SEVERITY_RANK, severitySchema } from '../events/schema';
 
 export interface StoredLink {
   data: PanelData;
@@ -46,6 +46,7 @@ export function linkToPanelData(link: Link, issue: { id: string; key: string }):
   const pullRequests: PanelPullRequest[] = allPullRequests(link).map((pr) => stripUndefined({ url: pr.url, number: pr.number, title: pr.title, state: pr.state, at: pr.at }));
   const data: PanelData = { issue, finding, pullRequests, source: 'store' };
   if (current) data.remediation = remediationOf(current);
+  if (link.group) data.members = membersOf(link.group);
   const lastSyncedAt = toIso(link.lastSyncAt);
   if (lastSyncedAt) data.lastSyncedAt = lastSyncedAt;
   // An error older than a later successful sync is history, not the current state.
@@ -57,3 +58,15 @@ function remediationOf(r: Link['remediations'][number]): PanelRemediation {
   const mode = r.mode === 'automated' || r.mode === 'hybrid' ? r.mode : undefined;
   return stripUndefined({ id: r.id, title: r.title, mode, url: r.url });
 }
+
+/** A grouped issue's findings for the panel: open before resolved, worst first (as the description's table). */
+function membersOf(group: Group): PanelMember[] {
+  return Object.entries(group.members)
+    .map(([findingId, m]) => {
+      const severity = severitySchema.safeParse(m.severity);
+      return stripUndefined({ findingId, title: m.title, severity: severity.success ? severity.data : undefined, status: m.status, reason: m.reason, location: m.location, url: m.url });
+    })
+    .sort((a, b) => (a.status === b.status ? rank(b.severity) - rank(a.severity) || a.findingId.localeCompare(b.findingId) : a.status === 'open' ? -1 : 1));
+}
+
+const rank = (severity: PanelMember['severity']): number => (severity ? SEVERITY_RANK[severity] : -1);

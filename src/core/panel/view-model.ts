@@ -52,6 +52,15 @@ export interface FindingView {
   sync: { lastSynced?: string; error?: { title: string; message: string } };
   /** Shown when the store had no link and the panel fell back to the issue property. */
   note?: string;
+  /** A grouped issue's findings (docs/sync.md "Grouping"). */
+  members?: { heading: string; rows: MemberView[] };
+}
+
+export interface MemberView {
+  finding: LinkView;
+  severity?: LabelView;
+  status: LabelView;
+  location?: string;
 }
 
 export type PanelViewModel =
@@ -146,8 +155,26 @@ function findingView(data: PanelData, now: number): FindingView {
       message: data.lastSyncError.code ? `${data.lastSyncError.code}: ${data.lastSyncError.message}` : data.lastSyncError.message,
     };
   }
+  if (data.members && data.members.length > 0) view.members = membersView(data.members);
   if (data.source === 'issue-property') view.note = 'Shown from the issue’s Backline property; the app has no stored link for it.';
   return view;
+}
+
+/** A grouped issue's findings (docs/sync.md "Grouping"), each linked to Backline only through a safe https link. */
+function membersView(members: NonNullable<PanelData['members']>): NonNullable<FindingView['members']> {
+  const open = members.filter((m) => m.status === 'open').length;
+  return {
+    heading: `Findings in this issue (${members.length}, ${open} open)`,
+    rows: members.map((m) => {
+      const href = safeHttpsUrl(m.url);
+      return {
+        finding: { text: m.title, ...(href ? { href } : {}) },
+        ...(m.severity ? { severity: SEVERITY_LABEL[m.severity] } : {}),
+        status: statusLabel(m.status, m.reason),
+        ...(m.location ? { location: m.location } : {}),
+      };
+    }),
+  };
 }
 
 function statusLabel(status: PanelData['finding']['status'], reason: string | undefined): LabelView {

@@ -63,11 +63,25 @@ export type PanelSyncError = z.infer<typeof panelSyncErrorSchema>;
 
 const issueSchema = z.object({ id: z.string(), key: z.string() });
 
+/** A finding of a grouped issue (one issue per remediation or vulnerability: docs/sync.md "Grouping"). */
+export const panelMemberSchema = z.object({
+  findingId: z.string(),
+  title: z.string(),
+  severity: z.enum(['critical', 'high', 'medium', 'low', 'info']).optional(),
+  status: z.enum(['open', 'resolved']),
+  reason: z.string().optional(),
+  location: z.string().optional(),
+  url: z.string().optional(),
+});
+export type PanelMember = z.infer<typeof panelMemberSchema>;
+
 export const panelDataSchema = z.object({
   issue: issueSchema,
   finding: panelFindingSchema,
   remediation: panelRemediationSchema.optional(),
   pullRequests: z.array(panelPullRequestSchema),
+  /** Present on a grouped issue: its findings, worst open first. */
+  members: z.array(panelMemberSchema).optional(),
   /** RFC 3339: when the app last applied an event to this issue. */
   lastSyncedAt: z.string().optional(),
   lastSyncError: panelSyncErrorSchema.optional(),

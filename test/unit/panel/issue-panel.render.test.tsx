@@ -80,6 +80,18 @@ describe('issue panel rendered by @forge/react', () => {
     expect(texts(doc)).toContain('opened 28 Nov 2026, 11:00 UTC');
   });
 
+  it('a grouped issue: its findings under their own heading, each with its severity, state and Backline link', async () => {
+    const members = [
+      { findingId: 'fnd_b', title: 'Prototype Pollution in lodash (web)', severity: 'critical' as const, status: 'open' as const, location: 'acme/api: web/package.json', url: 'https://app.backline.ai/findings/fnd_b' },
+      { findingId: 'fnd_a', title: 'Prototype Pollution in lodash (api)', severity: 'medium' as const, status: 'resolved' as const, reason: 'not_detected' },
+    ];
+    const { doc } = await renderPanel(answering(linked({ ...withOpenPr(now), members })));
+    expect(findAll(doc, 'Heading').map(textOf)).toEqual(['Prototype Pollution in lodash', 'Remediation', 'Findings in this issue (2, 1 open)']);
+    expect(lozenges(doc).map((l) => l.text).slice(-4)).toEqual(['Critical', 'Open', 'Medium', 'Resolved (no longer detected)']);
+    expect(links(doc)).toEqual(expect.arrayContaining([{ text: 'Prototype Pollution in lodash (web)', href: 'https://app.backline.ai/findings/fnd_b' }]));
+    expect(texts(doc)).toEqual(expect.arrayContaining(['Prototype Pollution in lodash (api)', 'acme/api: web/package.json']));
+  });
+
   it('a merged PR: merged first, with its merge time, then the closed one', async () => {
     const { doc } = await renderPanel(answering(linked(withMergedPr(now))));
     const prLozenges = lozenges(doc).filter((l) => ['Open', 'Merged', 'Closed'].includes(l.text));

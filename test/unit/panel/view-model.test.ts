@@ -1,4 +1,5 @@
 import { cveLink, cweLink, locationLink, safeHttpsUrl } from '../../../src/core/panel/safe-links';
+import { linkToPanelData } from '../../../src/core/panel/link-source';
 import { buildPanelViewModel, UNLINKED_MESSAGE, type FindingView, type PanelViewModel } from '../../../src/core/panel/view-model';
 import type { PanelData } from '../../../src/shared/contracts/panel';
 import { isoDate, linked, newFinding, overdueFinding, resolvedFinding, unlinked, withMergedPr, withOpenPr, withSyncError } from './fixtures';
@@ -146,5 +147,45 @@ describe('links the panel builds', () => {
     const view = finding({ ...base, finding: { ...base.finding, url: 'javascript:alert(1)' }, pullRequests: [{ ...base.pullRequests[0], url: 'data:text/html,x' }] });
     expect(view.backline).toBeUndefined();
     expect(view.pullRequests[0].link).toEqual({ text: '#311 fix: upgrade lodash to 4.17.21' });
+  });
+});
+
+describe('a grouped issue', () => {
+  it('lists its findings, open and worst first, each linked to Backline and with its own state', () => {
+    const link = {
+      findingId: 'group.SEC.rem.abc',
+      issueId: '10012',
+      issueKey: 'SEC-12',
+      projectKey: 'SEC',
+      issueTypeId: '10003',
+      lastEventAt: 0,
+      fieldFingerprints: {},
+      remediations: [],
+      lastSyncAt: NOW,
+      updatedAt: NOW,
+      title: 'Upgrade lodash (3 findings)',
+      severity: 'critical',
+      group: {
+        mode: 'remediation' as const,
+        key: 'rem_1',
+        representative: {},
+        members: {
+          fnd_a: { title: 'Low one', severity: 'low', status: 'open' as const, at: 1, url: 'https://app.backline.ai/f/a' },
+          fnd_b: { title: 'Fixed one', severity: 'critical', status: 'resolved' as const, reason: 'fixed', at: 1 },
+          fnd_c: { title: 'High one', severity: 'high', status: 'open' as const, location: 'acme/api: x.ts:3', url: 'javascript:alert(1)' },
+        },
+      },
+    };
+    const { data } = linkToPanelData({ ...link, group: { ...link.group, members: { ...link.group.members, fnd_c: { ...link.group.members.fnd_c, at: 1 } } } }, { id: '10012', key: 'SEC-12' });
+    const view = finding(data);
+    expect(view.members?.heading).toBe('Findings in this issue (3, 2 open)');
+    expect(view.members?.rows.map((r) => [r.finding.text, r.severity?.label, r.status.label])).toEqual([
+      ['High one', 'High', 'Open'],
+      ['Low one', 'Low', 'Open'],
+      ['Fixed one', 'Critical', 'Resolved (fixed)'],
+    ]);
+    expect(view.members?.rows[0]?.finding.href).toBeUndefined(); // not https: shown as text
+    expect(view.members?.rows[0]?.location).toBe('acme/api: x.ts:3');
+    expect(view.members?.rows[1]?.finding.href).toBe('https://app.backline.ai/f/a');
   });
 });
