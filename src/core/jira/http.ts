@@ -68,6 +68,8 @@ export interface RateLimitInfo {
   burst?: { limit?: number; remaining?: number };
   /** The hourly points quota (`RateLimit`, else `Beta-RateLimit`). */
   quota?: { remaining: number; resetInSeconds?: number };
+  /** The hourly quota's size (`RateLimit-Policy: "global-app-quota";q=65000;w=3600`): points per window of `windowSeconds`. */
+  pool?: { points: number; windowSeconds: number };
 }
 
 const wholeNumber = (value: string | undefined): number | undefined => {
@@ -91,6 +93,17 @@ export function parseQuotaHeader(value: string | undefined): RateLimitInfo['quot
   return undefined;
 }
 
+/** `"global-app-quota";q=65000;w=3600` → { points: 65000, windowSeconds: 3600 } (the first item that has `q=` and `w=`). */
+export function parsePolicyHeader(value: string | undefined): RateLimitInfo['pool'] {
+  for (const item of value?.split(',') ?? []) {
+    const params = new Map(item.split(';').slice(1).map((part) => [part.split('=')[0]?.trim().toLowerCase() ?? '', part.split('=')[1]?.trim()] as const));
+    const points = wholeNumber(params.get('q'));
+    const windowSeconds = wholeNumber(params.get('w'));
+    if (points !== undefined && points > 0 && windowSeconds !== undefined && windowSeconds > 0) return { points, windowSeconds };
+  }
+  return undefined;
+}
+
 export function readRateLimit(response: JiraResponse): RateLimitInfo {
   const h = response.headers;
   const retryAfter = wholeNumber(h['retry-after']);
@@ -99,6 +112,7 @@ export function readRateLimit(response: JiraResponse): RateLimitInfo {
   const burstLimit = wholeNumber(h['x-ratelimit-limit']);
   const burstRemaining = wholeNumber(h['x-ratelimit-remaining']);
   const quota = parseQuotaHeader(h['ratelimit']) ?? parseQuotaHeader(h['beta-ratelimit']);
+  const pool = parsePolicyHeader(h['ratelimit-policy']) ?? parsePolicyHeader(h['beta-ratelimit-policy']);
   return {
     status: response.status,
     ...(retryAfter !== undefined ? { retryAfterSeconds: retryAfter } : {}),
@@ -109,6 +123,7 @@ export function readRateLimit(response: JiraResponse): RateLimitInfo {
       ? { burst: { ...(burstLimit !== undefined ? { limit: burstLimit } : {}), ...(burstRemaining !== undefined ? { remaining: burstRemaining } : {}) } }
       : {}),
     ...(quota ? { quota } : {}),
+    ...(pool ? { pool } : {}),
   };
 }
 

@@ -69,6 +69,8 @@ export async function deferSpaced(inv: Invocation, events: BacklineEvent[], dela
 
 export interface Deferral {
   delaySeconds: number;
+  /** Each event's own wait, when they differ (a spent pool: by priority after the reset, fair-share.ts). */
+  delayOf?: (event: BacklineEvent) => number;
   /** Said with each queued event. */
   reason?: string;
   /** Reported for each event when the queue refuses too. */
@@ -89,12 +91,14 @@ export async function deferRest(
   answerNow: (event: BacklineEvent) => Promise<EventResult>,
 ): Promise<EventResult[]> {
   const rest = events.filter((e) => isApplicable(e) && !applied.has(e.id));
+  const delays = rest.map((e) => deferral.delayOf?.(e) ?? deferral.delaySeconds);
   try {
-    await enqueue(inv, rest, deferral.delaySeconds);
+    await enqueue(inv, rest, delays);
   } catch {
     return events.map((e) => applied.get(e.id) ?? { eventId: e.id, type: e.type, status: 'failed', error: deferral.unqueued });
   }
-  await noteNextAttempt(inv, rest, deferral.delaySeconds);
+  if (deferral.delayOf) await recordNextAttempts(inv.store, rest.map((e, i) => ({ eventId: e.id, at: inv.clock.now() + (delays[i] ?? 0) * 1000 }))).catch(() => undefined);
+  else await noteNextAttempt(inv, rest, deferral.delaySeconds);
   const results: EventResult[] = [];
   for (const e of events) {
     const known = applied.get(e.id);

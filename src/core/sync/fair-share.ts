@@ -48,23 +48,37 @@ export interface SpacingOptions {
 
 /**
  * The wait (whole seconds, ≥ 1) of each of `count` waiting events, in order:
- * each a jittered fair gap after the one before. Never decreasing, so events of
- * one finding, queued in order, stay in order. A wait may pass Forge's 900 s
- * longest queue delay: the queue carries the rest (defer.ts `holdSeconds`).
+ * each a jittered fair gap after the one before. The gap holds until the
+ * quota's reset; what does not fit before it goes after it (past the first
+ * half-minute, which is for critical and high findings: `AFTER_RESET_SPREAD`),
+ * at the gap a full window gives (`RateLimit-Policy` q=, w=), never the gap of
+ * the nearly spent window stretched over hours. Never decreasing, so events
+ * of one finding, queued in order, stay in order. A wait may pass Forge's
+ * 900 s longest queue delay: the queue carries the rest (defer.ts `holdSeconds`).
  */
 export function fairDelays(signal: RateLimitInfo, count: number, now: number, options: SpacingOptions = {}, random: () => number = Math.random): number[] {
-  const gap = fairGapSeconds(signal, now) * (options.factor ?? 1);
+  const factor = options.factor ?? 1;
+  const untilReset = signal.quota?.resetInSeconds ?? msUntilNextHour(now) / 1000;
+  const gap = fairGapSeconds(signal, now) * factor;
+  const nextGap = (signal.pool ? (REQUESTS_PER_EVENT * signal.pool.windowSeconds) / signal.pool.points : fairGapSeconds(signal, now)) * factor;
   const delays: number[] = [];
   let at = options.after ?? 0;
   for (let i = 0; i < count; i++) {
-    at += gap * (1 - JITTER + random() * 2 * JITTER);
+    const jitter = 1 - JITTER + random() * 2 * JITTER;
+    if (at + gap * jitter < untilReset) at += gap * jitter;
+    else at = Math.max(at, untilReset + (AFTER_RESET_SPREAD.normal[0])) + nextGap * jitter;
     delays.push(Math.max(1, Math.ceil(at)));
   }
   return delays;
 }
 
-/** Seconds after the reset a refused event tries again: critical and high first, then the rest, low and info last. */
-export const AFTER_RESET_SPREAD: Readonly<Record<'urgent' | 'normal' | 'low', readonly [number, number]>> = { urgent: [0, 30], normal: [30, 90], low: [90, 210] };
+/** Seconds after the reset a refused event tries again: critical first, then high, then the rest, low and info last. */
+export const AFTER_RESET_SPREAD: Readonly<Record<'critical' | 'urgent' | 'normal' | 'low', readonly [number, number]>> = {
+  critical: [0, 15],
+  urgent: [15, 30],
+  normal: [30, 90],
+  low: [90, 210],
+};
 
 /** When an event Jira refused for the hour's quota tries again: at the reset, in its priority's slot, jittered. */
 export function afterResetSeconds(untilResetSeconds: number, priority: keyof typeof AFTER_RESET_SPREAD, random: () => number = Math.random): number {

@@ -29,10 +29,10 @@ export const LOW_PRIORITY_FACTOR = 3;
 
 const severityOf = (event: BacklineEvent): Severity | undefined => ('finding' in event.data ? event.data.finding.severity : undefined);
 
-/** Which slot after a quota reset an event takes (fair-share.ts `afterResetSeconds`). */
-export function priorityOf(event: BacklineEvent): 'urgent' | 'normal' | 'low' {
-  if (isUrgent(event)) return 'urgent';
+/** Which slot after a quota reset an event takes (fair-share.ts `afterResetSeconds`): critical before high. */
+export function priorityOf(event: BacklineEvent): 'critical' | 'urgent' | 'normal' | 'low' {
   const severity = severityOf(event);
+  if (isUrgent(event)) return severity === 'critical' ? 'critical' : 'urgent';
   return severity !== undefined && LOW.has(severity) ? 'low' : 'normal';
 }
 

@@ -19,8 +19,9 @@ import { classify, errorOf } from './classify';
 import { deferRest, deferSpaced, type Deferral } from './defer';
 import { Invocation, type ProcessorOptions } from './invocation';
 import { isApplicable } from './outcome';
-import { paceDelaySeconds, queueDelaySeconds, type Refusal } from './pacing';
-import { isUrgent, PressureWaitlist } from './pressure';
+import { afterResetSeconds } from './fair-share';
+import { isQuotaRefusal, msUntilQuotaReset, paceDelaySeconds, queueDelaySeconds, type Refusal } from './pacing';
+import { isUrgent, PressureWaitlist, priorityOf } from './pressure';
 import { notePressure } from './pressure-state';
 import { groupLinkOf } from './grouping/apply-group';
 import { findInJira } from './recovery';
@@ -93,8 +94,13 @@ async function processAll(inv: Invocation, events: BacklineEvent[]): Promise<Eve
       continue;
     }
     // Jira slow or rate limited: hand this event and everything after it to the queue, after what Jira asked for.
+    const refusal = inv.counting.lastRefusal;
     const deferral: Deferral = {
-      delaySeconds: queueDelaySeconds(outcome.retry, inv.counting.lastRefusal, 0, inv.clock.now()),
+      delaySeconds: queueDelaySeconds(outcome.retry, refusal, 0, inv.clock.now()),
+      // The pool is spent: each event waits for the reset in its priority's slot, critical first.
+      ...(outcome.retry.code === 'JIRA_UNAVAILABLE' && refusal && isQuotaRefusal(refusal)
+        ? { delayOf: (e: BacklineEvent) => afterResetSeconds(msUntilQuotaReset(refusal, inv.clock.now()) / 1000, priorityOf(e)) }
+        : {}),
       reason: outcome.retry.message,
       unqueued: errorOf(outcome.retry),
     };

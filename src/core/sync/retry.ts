@@ -3,11 +3,12 @@
  * pacing.ts's `retryDelayMs` says (Retry-After, the quota's reset, or
  * Atlassian's backoff: docs/platform-limits.md "Jira REST rate limits"). When
  * the wait would not fit before the deadline, the refused answer goes up and
- * the event is handed to the queue instead.
+ * the event is handed to the queue instead. A refusal for the hourly quota is
+ * never waited for inline: the event waits for the reset in the queue.
  */
 import { isRefusal, readRateLimit } from '../jira/http';
 import type { Clock, JiraRequest, JiraResponse, JiraTransport } from '../ports';
-import { retryDelayMs } from './pacing';
+import { isQuotaRefusal, retryDelayMs } from './pacing';
 
 export interface RetryPolicy {
   maxAttempts: number;
@@ -51,7 +52,11 @@ export class RetryingTransport implements JiraTransport {
       // Saved, then failed: Jira may have done the work and lost the answer. A write that
       // would be done twice is left to the caller's recovery (link lookup, comment check).
       if (response.status !== 429 && isUnsafeToRepeat(request)) return response;
-      const wait = retryDelayMs(readRateLimit(response), attempt - 1, this.policy.clock.now(), this.policy.random);
+      const refusal = readRateLimit(response);
+      // The app's hourly pool is spent: waiting inside an invocation only burns its time (the reset is
+      // minutes away); the event waits in the queue for the reset instead (consumer.ts, fair-share.ts).
+      if (isQuotaRefusal(refusal)) return response;
+      const wait = retryDelayMs(refusal, attempt - 1, this.policy.clock.now(), this.policy.random);
       if (attempt >= this.policy.maxAttempts || this.policy.clock.now() + wait > this.policy.deadlineAt()) return response;
       await this.policy.sleep(wait);
     }

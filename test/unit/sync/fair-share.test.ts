@@ -1,5 +1,5 @@
 /** Fair shares of the app-wide points pool (src/core/sync/fair-share.ts): the spacing rule and what it leads to. */
-import type { RateLimitInfo } from '../../../src/core/jira/http';
+import { readRateLimit, type RateLimitInfo } from '../../../src/core/jira/http';
 import { afterResetSeconds, fairDelays, fairGapSeconds, JITTER } from '../../../src/core/sync/fair-share';
 import { REQUESTS_PER_EVENT } from '../../../src/core/sync/pacing';
 
@@ -87,13 +87,38 @@ describe('what the rule leads to', () => {
     expect(left).toBeLessThan(3_000 * 0.1);
   });
 
-  it('after a quota refusal, critical and high findings go first at the reset, low and info last', () => {
+  it('after a quota refusal, critical findings go first at the reset, then high, low and info last', () => {
     const draws = [0, 0.5, 0.999];
+    const critical = draws.map((r) => afterResetSeconds(100, 'critical', () => r));
     const urgent = draws.map((r) => afterResetSeconds(100, 'urgent', () => r));
     const normal = draws.map((r) => afterResetSeconds(100, 'normal', () => r));
     const low = draws.map((r) => afterResetSeconds(100, 'low', () => r));
+    expect(Math.max(...critical)).toBeLessThanOrEqual(Math.min(...urgent));
     expect(Math.max(...urgent)).toBeLessThanOrEqual(Math.min(...normal));
     expect(Math.max(...normal)).toBeLessThanOrEqual(Math.min(...low));
-    expect(Math.min(...urgent)).toBe(100);
+    expect(Math.min(...critical)).toBe(100);
   });
+});
+
+describe('waits that pass the reset', () => {
+  it('what does not fit before the reset goes after it, at the gap of a full window (RateLimit-Policy), not the spent one', () => {
+    // 20 points left for 300 s: a 22.5 s gap; a full window of 3,000 points an hour: 1.8 s.
+    const signal: RateLimitInfo = { ...near(20, 300), pool: { points: 3_000, windowSeconds: 3_600 } };
+    const delays = fairDelays(signal, 30, NOW, {}, () => 0.5);
+    const before = delays.filter((d) => d <= 300);
+    expect(before).toHaveLength(13); // 13 × 22.5 s = 292.5 s
+    // After the reset, past the half-minute of critical and high findings, 1.8 s apart.
+    expect(delays[13]).toBe(Math.ceil(300 + 30 + 1.8));
+    expect((delays[29] ?? 0) - (delays[13] ?? 0)).toBeLessThanOrEqual(Math.ceil(16 * 1.8) + 1);
+    // Without a policy header: the same gap goes on after the reset.
+    expect(fairDelays(near(20, 300), 14, NOW, {}, () => 0.5).at(-1)).toBe(Math.ceil(330 + 22.5));
+  });
+});
+
+it('reads the pool size from RateLimit-Policy (else Beta-RateLimit-Policy)', () => {
+  const read = (headers: Record<string, string>) => readRateLimit({ status: 200, headers, body: undefined }).pool;
+  expect(read({ 'ratelimit-policy': '"global-app-quota";q=65000;w=3600' })).toEqual({ points: 65_000, windowSeconds: 3_600 });
+  expect(read({ 'beta-ratelimit-policy': '"burst";q=100;w=1, "tenant-app-quota";q=12000;w=3600' })).toEqual({ points: 100, windowSeconds: 1 });
+  expect(read({ 'ratelimit-policy': '"global-app-quota";q=0;w=3600' })).toBeUndefined();
+  expect(read({})).toBeUndefined();
 });
