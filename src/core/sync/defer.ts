@@ -21,6 +21,8 @@ export interface QueuedEvent {
    * (fair-share.ts spaces waiting events beyond 900 s under pressure).
    */
   holdSeconds?: number;
+  /** Times a resolution already waited for its finding's creation (consumer.ts `waitsForItsIssue`). */
+  waitedForIssue?: number;
 }
 
 /** Events in one `push` (docs/platform-limits.md "Async events"). */

@@ -35,6 +35,12 @@ export async function notePressure(store: KeyValueStore, info: RateLimitInfo | u
   await store.set(PRESSURE_KEY, value, { ttlSeconds: Math.ceil((resetAt - now) / 1000) });
 }
 
+/** Whether an invocation of this installation saw Jira say the quota is nearly spent, and the quota has not reset since. */
+export async function underPressure(store: KeyValueStore, now: number): Promise<boolean> {
+  const stored = await store.get<StoredPressure>(PRESSURE_KEY);
+  return typeof stored?.resetAt === 'number' && stored.resetAt > now;
+}
+
 /** The pressure the admin page shows, or undefined when Jira has not said so since the last reset. */
 export async function readPressure(store: KeyValueStore, now: number): Promise<PressureView | undefined> {
   const stored = await store.get<StoredPressure>(PRESSURE_KEY);
