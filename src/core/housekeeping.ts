@@ -10,7 +10,7 @@ import { DEVOPS_HOUSEKEEPING_JOBS } from './devops/jobs';
 import { FAILURE_HOUSEKEEPING_JOBS } from './failures/jobs';
 import type { HousekeepingJob } from './housekeeping-job';
 import { sweepDuplicatesJob } from './sync/duplicates';
-import { releaseWaitingFindingsJob } from './sync/grouping/waiting-job';
+import { releaseWaitingFindingsJob } from './waiting-findings-job';
 
 export type { HousekeepingJob } from './housekeeping-job';
 

@@ -11,7 +11,7 @@ import { eventSchema, type BacklineEvent } from '../../../src/core/events/schema
 import { ConfigRepository } from '../../../src/core/config/repository';
 import type { GroupBy } from '../../../src/core/config/model';
 import type { EventResult } from '../../../src/core/results';
-import { releaseWaitingFindingsJob, WAIT_FOR_REMEDIATION_MS } from '../../../src/core/sync/grouping/waiting-job';
+import { releaseWaitingFindingsJob, WAIT_FOR_REMEDIATION_MS } from '../../../src/core/waiting-findings-job';
 import { event, finding, pr, setup } from './harness';
 
 type Setup = Awaited<ReturnType<typeof setup>>;

@@ -35,7 +35,7 @@ const pointerSchema = z.object({
   group: z.object({ groupId: z.string(), mode: z.enum(['remediation', 'vulnerability']), key: z.string(), label: z.string().optional() }).optional(),
   /** The finding (without its description) while it waits for the remediation that names it. */
   waiting: z.object({ finding: z.record(z.string(), z.unknown()), since: z.number(), resolved: z.string().optional() }).optional(),
-  /** Waited a day without a remediation: the finding has (or gets) its own issue (waiting-job.ts). */
+  /** Waited a day without a remediation: the finding has (or gets) its own issue (src/core/waiting-findings-job.ts). */
   alone: z.literal(true).optional(),
 });
 export type MemberPointer = z.infer<typeof pointerSchema>;

@@ -6,10 +6,10 @@
  * may run twice): the event's id is derived from the finding, so a second run
  * answers `duplicate`.
  */
-import { createAppProcessor } from '../../engine';
-import type { Finding } from '../../events/schema';
-import type { Platform } from '../../ports';
-import { memberKey, parsePointer, waitingKey, WAITING_PREFIX, type MemberPointer } from './apply-group';
+import { createAppProcessor } from './engine';
+import type { Finding } from './events/schema';
+import type { Platform } from './ports';
+import { memberKey, parsePointer, waitingKey, WAITING_PREFIX, type MemberPointer } from './sync/grouping/apply-group';
 
 /** How long a finding waits for a remediation before it gets its own issue. */
 export const WAIT_FOR_REMEDIATION_MS = 24 * 60 * 60 * 1000;
