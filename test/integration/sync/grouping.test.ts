@@ -246,3 +246,16 @@ describe('examples/grouping, sent in order', () => {
     expect(await secIssues(h)).toHaveLength(1);
   });
 });
+
+describe('a waiting finding', () => {
+  it('keeps the state of its newest event: an older one delivered late changes nothing', async () => {
+    const h = await grouped('remediation');
+    await h.run(event('finding.created', { finding: finding('fnd_w', { severity: 'low' }) }, at(0)));
+    await h.run(event('finding.updated', { finding: finding('fnd_w', { severity: 'critical' }) }, at(5)));
+    const [late] = await h.run(event('finding.updated', { finding: finding('fnd_w', { severity: 'medium' }) }, at(3)));
+    expect(late?.reason).toMatch(/older than the finding's newest event/);
+    await h.run(event('remediation.pr_opened', { ...pr(), findings: [{ id: 'fnd_w' }] }, at(6)));
+    const [issue] = await secIssues(h);
+    expect(issue?.fields.priority).toMatchObject({ name: 'Highest' });
+  });
+});

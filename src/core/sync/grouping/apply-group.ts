@@ -34,7 +34,7 @@ const pointerSchema = z.object({
   projectKey: z.string(),
   group: z.object({ groupId: z.string(), mode: z.enum(['remediation', 'vulnerability']), key: z.string(), label: z.string().optional() }).optional(),
   /** The finding (without its description) while it waits for the remediation that names it. */
-  waiting: z.object({ finding: z.record(z.string(), z.unknown()), since: z.number(), resolved: z.string().optional() }).optional(),
+  waiting: z.object({ finding: z.record(z.string(), z.unknown()), since: z.number(), at: z.number().optional(), resolved: z.string().optional() }).optional(),
   /** Waited a day without a remediation: the finding has (or gets) its own issue (src/core/waiting-findings-job.ts). */
   alone: z.literal(true).optional(),
 });
@@ -76,9 +76,11 @@ export async function groupUnits(inv: Invocation, event: ApplicableEvent, findin
   const groups = new Map<string, Extract<Unit, { kind: 'group' }>>();
   let grouped = false;
   for (const [index, finding] of findings.entries()) {
-    const pointer = parseLink(raw[2 * index]) ? undefined : parsePointer(raw[2 * index + 1]);
+    // A finding with its own issue keeps it, whatever its project does now.
+    const ownIssue = parseLink(raw[2 * index]) !== undefined;
+    const pointer = ownIssue ? undefined : parsePointer(raw[2 * index + 1]);
     const full = isFullFinding(finding) ? finding : pointer?.waiting ? ({ ...pointer.waiting.finding, id: finding.id } as Finding) : undefined;
-    const target = pointer ? await pointedGroup(inv, pointer, full, remediation) : full && !parseLink(raw[2 * index]) ? await routedGroup(inv, full, remediation) : undefined;
+    const target = ownIssue ? undefined : pointer ? await pointedGroup(inv, pointer, full, remediation) : full ? await routedGroup(inv, full, remediation) : undefined;
     if (!target) {
       units.push({ kind: 'finding', finding });
       continue;
@@ -121,31 +123,39 @@ async function routedGroup(inv: Invocation, finding: Finding, remediation: Param
 }
 
 /**
- * A finding that waits for its remediation: kept (with the state its events give it), no Jira request.
- * Taken under the finding's claim, so two events about it keep the later one.
+ * A finding that waits for its remediation: kept (with the state its newest event gives it), no Jira
+ * request. Under the finding's claim, so two events about it do not interleave; an older one changes nothing.
  */
 export async function keepWaiting(inv: Invocation, event: ApplicableEvent, unit: Extract<Unit, { kind: 'wait' }>): Promise<FindingOutcome | { duplicate: EventRecord } | CodedError> {
   const claimed = await inv.idempotency.claim(findingClaimKey(unit.finding.id), event.id, inv.claimWait());
   if (claimed.kind === 'duplicate') return { duplicate: claimed.record };
   if (claimed.kind === 'busy') return inProgressError(`An event about finding ${unit.finding.id}`);
+  const at = Date.parse(event.occurredAt);
+  const kept = unit.pointer?.waiting;
+  if (kept?.at !== undefined && at < kept.at) {
+    await inv.idempotency.release(claimed.claim);
+    return { ...waitingOutcome(unit), reason: `${waitingOutcome(unit).reason}; older than the finding's newest event, so nothing changed` };
+  }
   const { description: _description, ...finding } = unit.finding;
-  const since = unit.pointer?.waiting?.since ?? inv.clock.now();
+  const since = kept?.since ?? inv.clock.now();
   const resolved = event.type === 'finding.resolved' ? event.data.reason : event.type === 'finding.reopened' ? undefined : unit.pointer?.waiting?.resolved;
-  const pointer: MemberPointer = { projectKey: unit.config.projectKey, waiting: { finding, since, ...(resolved ? { resolved } : {}) } };
+  const pointer: MemberPointer = { projectKey: unit.config.projectKey, waiting: { finding, since, at, ...(resolved ? { resolved } : {}) } };
   await inv.store.transact([
     { kind: 'set', key: memberKey(unit.finding.id), value: pointer },
     { kind: 'set', key: waitingKey(unit.finding.id), value: { since } },
     inv.idempotency.releaseOperation(claimed.claim),
   ]);
-  return {
-    findingId: unit.finding.id,
-    status: 'skipped',
-    projectKey: unit.config.projectKey,
-    reason: `waiting for its remediation: ${unit.config.projectKey} makes one issue per remediation, created when a remediation names this finding`,
-    planned: [],
-    done: [],
-  };
+  return waitingOutcome(unit);
 }
+
+const waitingOutcome = (unit: Extract<Unit, { kind: 'wait' }>): FindingOutcome => ({
+  findingId: unit.finding.id,
+  status: 'skipped',
+  projectKey: unit.config.projectKey,
+  reason: `waiting for its remediation: ${unit.config.projectKey} makes one issue per remediation, created when a remediation names this finding`,
+  planned: [],
+  done: [],
+});
 
 export interface GroupApplication {
   /** The group's claim, to leave with the outcome; undefined when nothing was done (released already). */
