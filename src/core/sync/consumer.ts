@@ -15,8 +15,7 @@ import { RetryLaterError } from '../ports';
 import type { ResultError } from '../results';
 import { recordNextAttempts } from './next-attempt';
 import { enqueue } from './defer';
-import { LinkStore } from './links';
-import { underPressure } from './pressure-state';
+import { queueToWaitForIssue, waitsForIssue } from './wait-for-issue';
 import { afterResetSeconds } from './fair-share';
 import { isQuotaRefusal, msUntilQuotaReset, queueDelaySeconds } from './pacing';
 import { priorityOf } from './pressure';
@@ -56,27 +55,6 @@ async function requeue(platform: Platform, event: BacklineEvent, delaySeconds: n
   await noteNextAttempt(platform, event, delaySeconds);
 }
 
-/** How long, and how many times, a resolution waits for its finding's creation (below). */
-const ISSUE_WAIT_SECONDS = 900;
-const MAX_ISSUE_WAITS = 96;
-
-/**
- * Under pressure, a finding's creation may wait in the queue behind a later
- * delivery's resolution of it (each delivery is spaced on its own: fair-share.ts).
- * Applied first, the resolution would find no issue and be skipped, and the
- * creation would then open one that stays open. So while this installation is
- * under pressure, a queued `finding.resolved` whose finding has no issue yet
- * waits for it (15 min at a time, a day at most), then goes as usual.
- */
-async function waitsForItsIssue(platform: Platform, event: BacklineEvent, body: Record<string, unknown>): Promise<boolean> {
-  if (event.type !== 'finding.resolved') return false;
-  const waited = typeof body.waitedForIssue === 'number' ? body.waitedForIssue : 0;
-  if (waited >= MAX_ISSUE_WAITS || !(await underPressure(platform.store, platform.clock.now()))) return false;
-  if (await new LinkStore(platform.store).get(event.data.finding.id)) return false;
-  await platform.queue.push([{ body: { kind: 'backline-event', event, enqueuedAt: platform.clock.now(), waitedForIssue: waited + 1 }, delayInSeconds: ISSUE_WAIT_SECONDS }]);
-  return true;
-}
-
 export function createSyncConsumer(platform: Platform, options: ConsumerOptions) {
   const { keepDeadLetter, ...processorOptions } = options;
   return {
@@ -92,7 +70,8 @@ export function createSyncConsumer(platform: Platform, options: ConsumerOptions)
       const hold = typeof body.holdSeconds === 'number' && body.holdSeconds > 0 ? body.holdSeconds : 0;
       // Fairly spaced beyond Forge's longest delay (fair-share.ts): wait the rest first.
       if (hold > 0) return requeue(platform, event, hold);
-      if (await waitsForItsIssue(platform, event, body)) return;
+      const waited = typeof body.waitedForIssue === 'number' ? body.waitedForIssue : 0;
+      if (await waitsForIssue(platform.store, platform.clock, event, waited)) return queueToWaitForIssue(platform.queue, platform.clock, event, waited);
       const processor = createEventProcessor(platform, { ...processorOptions, mode: 'consumer' });
       const [result] = await processor.process([event], { deadlineAt: platform.clock.now() + CONSUMER_BUDGET_MS });
       if (!result || result.status !== 'failed') return;

@@ -7,7 +7,8 @@
  * The rooms (CONTRIBUTING.md "The sync engine"): invocation.ts (shared state),
  * apply-event.ts (one event, exactly once), apply-finding.ts (one finding),
  * bulk-create.ts, recovery.ts (links from Jira), record.ts (storing an outcome and
- * telling the `onOutcome` hook), defer.ts (the queue), pacing.ts (every wait).
+ * telling the `onOutcome` hook), defer.ts (the queue), pacing.ts (every wait),
+ * pressure.ts, fair-share.ts and coalesce.ts (under quota pressure).
  */
 import { CodedError } from '../errors';
 import type { BacklineEvent } from '../events/schema';
@@ -25,6 +26,7 @@ import { isUrgent, PressureWaitlist, priorityOf } from './pressure';
 import { notePressure } from './pressure-state';
 import { groupLinkOf } from './grouping/apply-group';
 import { findInJira } from './recovery';
+import { queueToWaitForIssue, waitsForIssue } from './wait-for-issue';
 
 export type { ProcessorOptions } from './invocation';
 export type { QueuedEvent } from './defer';
@@ -81,6 +83,11 @@ async function processAll(inv: Invocation, events: BacklineEvent[]): Promise<Eve
       slots.set(event, results.push(undefined) - 1);
       continue;
     }
+    const waiting = await waitForIssue(inv, event);
+    if (waiting) {
+      results.push(waiting);
+      continue;
+    }
     let outcome: Awaited<ReturnType<typeof applyEvent>>;
     try {
       outcome = await applyEvent(inv, event);
@@ -94,16 +101,7 @@ async function processAll(inv: Invocation, events: BacklineEvent[]): Promise<Eve
       continue;
     }
     // Jira slow or rate limited: hand this event and everything after it to the queue, after what Jira asked for.
-    const refusal = inv.counting.lastRefusal;
-    const deferral: Deferral = {
-      delaySeconds: queueDelaySeconds(outcome.retry, refusal, 0, inv.clock.now()),
-      // The pool is spent: each event waits for the reset in its priority's slot, critical first.
-      ...(outcome.retry.code === 'JIRA_UNAVAILABLE' && refusal && isQuotaRefusal(refusal)
-        ? { delayOf: (e: BacklineEvent) => afterResetSeconds(msUntilQuotaReset(refusal, inv.clock.now()) / 1000, priorityOf(e)) }
-        : {}),
-      reason: outcome.retry.message,
-      unqueued: errorOf(outcome.retry),
-    };
+    const deferral = deferralAfter(inv, outcome.retry);
     results.push(...(await deferRest(inv, events.slice(index), deferral, applied, (e) => answerNow(inv, e))));
     break;
   }
@@ -145,6 +143,27 @@ function holdBack(inv: Invocation, pendingEvents: number): Deferral | undefined 
     ...(pace > 0 ? { reason: `Jira's hourly rate limit is nearly used up: applied in ${pace} s` } : {}),
     unqueued: errorOf(new CodedError('JIRA_UNAVAILABLE', 'Could not apply or queue the event in time; retry', { retryable: true })),
   };
+}
+
+/** Jira slow or refusing: when the rest of the delivery tries again (a spent pool: by priority after the reset). */
+function deferralAfter(inv: Invocation, retry: CodedError): Deferral {
+  const refusal = inv.counting.lastRefusal;
+  return {
+    delaySeconds: queueDelaySeconds(retry, refusal, 0, inv.clock.now()),
+    ...(retry.code === 'JIRA_UNAVAILABLE' && refusal && isQuotaRefusal(refusal)
+      ? { delayOf: (e: BacklineEvent) => afterResetSeconds(msUntilQuotaReset(refusal, inv.clock.now()) / 1000, priorityOf(e)) }
+      : {}),
+    reason: retry.message,
+    unqueued: errorOf(retry),
+  };
+}
+
+/** Under pressure, a resolution waits for its finding's creation, still queued by an earlier delivery (wait-for-issue.ts). */
+async function waitForIssue(inv: Invocation, event: BacklineEvent): Promise<EventResult | undefined> {
+  if (inv.mode !== 'inline' || !(await waitsForIssue(inv.store, inv.clock, event, 0).catch(() => false))) return undefined;
+  const queued = await queueToWaitForIssue(inv.queue, inv.clock, event, 0).then(() => true, () => false);
+  if (queued) return { eventId: event.id, type: event.type, status: 'queued', reason: "waits for its finding's issue, still queued" };
+  return { eventId: event.id, type: event.type, status: 'failed', error: errorOf(new CodedError('JIRA_UNAVAILABLE', 'Could not queue the event; retry', { retryable: true })) };
 }
 
 /** Events that change nothing: answered at once, never queued. */

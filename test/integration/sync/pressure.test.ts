@@ -11,6 +11,7 @@ import type { QueuedEvent } from '../../../src/core/sync/defer';
 import { createSyncConsumer, MAX_QUEUE_RETRIES } from '../../../src/core/sync/consumer';
 import { msUntilNextHour } from '../../../src/core/sync/pacing';
 import { LOW_PRIORITY_FACTOR } from '../../../src/core/sync/pressure';
+import { notePressure } from '../../../src/core/sync/pressure-state';
 import { event, finding, pr, setup } from './harness';
 
 async function nearLimit(h: Awaited<ReturnType<typeof setup>>): Promise<void> {
@@ -104,4 +105,30 @@ it('the queue consumer waits out a fair wait past 900 s, and a spent pool is a w
   const total = (requeued?.delayInSeconds ?? 0) + ((requeued?.body as unknown as QueuedEvent).holdSeconds ?? 0);
   expect(total).toBeGreaterThanOrEqual(Math.floor(untilReset) + 30);
   expect(total).toBeLessThanOrEqual(Math.ceil(untilReset) + 91);
+});
+
+it('under pressure, a resolution whose finding is not created yet (still queued) waits for its issue, then resolves it', async () => {
+  const h = await setup({ mode: 'inline' });
+  const dead: unknown[] = [];
+  const consumer = createSyncConsumer(h.platform, { keepDeadLetter: async (letter) => void dead.push(letter), sleep: async () => undefined });
+  const resolved = event('finding.resolved', { finding: finding('fnd_later', { severity: 'medium' }), reason: 'fixed' }, '2026-11-28T10:05:00Z');
+  // Without pressure there is nothing to wait for: the resolution goes as usual (no issue: skipped).
+  expect((await h.run(resolved))[0]?.status).toBe('skipped');
+
+  await notePressure(h.platform.store, { status: 200, nearLimit: true, quota: { remaining: 10, resetInSeconds: 1_800 } }, h.platform.clock.now());
+  h.platform.queue.pushes.length = 0;
+  const again = { ...resolved, id: 'evt_resolved_under_pressure' };
+  expect((await h.run(again))[0]).toMatchObject({ status: 'queued', reason: expect.stringMatching(/waits for its finding's issue/) });
+  const [waiting] = h.platform.queue.pushes.flat();
+  expect([waiting?.delayInSeconds, (waiting?.body as unknown as QueuedEvent).waitedForIssue]).toEqual([900, 1]);
+  // Still no issue: it waits again.
+  h.platform.queue.pushes.length = 0;
+  await consumer.handle(waiting?.body ?? {});
+  expect(h.platform.queue.pushes.flat().map((m) => (m.body as unknown as QueuedEvent).waitedForIssue)).toEqual([2]);
+  // The creation comes through; the resolution then resolves the issue.
+  expect((await h.run(event('finding.created', { finding: finding('fnd_later', { severity: 'medium' }) }, '2026-11-28T10:00:00Z')))[0]?.status).toBe('created');
+  await consumer.handle(h.platform.queue.pushes.flat()[0]?.body ?? {});
+  const [issue] = (await h.issues()).filter((i) => (i.properties?.backline as { findingId?: string } | undefined)?.findingId === 'fnd_later');
+  expect(issue?.fields.resolution).toBeTruthy();
+  expect(dead).toEqual([]);
 });
