@@ -168,7 +168,8 @@ export class LocalQueue {
       if (this.isIdle()) this.releaseIdleWaiters();
       return;
     }
-    const due = waiting.filter((e) => e.dueAt <= now);
+    // Earliest due first, as Forge's delays order deliveries (a backlog must not run in push order).
+    const due = waiting.filter((e) => e.dueAt <= now).sort((a, b) => a.dueAt - b.dueAt);
     for (const event of due) {
       if (this.running.size >= this.concurrency) break;
       void this.deliver(event);
