@@ -216,7 +216,12 @@ export function propertyValue(link: Link, finding?: Record<string, unknown>): Re
     pullRequests: prs.map((p) => ({ url: p.url, state: p.state, at: p.at, ...(p.number !== undefined ? { number: p.number } : {}), ...(p.title ? { title: p.title } : {}) })),
     ...(link.resolved ? { resolvedReason: link.resolved.reason } : {}),
   };
-  // Keep well under Jira's 32 KB property limit even with long titles.
+  // A group's members: the group's link is rebuilt from the property when the store is lost (recovery.ts).
+  if (link.group) value.group = { mode: link.group.mode, key: link.group.key, ...(link.group.label ? { label: link.group.label } : {}), members: link.group.members };
+  // Keep well under Jira's 32 KB property limit even with long titles and large groups.
   if (JSON.stringify(value).length > 30_000) delete value.finding;
+  if (link.group && JSON.stringify(value).length > 30_000) {
+    value.group = { ...(value.group as object), members: Object.fromEntries(Object.entries(link.group.members).map(([id, m]) => [id, { title: m.title.slice(0, 60), severity: m.severity, status: m.status, at: m.at }])) };
+  }
   return value;
 }

@@ -171,7 +171,7 @@ async function answerNow(inv: Invocation, event: BacklineEvent): Promise<EventRe
   if (event.type !== 'issue.lookup') return { eventId: event.id, type: event.type, status: 'ok' };
   const issues: IssueRef[] = [];
   for (const findingId of event.data.findingIds) {
-    const link = (await inv.links.get(findingId)) ?? (await groupLinkOf(inv, findingId)) ?? (inv.storeComplete || (await inv.links.isComplete()) ? undefined : await findInJira(inv, findingId));
+    const link = (await inv.links.get(findingId)) ?? (await groupLinkOf(inv, findingId)) ?? (inv.storeComplete || (await inv.links.isComplete()) ? undefined : await findInJira(inv, findingId, true));
     if (link?.issueId) issues.push({ ...(await inv.issueRef(link)), findingId });
   }
   return { eventId: event.id, type: event.type, status: 'ok', issues };

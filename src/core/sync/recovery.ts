@@ -11,6 +11,7 @@ import { healFinding, issuesOfFinding } from './duplicates';
 import type { Claim } from './idempotency';
 import type { Invocation } from './invocation';
 import { linkFromIssue } from './issue-links';
+import { pointerOperations } from './grouping/pointers';
 import { linkSetOperation, type Link } from './links';
 import { PROPERTY_KEY } from './plan';
 
@@ -18,9 +19,14 @@ import { PROPERTY_KEY } from './plan';
 const MAX_REBUILD_PAGES = 50;
 const LINK_FIELDS = ['project', 'issuetype', 'status'];
 
-/** The finding's issue as Jira's search sees it (one request). */
-export async function findInJira(inv: Invocation, findingId: string): Promise<Link | undefined> {
-  const page = await inv.client.searchJql(`issue.property[${PROPERTY_KEY}].findingId = ${jqlString(findingId)}`, {
+/**
+ * The finding's issue as Jira's search sees it (one request). `orGroup`: or the grouped issue it is a
+ * member of (its `findingIds`, docs/sync.md "Grouping"), for answers only: never a link to apply to.
+ */
+export async function findInJira(inv: Invocation, findingId: string, orGroup = false): Promise<Link | undefined> {
+  const id = jqlString(findingId);
+  const jql = `issue.property[${PROPERTY_KEY}].findingId = ${id}${orGroup ? ` OR issue.property[${PROPERTY_KEY}].findingIds = ${id}` : ''}`;
+  const page = await inv.client.searchJql(jql, {
     fields: LINK_FIELDS,
     properties: [PROPERTY_KEY],
     maxResults: 1,
@@ -55,7 +61,8 @@ export async function ensureLinksRecovered(inv: Invocation): Promise<false | 'ma
     const ops: TransactionOperation[] = [];
     for (const issue of result.issues) {
       const link = linkFromIssue(issue, inv.clock.now());
-      if (link && !(await inv.links.get(link.findingId))) ops.push(linkSetOperation(link));
+      // A group's members find its issue again through their pointers.
+      if (link && !(await inv.links.get(link.findingId))) ops.push(linkSetOperation(link), ...pointerOperations(link));
     }
     await inv.transactAll(ops);
     token = result.nextPageToken;

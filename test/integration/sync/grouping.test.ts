@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { eventSchema, type BacklineEvent } from '../../../src/core/events/schema';
+import { seedDemoConfiguration } from '../../../dev/demo-config';
 import { ConfigRepository } from '../../../src/core/config/repository';
 import type { GroupBy } from '../../../src/core/config/model';
 import type { EventResult } from '../../../src/core/results';
@@ -257,5 +258,31 @@ describe('a waiting finding', () => {
     await h.run(event('remediation.pr_opened', { ...pr(), findings: [{ id: 'fnd_w' }] }, at(6)));
     const [issue] = await secIssues(h);
     expect(issue?.fields.priority).toMatchObject({ name: 'Highest' });
+  });
+});
+
+describe('a lost store', () => {
+  it.each<GroupBy>(['remediation', 'vulnerability'])('%s: the group comes back from Jira with all its findings, and stays one issue', async (groupBy) => {
+    const h = await grouped(groupBy);
+    const findings = fourteen(`fnd_lost_${groupBy.slice(0, 3)}`);
+    await h.run(event('remediation.pr_opened', { ...pr(), findings }, at(1)));
+    const [issue] = await secIssues(h);
+    // Everything the app stored is gone; the admin connects SEC again with the same setting.
+    const store = h.platform.store as unknown as { clear(): void };
+    store.clear();
+    await seedDemoConfiguration(h.platform);
+    const repo = new ConfigRepository(h.platform.store, h.platform.clock);
+    const sec = await repo.getProject('SEC');
+    if (!sec) throw new Error('demo SEC configuration missing');
+    await repo.saveProject({ ...sec, groupBy });
+
+    const [updated] = await h.run(event('finding.updated', { finding: { ...findings[2], title: 'Renamed after the loss' } }, at(5)));
+    expect(updated?.issues?.[0]?.key).toBe(issue?.key);
+    expect(await secIssues(h)).toHaveLength(1);
+    const description = JSON.stringify((await secIssues(h))[0]?.fields.description);
+    expect(description).toContain('Renamed after the loss');
+    for (const f of findings) expect(description).toContain(f.id);
+    const [lookup] = await h.run(event('issue.lookup', { findingIds: [findings[9]?.id ?? ''] }));
+    expect(lookup?.issues?.[0]?.key).toBe(issue?.key);
   });
 });

@@ -11,7 +11,6 @@
  * the group's issue by finding id; the group's link (keyed by the group id) keeps
  * the members and their states.
  */
-import { z } from 'zod';
 import type { ProjectConfig } from '../../config/model';
 import { CodedError } from '../../errors';
 import type { Finding, FindingRef } from '../../events/schema';
@@ -22,28 +21,12 @@ import type { Invocation } from '../invocation';
 import { linkRef, parseLink, type Group, type Link } from '../links';
 import type { ApplicableEvent, FindingOutcome } from '../outcome';
 import { isFullFinding } from '../plan';
+import { ensureLinksRecovered, recoverLink } from '../recovery';
 import { emptyGroup, groupFinding, groupOf, joinGroup, setMemberStatus, type GroupRef } from './group';
+import { memberKey, parsePointer, pointerTo, waitingKey, type MemberPointer } from './pointers';
+
+export { memberKey, parsePointer, waitingKey, WAITING_PREFIX, type MemberPointer } from './pointers';
 import { groupEvent } from './group-event';
-
-export const memberKey = (findingId: string): string => `member:${findingId}`;
-/** Present while a finding waits for its remediation: listed by the hourly job that gives it its own issue after a day. */
-export const WAITING_PREFIX = 'waiting:';
-export const waitingKey = (findingId: string): string => `${WAITING_PREFIX}${findingId}`;
-
-const pointerSchema = z.object({
-  projectKey: z.string(),
-  group: z.object({ groupId: z.string(), mode: z.enum(['remediation', 'vulnerability']), key: z.string(), label: z.string().optional() }).optional(),
-  /** The finding (without its description) while it waits for the remediation that names it. */
-  waiting: z.object({ finding: z.record(z.string(), z.unknown()), since: z.number(), at: z.number().optional(), resolved: z.string().optional() }).optional(),
-  /** Waited a day without a remediation: the finding has (or gets) its own issue (src/core/waiting-findings-job.ts). */
-  alone: z.literal(true).optional(),
-});
-export type MemberPointer = z.infer<typeof pointerSchema>;
-
-export function parsePointer(raw: unknown): MemberPointer | undefined {
-  const parsed = pointerSchema.safeParse(raw);
-  return parsed.success ? parsed.data : undefined;
-}
 
 /** The link of the group a finding belongs to, when it is in one (for `issue.lookup`). */
 export async function groupLinkOf(inv: Invocation, findingId: string): Promise<Link | undefined> {
@@ -67,6 +50,9 @@ export type Unit =
 export async function groupUnits(inv: Invocation, event: ApplicableEvent, findings: Array<Finding | FindingRef>): Promise<Unit[] | undefined> {
   const projects = await inv.configs.listProjects();
   if (!projects.some((p) => p.groupBy !== undefined && p.groupBy !== 'finding')) return undefined;
+  // A store that may have lost links is rebuilt from Jira first (once), pointers included: which group a
+  // finding is in is read from the store, and a finding must not wait again for a group it is in.
+  if (!inv.storeComplete) await ensureLinksRecovered(inv);
   // Each finding's own link and its pointer: one storage call per 12 findings (a batch holds 25 keys).
   const refs: StoreKeyRef[] = findings.flatMap((f) => [linkRef(f.id), { key: memberKey(f.id) }]);
   const raw: unknown[] = [];
@@ -173,7 +159,18 @@ export async function applyGroup(inv: Invocation, event: ApplicableEvent, unit: 
   const claimed = await inv.idempotency.claim(findingClaimKey(groupId), event.id, { ...inv.claimWait(), alsoRead: [linkRef(groupId)] });
   if (claimed.kind === 'duplicate') return { duplicate: claimed.record };
   if (claimed.kind === 'busy') return inProgressError(`An event about the group of finding ${unit.members[0]?.finding.id ?? groupId}`);
-  const stored = parseLink(claimed.also?.[0]);
+  let raw = claimed.also?.[0];
+  if (raw === undefined && (claimed.claim.recovered || !inv.storeComplete)) {
+    // The group's issue may exist without its link (a lost store, a write that may have been saved):
+    // take its members back from Jira before the group is changed, not after.
+    try {
+      raw = await recoverLink(inv, groupId, claimed.claim);
+    } catch (error) {
+      await inv.leaveClaim(claimed.claim);
+      throw error;
+    }
+  }
+  const stored = parseLink(raw);
   const group: Group = stored?.group ? structuredClone(stored.group) : emptyGroup(unit.ref);
   const joined = updateMembers(group, event, unit.members);
   const finding = groupFinding(groupId, group);
@@ -186,7 +183,7 @@ export async function applyGroup(inv: Invocation, event: ApplicableEvent, unit: 
   const { outcome, retry } = await applyToFinding(
     inv,
     { event: synthetic, finding, claim: claimed.claim, grouped: { group, config: unit.config, ...(unit.rule ? { rule: unit.rule } : {}) } },
-    { link: claimed.also?.[0] },
+    { link: raw },
   );
   const link = outcome.link;
   const pointers = link?.issueId ? pointersFor(unit, link) : [];
@@ -210,14 +207,14 @@ function updateMembers(group: Group, event: ApplicableEvent, members: GroupMembe
   return joined;
 }
 
+/** The pointers of the event's findings that joined the group (and the end of their wait). */
 function pointersFor(unit: Extract<Unit, { kind: 'group' }>, link: Link): TransactionOperation[] {
-  const group = { groupId: unit.ref.groupId, mode: unit.ref.mode, key: unit.ref.key, ...(unit.ref.label ? { label: unit.ref.label } : {}) };
+  const group = link.group;
+  if (!group) return [];
+  const value = pointerTo({ ...link, group });
   return unit.members
-    .filter((m) => !m.pointer?.group && link.group?.members[m.finding.id])
-    .flatMap((m) => [
-      { kind: 'set' as const, key: memberKey(m.finding.id), value: { projectKey: unit.config.projectKey, group } satisfies MemberPointer },
-      ...(m.pointer?.waiting ? [{ kind: 'delete' as const, key: waitingKey(m.finding.id) }] : []),
-    ]);
+    .filter((m) => !m.pointer?.group && group.members[m.finding.id])
+    .flatMap((m) => [{ kind: 'set' as const, key: memberKey(m.finding.id), value }, ...(m.pointer?.waiting ? [{ kind: 'delete' as const, key: waitingKey(m.finding.id) }] : [])]);
 }
 
 /** One outcome per finding of the event: the group's, with each finding's own id (Jira's writes counted once). */
