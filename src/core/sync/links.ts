@@ -223,5 +223,7 @@ export function propertyValue(link: Link, finding?: Record<string, unknown>): Re
   if (link.group && JSON.stringify(value).length > 30_000) {
     value.group = { ...(value.group as object), members: Object.fromEntries(Object.entries(link.group.members).map(([id, m]) => [id, { title: m.title.slice(0, 60), severity: m.severity, status: m.status, at: m.at }])) };
   }
+  // Still too large (hundreds of findings): the ids stay searchable; a lost store then rebuilds the table as events come.
+  if (link.group && JSON.stringify(value).length > 30_000) value.group = { mode: link.group.mode, key: link.group.key, members: {} };
   return value;
 }

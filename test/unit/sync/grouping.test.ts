@@ -1,5 +1,6 @@
 /** Which group a finding joins, and what the group's issue shows (src/core/sync/grouping/group.ts). */
 import type { Finding } from '../../../src/core/events/schema';
+import { propertyValue } from '../../../src/core/sync/links';
 import { describeGroup, emptyGroup, groupFinding, groupOf, joinGroup, setMemberStatus } from '../../../src/core/sync/grouping/group';
 
 const base = (id: string, extra: Partial<Finding> & Record<string, unknown> = {}): Finding => ({ id, title: `Finding ${id}`, severity: 'medium', repository: { name: 'acme/api' }, ...extra });
@@ -63,5 +64,18 @@ describe('the group finding', () => {
     expect(table).toContain('acme/api: src/x.ts:3');
     for (let i = 0; i < 120; i++) joinGroup(group, base(`m${i}`), 1);
     expect(describeGroup(group)).toContain('And 22 more findings');
+  });
+});
+
+describe('the backline property of a grouped issue', () => {
+  it('stays under Jira’s 32 KB limit however large the group, every finding id still indexed', () => {
+    for (const count of [10, 150, 400]) {
+      const group = emptyGroup({ groupId: 'group.SEC.vuln.x', mode: 'vulnerability', key: 'acme/api CVE-1', label: 'CVE-1' });
+      for (let i = 0; i < count; i++) joinGroup(group, base(`fnd_${i}`, { title: `A rather long finding title number ${i} `.repeat(3), url: `https://app.backline.ai/findings/fnd_${i}`, location: { path: `services/${i}/package-lock.json` } }), 1);
+      const link = { findingId: 'group.SEC.vuln.x', issueId: '1', issueKey: 'SEC-1', projectKey: 'SEC', issueTypeId: '3', lastEventAt: 0, fieldFingerprints: {}, remediations: [], lastSyncAt: 0, updatedAt: 0, group };
+      const value = propertyValue(link);
+      expect(JSON.stringify(value).length).toBeLessThan(32_000);
+      expect(value.findingIds).toHaveLength(count);
+    }
   });
 });
