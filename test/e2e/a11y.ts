@@ -15,8 +15,17 @@ export interface AxeViolation {
   nodes: string[];
 }
 
-/** axe-core's serious and critical violations on the page as it is now (injected once per document). */
+/**
+ * axe-core's serious and critical violations on the page as it settles (injected once per document). Running
+ * animations end first: a flag fading in has, mid-fade, text at a fraction of its contrast, which is not what
+ * anyone reads (axe measured 1.42:1 on a success flag's first frames).
+ */
 export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
+  await page.evaluate(() => {
+    // Finite ones only: a spinner turns forever.
+    const ending = document.getAnimations().filter((a) => a.effect?.getComputedTiming().endTime !== Infinity);
+    return Promise.race([Promise.all(ending.map((a) => a.finished.catch(() => undefined))), new Promise((done) => setTimeout(done, 3_000))]);
+  });
   const loaded = await page.evaluate(() => 'axe' in window);
   if (!loaded) await page.addScriptTag({ content: AXE_SOURCE });
   return page.evaluate(async () => {
