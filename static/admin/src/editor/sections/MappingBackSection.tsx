@@ -52,6 +52,8 @@ export function MappingBackSection({ draft, dispatch, problems, resolutions }: S
         {draft.statusBack ? 'This project’s own rules.' : 'Backline’s defaults: change any rule to make them this project’s own.'}
       </p>
       {resolutions.state === 'error' ? <ErrorBanner error={resolutions.error} onRetry={resolutions.reload} /> : null}
+      {/* Scrolls inside its card on a narrow page instead of running under the preview. */}
+      <div className="table-scroll">
       <table className="table">
         <TableHead columns={['Status', 'Resolution', 'Means to Backline']} hiddenLast="Order" />
         <tbody>
@@ -63,7 +65,7 @@ export function MappingBackSection({ draft, dispatch, problems, resolutions }: S
                   label={`Rule ${index + 1}: status`}
                   value={rule.statusCategory ?? ''}
                   choices={CATEGORIES}
-                  width={200}
+                  width={170}
                   onChange={(value) => dispatch({ type: 'setStatusBackRule', index, rule: withCategory(rule, value) })}
                 />
               </td>
@@ -85,7 +87,7 @@ export function MappingBackSection({ draft, dispatch, problems, resolutions }: S
                   label={`Rule ${index + 1}: outcome`}
                   value={rule.outcome}
                   choices={(Object.keys(OUTCOME_LABELS) as BacklineOutcome[]).map((outcome) => ({ value: outcome, label: OUTCOME_LABELS[outcome] }))}
-                  width={180}
+                  width={160}
                   onChange={(value) => dispatch({ type: 'setStatusBackRule', index, rule: { ...rule, outcome: value as BacklineOutcome } })}
                 />
               </td>
@@ -104,6 +106,7 @@ export function MappingBackSection({ draft, dispatch, problems, resolutions }: S
           ))}
         </tbody>
       </table>
+      </div>
       <p>
         <Button small disabled={rules.length >= MAX_STATUS_BACK_RULES} onClick={() => dispatch({ type: 'addStatusBackRule' })}>
           Add rule
