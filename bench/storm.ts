@@ -96,7 +96,8 @@ async function startInstallation(sim: JiraSimulatorServer, name: string, clockSp
       JIRA_EMAIL: `${name}@storm.example`,
       JIRA_API_TOKEN: 'not-checked-by-the-simulator',
     },
-    stdio: 'ignore',
+    // Its errors, for when it stops answering (kept beside the state, which is removed at the end).
+    stdio: ['ignore', 'ignore', fs.openSync(`${stateDir}.log`, 'w')],
   });
   const url = `http://127.0.0.1:${port}`;
   for (let attempt = 0; attempt < 600; attempt++) {
@@ -161,7 +162,9 @@ async function sendBatch(installation: Installation, batch: StormEvent[]): Promi
 }
 
 async function queueOf(installation: Installation): Promise<{ pending: number; deadLetters: number }> {
-  const body = (await (await fetch(`${installation.url}/_local/queue`)).json()) as { pending: unknown[]; deadLetters: unknown[] };
+  const response = await fetch(`${installation.url}/_local/queue`).catch(() => undefined);
+  if (!response) throw new Error(`storm: installation ${installation.name} stopped answering (its errors: ${installation.stateDir}.log)`);
+  const body = (await response.json()) as { pending: unknown[]; deadLetters: unknown[] };
   return { pending: body.pending.length, deadLetters: body.deadLetters.length };
 }
 
