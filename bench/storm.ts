@@ -162,7 +162,12 @@ async function sendBatch(installation: Installation, batch: StormEvent[]): Promi
 }
 
 async function queueOf(installation: Installation): Promise<{ pending: number; deadLetters: number }> {
-  const response = await fetch(`${installation.url}/_local/queue`).catch(() => undefined);
+  // A runtime busy with its backlog may not accept a connection at once: a minute before giving up on it.
+  let response: Response | undefined;
+  for (let attempt = 0; attempt < 12 && !response; attempt++) {
+    response = await fetch(`${installation.url}/_local/queue`).catch(() => undefined);
+    if (!response) await new Promise((resolve) => setTimeout(resolve, 5_000));
+  }
   if (!response) throw new Error(`storm: installation ${installation.name} stopped answering (its errors: ${installation.stateDir}.log)`);
   const body = (await response.json()) as { pending: unknown[]; deadLetters: unknown[] };
   return { pending: body.pending.length, deadLetters: body.deadLetters.length };
@@ -268,7 +273,8 @@ export async function runStorm(options: StormOptions, log: (line: string) => voi
   } finally {
     for (const inst of installations) {
       inst.child.kill();
-      fs.rmSync(inst.stateDir, { recursive: true, force: true });
+      await new Promise((resolve) => (inst.child.exitCode !== null ? resolve(undefined) : inst.child.once('exit', resolve)));
+      fs.rmSync(inst.stateDir, { recursive: true, force: true, maxRetries: 3 });
     }
     await sim.close();
   }
