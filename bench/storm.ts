@@ -12,16 +12,12 @@
  * then a wave reopening half of those. When every queue is idle the simulator's
  * issues are checked against what the events asked for.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
-import * as os from 'node:os';
-import * as path from 'node:path';
+import { installationAccount, startInstallation, type Installation } from '../dev/installation';
 import { startJiraSimulatorServer, type JiraSimulatorServer } from '../dev/jira-sim/server';
 import { sign, SIGNATURE_HEADER } from '../dev/sign';
 import { isDevopsRoute, percentile } from './harness';
 
-const ROOT = path.resolve(__dirname, '..');
 const SECRET = 'whsec_storm_bench_0123456789abcdef';
 const BATCH = 100;
 const SEVERITIES = ['critical', 'high', 'high', 'medium', 'medium', 'medium', 'medium', 'low', 'low', 'info'] as const;
@@ -50,13 +46,6 @@ export interface StormFigures {
   failures: string[];
 }
 
-interface Installation {
-  name: string;
-  url: string;
-  child: ChildProcess;
-  stateDir: string;
-}
-
 interface StormEvent {
   id: string;
   type: string;
@@ -71,43 +60,9 @@ interface Expected {
   resolved: boolean;
 }
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function startInstallation(sim: JiraSimulatorServer, name: string, clockSpeed: number): Promise<Installation> {
-  const port = await freePort();
-  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), `backline-storm-${name}-`));
-  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(ROOT, 'dev/start.ts'), '--reset'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      STATE_DIR: stateDir,
-      BACKLINE_SIGNING_SECRET: SECRET,
-      BACKLINE_SKIP_UI_BUILD: '1',
-      HOUSEKEEPING_INTERVAL_MS: '0',
-      QUEUE_DELAY_SCALE: String(1 / clockSpeed),
-      JIRA_BASE_URL: sim.url,
-      JIRA_EMAIL: `${name}@storm.example`,
-      JIRA_API_TOKEN: 'not-checked-by-the-simulator',
-    },
-    // Its errors, for when it stops answering (kept beside the state, which is removed at the end).
-    stdio: ['ignore', 'ignore', fs.openSync(`${stateDir}.log`, 'w')],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let attempt = 0; attempt < 600; attempt++) {
-    const ready = fs.existsSync(path.join(stateDir, 'runtime.json')) && (await fetch(`${url}/admin`).then((r) => r.ok, () => false));
-    if (ready) return { name, url, child, stateDir };
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  child.kill();
-  throw new Error(`storm: installation ${name} did not start`);
-}
+/** Its errors go beside its state (removed at the end), for when it stops answering. */
+const startOne = (sim: JiraSimulatorServer, name: string, clockSpeed: number): Promise<Installation> =>
+  startInstallation(name, { jiraBaseUrl: sim.url, signingSecret: SECRET, queueDelayScale: 1 / clockSpeed, readyTimeoutMs: 60_000, logErrors: true });
 
 /** One installation's storm: `count` events over `count / 2` findings, in batches of 100, and what each finding should end as. */
 export function stormOf(prefix: string, count: number, startMs: number): { batches: StormEvent[][]; expected: Map<string, Expected> } {
@@ -180,7 +135,7 @@ export async function runStorm(options: StormOptions, log: (line: string) => voi
   const installations: Installation[] = [];
   try {
     log(`storm: ${options.installations} installations, ${options.eventsPerInstallation} events each, pool ${options.pointsPerHour} points/h, clock ×${options.clockSpeed}`);
-    installations.push(...(await Promise.all(Array.from({ length: options.installations }, (_, i) => startInstallation(sim, `inst${i + 1}`, options.clockSpeed)))));
+    installations.push(...(await Promise.all(Array.from({ length: options.installations }, (_, i) => startOne(sim, `inst${i + 1}`, options.clockSpeed)))));
     // What starting cost (the demo configuration's reads) is not the storm's.
     const startPoints = { ...sim.simulator.stats.pointsByInstallation };
     const simStart = sim.simulator.now();
@@ -219,7 +174,7 @@ export async function runStorm(options: StormOptions, log: (line: string) => voi
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
     const simHours = (sim.simulator.now() - simStart) / 3_600_000;
-    const spent = (points: Record<string, number> | undefined, name: string) => (points?.[`${name}@storm.example`] ?? 0) - (startPoints[`${name}@storm.example`] ?? 0);
+    const spent = (points: Record<string, number> | undefined, name: string) => (points?.[installationAccount(name)] ?? 0) - (startPoints[installationAccount(name)] ?? 0);
     const shares = installations.map((inst) => spent(contended, inst.name));
     // The Security tab's submits (1 point each, docs/performance.md) are counted apart, as the other figures do.
     const devops = Object.entries(sim.simulator.stats.byRoute).reduce((n, [route, count]) => n + (isDevopsRoute(route) ? count : 0), 0);

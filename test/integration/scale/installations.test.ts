@@ -6,59 +6,14 @@
  * when it is spent, both are refused, and each queues its event instead of
  * losing it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
-import * as os from 'node:os';
-import * as path from 'node:path';
+import { startInstallation, type Installation } from '../../../dev/installation';
 import { startJiraSimulatorServer, type JiraSimulatorServer } from '../../../dev/jira-sim/server';
 import { sign, SIGNATURE_HEADER } from '../../../dev/sign';
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
 const SECRET = 'whsec_installations_test_0123456789abcdef';
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-interface Installation {
-  url: string;
-  child: ChildProcess;
-  stateDir: string;
-}
-
-async function startInstallation(sim: JiraSimulatorServer, name: string): Promise<Installation> {
-  const port = await freePort();
-  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), `backline-${name}-`));
-  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(ROOT, 'dev/start.ts'), '--reset'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      STATE_DIR: stateDir,
-      BACKLINE_SIGNING_SECRET: SECRET,
-      BACKLINE_SKIP_UI_BUILD: '1',
-      HOUSEKEEPING_INTERVAL_MS: '0',
-      JIRA_BASE_URL: sim.url,
-      JIRA_EMAIL: `${name}@example.com`,
-      JIRA_API_TOKEN: 'not-checked-by-the-simulator',
-    },
-    stdio: 'ignore',
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let attempt = 0; attempt < 300; attempt++) {
-    // Ready once it has connected the site's project SEC from its create screen (the demo configuration).
-    const ready = fs.existsSync(path.join(stateDir, 'runtime.json')) && (await fetch(`${url}/admin`).then((r) => r.ok, () => false));
-    if (ready) return { url, child, stateDir };
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  child.kill();
-  throw new Error(`installation ${name} did not start`);
-}
+const startOne = (sim: JiraSimulatorServer, name: string): Promise<Installation> => startInstallation(name, { jiraBaseUrl: sim.url, signingSecret: SECRET });
 
 async function send(installation: Installation, findingId: string) {
   const body = JSON.stringify({
@@ -73,7 +28,7 @@ let installations: Installation[] = [];
 
 beforeAll(async () => {
   sim = await startJiraSimulatorServer(0);
-  installations = await Promise.all([startInstallation(sim, 'alpha'), startInstallation(sim, 'beta')]);
+  installations = await Promise.all([startOne(sim, 'alpha'), startOne(sim, 'beta')]);
 }, 90_000);
 
 afterAll(async () => {
