@@ -80,7 +80,8 @@ describe('one issue per remediation', () => {
     expect(await secIssues(h)).toHaveLength(1);
     const statuses = [a?.[0]?.status, b?.[0]?.status, again[0]?.status];
     expect(statuses.filter((s) => s === 'created')).toHaveLength(1);
-    expect(statuses.every((s) => s === 'created' || s === 'duplicate' || (s === 'failed' && true))).toBe(true);
+    // The one that met the other's claim waited for it (duplicate) or, on a slow machine, was handed to the queue.
+    expect(statuses.every((s) => s === 'created' || s === 'duplicate' || s === 'queued')).toBe(true);
     // A second event about the same remediation at the same moment: still one issue.
     const merged = event('remediation.pr_merged', { ...pr(), findings: findings.map((f) => ({ id: f.id })) }, at(9));
     await Promise.all([h.run(merged), h.run(event('finding.updated', { finding: { ...findings[0], title: 'Prototype Pollution in lodash, renamed' } }, at(8)))]);
