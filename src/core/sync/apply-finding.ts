@@ -21,6 +21,18 @@ import { describeWrite, emptyLink, isFullFinding, planEvent, type FindingPlan, t
 import { fillIfEmptyToCheck, isEmptyJiraValue } from './plan-fields';
 import { recoverLink } from './recovery';
 
+/**
+ * The link read already (with the post-claim record check, apply-event.ts); `recovered`: absent from the store
+ * and already looked for in Jira (grouping/apply-group.ts), so it is not looked for twice.
+ */
+export interface Prefetched {
+  link: unknown;
+  recovered?: boolean;
+}
+
+/** Why a finding without an issue gets none from an event that names it by id only. */
+export const NO_FINDING_DATA = 'the finding has no Jira issue and the event does not carry its title and severity';
+
 export interface FindingApplication {
   outcome: FindingOutcome;
   /** Set when Jira (or storage) refused for now: the event stops here and is retried later. */
@@ -35,7 +47,7 @@ export interface Target {
   grouped?: { group: Group; config: ProjectConfig; rule?: string };
 }
 
-export async function applyToFinding(inv: Invocation, target: Target, prefetched?: { link: unknown }): Promise<FindingApplication> {
+export async function applyToFinding(inv: Invocation, target: Target, prefetched?: Prefetched): Promise<FindingApplication> {
   const tracker: { current: FindingOutcome } = { current: newOutcome(target.finding.id) };
   try {
     return { outcome: await attempt(inv, target, tracker, 0, prefetched) };
@@ -53,7 +65,7 @@ export async function applyToFinding(inv: Invocation, target: Target, prefetched
 const newOutcome = (findingId: string): FindingOutcome => ({ findingId, status: 'unchanged', planned: [], done: [] });
 
 /** One try; a deleted issue or stale create metadata gets one more (attempt 1). */
-async function attempt(inv: Invocation, target: Target, tracker: { current: FindingOutcome }, attemptNo: number, prefetched?: { link: unknown }): Promise<FindingOutcome> {
+async function attempt(inv: Invocation, target: Target, tracker: { current: FindingOutcome }, attemptNo: number, prefetched?: Prefetched): Promise<FindingOutcome> {
   const outcome = newOutcome(target.finding.id);
   tracker.current = outcome;
   const resolved = await resolveIssue(inv, target, outcome, prefetched);
@@ -95,10 +107,10 @@ const STALE_SCREEN = /cannot be set|unknown|^Option (id|value) '.*' is not valid
 type Resolved = { link: Link; config: ProjectConfig; creating: boolean } | FindingOutcome;
 
 /** The finding's issue (from the store, else recovered from Jira), or the project a new one goes to. */
-async function resolveIssue(inv: Invocation, { event, finding, claim, grouped }: Target, outcome: FindingOutcome, prefetched?: { link: unknown }): Promise<Resolved> {
+async function resolveIssue(inv: Invocation, { event, finding, claim, grouped }: Target, outcome: FindingOutcome, prefetched?: Prefetched): Promise<Resolved> {
   // Read with the post-claim record check when possible (apply-event.ts readAfterClaim), never before the claim.
   const stored = prefetched ? parseLink(prefetched.link) : await inv.links.get(finding.id);
-  const link = stored ?? (await recoverLink(inv, finding.id, claim));
+  const link = stored ?? (prefetched?.recovered ? undefined : await recoverLink(inv, finding.id, claim));
   if (link && grouped) link.group = grouped.group;
   if (link) {
     const config = await inv.configs.getProject(link.projectKey);
@@ -108,7 +120,7 @@ async function resolveIssue(inv: Invocation, { event, finding, claim, grouped }:
   }
   const createsIssue = event.type === 'finding.created' || event.type === 'finding.updated' || event.type === 'finding.reopened' || event.type.startsWith('remediation.');
   if (!createsIssue) return { ...outcome, status: 'skipped', reason: 'the finding has no Jira issue' };
-  if (!isFullFinding(finding)) return { ...outcome, status: 'skipped', reason: 'the finding has no Jira issue and the event does not carry its title and severity' };
+  if (!isFullFinding(finding)) return { ...outcome, status: 'skipped', reason: NO_FINDING_DATA };
   const route = grouped ?? (await inv.projectFor(finding));
   if (route instanceof CodedError) return { ...outcome, status: 'failed', error: errorOf(route), reason: route.message };
   const config = route.config;

@@ -15,7 +15,7 @@ import type { ProjectConfig } from '../../config/model';
 import { CodedError } from '../../errors';
 import type { Finding, FindingRef } from '../../events/schema';
 import { MAX_BATCH_KEYS, type StoreKeyRef, type TransactionOperation } from '../../ports';
-import { applyToFinding } from '../apply-finding';
+import { applyToFinding, NO_FINDING_DATA } from '../apply-finding';
 import { findingClaimKey, inProgressError, type Claim, type EventRecord } from '../idempotency';
 import type { Invocation } from '../invocation';
 import { linkRef, parseLink, type Group, type Link } from '../links';
@@ -120,7 +120,8 @@ export async function keepWaiting(inv: Invocation, event: ApplicableEvent, unit:
   const kept = unit.pointer?.waiting;
   if (kept?.at !== undefined && at < kept.at) {
     await inv.idempotency.release(claimed.claim);
-    return { ...waitingOutcome(unit), reason: `${waitingOutcome(unit).reason}; older than the finding's newest event, so nothing changed` };
+    const outcome = waitingOutcome(unit);
+    return { ...outcome, reason: `${outcome.reason}; older than the finding's newest event, so nothing changed` };
   }
   const { description: _description, ...finding } = unit.finding;
   const since = kept?.since ?? inv.clock.now();
@@ -160,7 +161,8 @@ export async function applyGroup(inv: Invocation, event: ApplicableEvent, unit: 
   if (claimed.kind === 'duplicate') return { duplicate: claimed.record };
   if (claimed.kind === 'busy') return inProgressError(`An event about the group of finding ${unit.members[0]?.finding.id ?? groupId}`);
   let raw = claimed.also?.[0];
-  if (raw === undefined && (claimed.claim.recovered || !inv.storeComplete)) {
+  const recover = raw === undefined && (claimed.claim.recovered || !inv.storeComplete);
+  if (recover) {
     // The group's issue may exist without its link (a lost store, a write that may have been saved):
     // take its members back from Jira before the group is changed, not after.
     try {
@@ -177,13 +179,13 @@ export async function applyGroup(inv: Invocation, event: ApplicableEvent, unit: 
   const synthetic = groupEvent({ event, group, finding, exists: Boolean(stored?.issueId), resolved: Boolean(stored?.resolved), lastEventAt: stored?.lastEventAt ?? 0 });
   if (!synthetic || joined.length === 0) {
     await inv.idempotency.release(claimed.claim);
-    const reason = joined.length === 0 ? 'the finding has no Jira issue and the event does not carry its title and severity' : 'the group has no issue and no open finding';
+    const reason = joined.length === 0 ? NO_FINDING_DATA : 'the group has no issue and no open finding';
     return { outcomes: unit.members.map((m) => skipped(m.finding.id, unit.config.projectKey, reason)), pointers: [] };
   }
   const { outcome, retry } = await applyToFinding(
     inv,
     { event: synthetic, finding, claim: claimed.claim, grouped: { group, config: unit.config, ...(unit.rule ? { rule: unit.rule } : {}) } },
-    { link: raw },
+    { link: raw, recovered: recover },
   );
   const link = outcome.link;
   const pointers = link?.issueId ? pointersFor(unit, link) : [];
@@ -221,7 +223,7 @@ function pointersFor(unit: Extract<Unit, { kind: 'group' }>, link: Link): Transa
 function fanOut(outcome: FindingOutcome, unit: Extract<Unit, { kind: 'group' }>, joined: string[]): FindingOutcome[] {
   const members = new Set(joined);
   return unit.members.map((m, index) => {
-    if (!members.has(m.finding.id)) return skipped(m.finding.id, unit.config.projectKey, 'the finding has no Jira issue and the event does not carry its title and severity');
+    if (!members.has(m.finding.id)) return skipped(m.finding.id, unit.config.projectKey, NO_FINDING_DATA);
     const first = index === unit.members.findIndex((x) => members.has(x.finding.id));
     const { link, issue, planned, done, ...rest } = outcome;
     return {

@@ -7,7 +7,7 @@
  * - a finding is detected again: a resolved issue reopens, else its table changes;
  * - a pull request or a remediation: as for one finding, once for the group.
  */
-import type { Finding, ResolveReason } from '../../events/schema';
+import { resolveReasonSchema, type Finding, type ResolveReason } from '../../events/schema';
 import type { Group } from '../links';
 import type { ApplicableEvent } from '../outcome';
 import { openMembers } from './group';
@@ -53,6 +53,6 @@ export function groupEvent({ event, group, finding, exists, resolved, lastEventA
 /** The members' reason when they all share one, else `fixed` (the resolution the issue gets). */
 function commonReason(group: Group): ResolveReason {
   const reasons = new Set(Object.values(group.members).map((m) => m.reason ?? 'fixed'));
-  const [only] = [...reasons];
-  return reasons.size === 1 && (only === 'fixed' || only === 'not_detected' || only === 'false_positive' || only === 'accepted_risk') ? only : 'fixed';
+  const only = resolveReasonSchema.safeParse([...reasons][0]);
+  return reasons.size === 1 && only.success ? only.data : 'fixed';
 }
