@@ -12,6 +12,7 @@ import { seedDemoConfiguration } from '../../../dev/demo-config';
 import { ConfigRepository } from '../../../src/core/config/repository';
 import type { GroupBy } from '../../../src/core/config/model';
 import type { EventResult } from '../../../src/core/results';
+import { SEARCH_LAG_ALLOWANCE_MS } from '../../../src/core/sync/recovery';
 import { releaseWaitingFindingsJob, WAIT_FOR_REMEDIATION_MS } from '../../../src/core/waiting-findings-job';
 import { event, finding, pr, setup } from './harness';
 
@@ -287,5 +288,25 @@ describe('a lost store', () => {
     for (const f of findings) expect(description).toContain(f.id);
     const [lookup] = await h.run(event('issue.lookup', { findingIds: [findings[9]?.id ?? ''] }));
     expect(lookup?.issues?.[0]?.key).toBe(issue?.key);
+  });
+});
+
+describe('a group issue whose create may have been saved', () => {
+  it('is looked for in Jira once (not again by the finding path), then created once', async () => {
+    const h = await grouped('vulnerability');
+    await h.run(event('finding.created', { finding: finding('fnd_warm_sf', { cveIds: ['CVE-2000-1'] }) }, at(0)));
+    // Jira answers 503 to the create without saving it: to the app, a create that may have been saved.
+    await h.control('POST', '/_sim/faults', { status: 503, count: 1, match: { method: 'POST', path: '/rest/api/3/issue' } });
+    const e = event('finding.created', { finding: finding('fnd_sf_1') }, at(1));
+    const [first] = await h.run(e);
+    expect(first?.status).toMatch(/queued|failed/);
+    // Past the time Jira's search may lag a write: an empty search now proves nothing was saved.
+    h.platform.clock.advance(SEARCH_LAG_ALLOWANCE_MS + 1_000);
+    const searches = async () => (await h.stats()).byRoute['POST /rest/api/3/search/jql'] ?? 0;
+    const before = await searches();
+    const [again] = await h.run(e);
+    expect(again?.status).toBe('created');
+    expect((await searches()) - before).toBe(1);
+    expect((await secIssues(h)).filter((i) => (i.properties?.backline?.findingIds as string[] | undefined)?.includes('fnd_sf_1'))).toHaveLength(1);
   });
 });
