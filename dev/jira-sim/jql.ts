@@ -345,6 +345,12 @@ export class JqlEngine {
   }
 }
 
+/**
+ * The values an indexed property path holds. An array is indexed element by element, the declared type being
+ * each element's (developer.atlassian.com/cloud/jira/platform/modules/property-index: "the objectName can refer
+ * to an array type, where the 'type' field in the extraction should be the type of each element"), so
+ * `findingIds = "x"` matches an issue whose `findingIds` array holds "x".
+ */
 function leafValues(value: unknown, path: string[]): string[] {
   if (value === null || value === undefined) return [];
   if (Array.isArray(value)) return value.flatMap((v) => leafValues(v, path));
