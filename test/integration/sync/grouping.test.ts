@@ -292,6 +292,23 @@ describe('a lost store', () => {
 });
 
 describe('a group issue whose create may have been saved', () => {
+  it('saved, then answered 503: the retry finds it, and the group stays one issue with both findings', async () => {
+    const h = await grouped('vulnerability');
+    await h.run(event('finding.created', { finding: finding('fnd_warm_saved', { cveIds: ['CVE-2000-2'] }) }, at(0)));
+    await h.control('POST', '/_sim/faults', { status: 503, count: 1, after: 'commit', match: { method: 'POST', path: '/rest/api/3/issue' } });
+    const e = event('finding.created', { finding: finding('fnd_saved_1') }, at(1));
+    const [first] = await h.run(e);
+    expect(first?.status).toMatch(/queued|failed/);
+    const [again] = await h.run(e);
+    expect(again?.status).not.toBe('failed');
+    // A second finding of the same vulnerability joins the one issue Jira saved.
+    const [joined] = await h.run(event('finding.created', { finding: finding('fnd_saved_2') }, at(2)));
+    const ofGroup = (await secIssues(h)).filter((i) => (i.properties?.backline?.findingIds as string[] | undefined)?.includes('fnd_saved_1'));
+    expect(ofGroup).toHaveLength(1);
+    expect(ofGroup[0]?.properties?.backline?.findingIds).toEqual(['fnd_saved_1', 'fnd_saved_2']);
+    expect(joined?.issues?.[0]?.key).toBe(ofGroup[0]?.key);
+  });
+
   it('is looked for in Jira once (not again by the finding path), then created once', async () => {
     const h = await grouped('vulnerability');
     await h.run(event('finding.created', { finding: finding('fnd_warm_sf', { cveIds: ['CVE-2000-1'] }) }, at(0)));
