@@ -177,7 +177,7 @@ export async function runStorm(options: StormOptions, log: (line: string) => voi
     const spent = (points: Record<string, number> | undefined, name: string) => (points?.[installationAccount(name)] ?? 0) - (startPoints[installationAccount(name)] ?? 0);
     const shares = installations.map((inst) => spent(contended, inst.name));
     // The Security tab's submits (1 point each, docs/performance.md) are counted apart, as the other figures do.
-    const devops = Object.entries(sim.simulator.stats.byRoute).reduce((n, [route, count]) => n + (isDevopsRoute(route) ? count : 0), 0);
+    const devops = Object.entries(sim.simulator.stats.pointsByRoute).reduce((n, [route, points]) => n + (isDevopsRoute(route) ? points : 0), 0);
     const used = installations.reduce((n, inst) => n + spent(sim.simulator.stats.pointsByInstallation, inst.name), 0) - devops;
     // Naive: each event alone, one request of 1 point (create, update, transition), as docs/performance.md's table.
     const naive = options.installations * options.eventsPerInstallation;
@@ -209,6 +209,7 @@ export async function runStorm(options: StormOptions, log: (line: string) => voi
     }
     if (deadLetters > 0) failures.push(`storm: ${deadLetters} dead letters`);
     log(`storm: Jira requests by route: ${JSON.stringify(sim.simulator.stats.byRoute)}; refused (429): ${sim.simulator.stats.rateLimited}`);
+    log(`storm: Jira points by route (refusals cost none): ${JSON.stringify(sim.simulator.stats.pointsByRoute)}`);
     const round = (n: number, digits = 0) => Math.round(n * 10 ** digits) / 10 ** digits;
     return {
       stormEvents: naive,

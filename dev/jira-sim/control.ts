@@ -32,6 +32,8 @@ export interface Stats {
   requests: number;
   points: number;
   byRoute: Record<string, number>;
+  /** Points spent per route (refused requests cost none): where a run's points went. */
+  pointsByRoute: Record<string, number>;
   /** Points spent per installation sharing this site's pool (simulator.ts `installationOf`). */
   pointsByInstallation: Record<string, number>;
   contractViolations: number;

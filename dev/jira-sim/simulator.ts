@@ -402,6 +402,7 @@ export class JiraSimulator implements ControlTarget {
     this.stats.points += points;
     const installation = installationOf(request);
     this.stats.pointsByInstallation[installation] = (this.stats.pointsByInstallation[installation] ?? 0) + points;
+    this.stats.pointsByRoute[routeKey] = (this.stats.pointsByRoute[routeKey] ?? 0) + points;
     if (afterCommit) {
       // Jira's gateway: the write went through, then the answer was a 5xx or never came.
       if (afterCommit.latencyMs) await sleep(afterCommit.latencyMs);
@@ -433,7 +434,7 @@ export class JiraSimulator implements ControlTarget {
 }
 
 function emptyStats(): Stats {
-  return { requests: 0, points: 0, byRoute: {}, pointsByInstallation: {}, contractViolations: 0, rateLimited: 0, adfViolations: 0, scopeViolations: 0 };
+  return { requests: 0, points: 0, byRoute: {}, pointsByRoute: {}, pointsByInstallation: {}, contractViolations: 0, rateLimited: 0, adfViolations: 0, scopeViolations: 0 };
 }
 
 /**

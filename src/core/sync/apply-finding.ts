@@ -9,6 +9,7 @@ import type { ProjectConfig } from '../config/model';
 import { CodedError } from '../errors';
 import { SEVERITY_RANK, severitySchema, type Finding, type FindingRef } from '../events/schema';
 import { adfPlainText } from '../jira/issue-types';
+import { JiraClient } from '../jira/client';
 import { JiraError } from '../jira/http';
 import type { RenderedFields } from '../mapping/types';
 import { IssueDeletedError, applyPlan } from './apply';
@@ -20,6 +21,7 @@ import type { ApplicableEvent, FindingOutcome } from './outcome';
 import { describeWrite, emptyLink, isFullFinding, planEvent, type FindingPlan, type JiraWrite } from './plan';
 import { fillIfEmptyToCheck, isEmptyJiraValue } from './plan-fields';
 import { recoverLink } from './recovery';
+import { WriteLedger } from './write-ledger';
 
 /**
  * The link read already (with the post-claim record check, apply-event.ts); `recovered`: absent from the store
@@ -47,8 +49,18 @@ export interface Target {
   grouped?: { group: Group; config: ProjectConfig; rule?: string };
 }
 
+/**
+ * What one application of an event to a finding has done so far, across its attempts: the outcome,
+ * the writes Jira may have saved (write-ledger.ts), and whether it set the finding's unrecorded mark.
+ */
+interface Tracker {
+  current: FindingOutcome;
+  ledger: WriteLedger;
+  marked: boolean;
+}
+
 export async function applyToFinding(inv: Invocation, target: Target, prefetched?: Prefetched): Promise<FindingApplication> {
-  const tracker: { current: FindingOutcome } = { current: newOutcome(target.finding.id) };
+  const tracker: Tracker = { current: newOutcome(target.finding.id), ledger: new WriteLedger(inv.counting), marked: false };
   try {
     return { outcome: await attempt(inv, target, tracker, 0, prefetched) };
   } catch (error) {
@@ -65,7 +77,7 @@ export async function applyToFinding(inv: Invocation, target: Target, prefetched
 const newOutcome = (findingId: string): FindingOutcome => ({ findingId, status: 'unchanged', planned: [], done: [] });
 
 /** One try; a deleted issue or stale create metadata gets one more (attempt 1). */
-async function attempt(inv: Invocation, target: Target, tracker: { current: FindingOutcome }, attemptNo: number, prefetched?: Prefetched): Promise<FindingOutcome> {
+async function attempt(inv: Invocation, target: Target, tracker: Tracker, attemptNo: number, prefetched?: Prefetched): Promise<FindingOutcome> {
   const outcome = newOutcome(target.finding.id);
   tracker.current = outcome;
   const resolved = await resolveIssue(inv, target, outcome, prefetched);
@@ -80,12 +92,16 @@ async function attempt(inv: Invocation, target: Target, tracker: { current: Find
   await inv.siteBase();
   // Creates and comments are the writes Jira would repeat: until a link records them, a
   // failure hands the claim over for recovery instead of releasing it.
-  if (plan.writes.some((write) => write.kind === 'create' || write.kind === 'comment' || (write.kind === 'transition' && write.comment))) inv.unrecordedWrites.add(target.finding.id, inv.clock.now());
+  tracker.marked ||= markUnrecorded(inv, target, plan);
   try {
-    return await execute(inv, plan, config, outcome, creating ? undefined : link.statusId);
+    return await execute(inv, plan, config, outcome, creating ? undefined : link.statusId, new JiraClient(tracker.ledger));
   } catch (error) {
-    // Jira refused the create (4xx, 429): nothing was saved, nothing to look for later.
-    if (creating && !plan.next.issueId && writeNotSaved(error)) inv.unrecordedWrites.delete(target.finding.id);
+    // Jira refused the write (4xx, 429: docs/platform-limits.md "Jira REST rate limits") and took no create,
+    // comment or transition of this finding before it: nothing is in Jira to look for later, so the claim is
+    // released, not handed over for recovery (which reads the issue and its comments). A write answered 5xx
+    // or not at all keeps the mark. On a claim taken over for recovery the mark stays while the issue
+    // exists: the comments found posted were left out of this plan only, and the next plan must look again.
+    if (tracker.marked && tracker.ledger.maybeSaved === 0 && writeNotSaved(error) && (creating || !target.claim.recovered)) inv.unrecordedWrites.delete(target.finding.id);
     if (attemptNo > 0) throw error;
     if (error instanceof IssueDeletedError) return recreate(inv, target, tracker, config, link, error);
     if (error instanceof JiraError && error.status === 400 && Object.values(error.errors).some((m) => STALE_SCREEN.test(m))) {
@@ -96,6 +112,18 @@ async function attempt(inv: Invocation, target: Target, tracker: { current: Find
     }
     throw error;
   }
+}
+
+/**
+ * Marks the finding as having writes no link records yet, when the plan has a create or a comment
+ * (Jira would make them twice). Answers whether this attempt set the mark: one set before (an earlier
+ * event of the invocation, a search that may lag) stays whatever this attempt's writes meet.
+ */
+function markUnrecorded(inv: Invocation, target: Target, plan: FindingPlan): boolean {
+  const repeatable = plan.writes.some((write) => write.kind === 'create' || write.kind === 'comment' || (write.kind === 'transition' && write.comment));
+  if (!repeatable || inv.unrecordedWrites.since(target.finding.id) !== undefined) return false;
+  inv.unrecordedWrites.add(target.finding.id, inv.clock.now());
+  return true;
 }
 
 /**
@@ -165,9 +193,9 @@ async function planWrites(inv: Invocation, { event, finding, claim, grouped }: T
 }
 
 /** Makes the planned writes and describes the result. */
-async function execute(inv: Invocation, plan: FindingPlan, config: ProjectConfig, outcome: FindingOutcome, fromStatusId: string | undefined): Promise<FindingOutcome> {
+async function execute(inv: Invocation, plan: FindingPlan, config: ProjectConfig, outcome: FindingOutcome, fromStatusId: string | undefined, client: JiraClient): Promise<FindingOutcome> {
   const applied = await applyPlan(
-    { client: inv.client, workflows: inv.workflows, ...(config.resolutions.fixed ? { fallbackResolutionName: config.resolutions.fixed } : {}) },
+    { client, workflows: inv.workflows, ...(config.resolutions.fixed ? { fallbackResolutionName: config.resolutions.fixed } : {}) },
     plan,
   );
   outcome.done = applied.done;
@@ -190,7 +218,7 @@ async function execute(inv: Invocation, plan: FindingPlan, config: ProjectConfig
 }
 
 /** The linked issue was deleted in Jira: re-create it (unless the project says not to). */
-async function recreate(inv: Invocation, target: Target, tracker: { current: FindingOutcome }, config: ProjectConfig, link: Link, error: IssueDeletedError): Promise<FindingOutcome> {
+async function recreate(inv: Invocation, target: Target, tracker: Tracker, config: ProjectConfig, link: Link, error: IssueDeletedError): Promise<FindingOutcome> {
   const { finding } = target;
   if (config.recreateDeletedIssues === false) return { ...tracker.current, status: 'failed', error: errorOf(error), reason: error.message };
   // Forget the dead issue but keep nothing that described it (comments/links go on the new one).

@@ -21,6 +21,7 @@ describe('stats', () => {
       requests: 4,
       points: 1 + 1 + 2 + 2,
       byRoute: { 'POST /rest/api/3/issue': 2, 'GET /rest/api/3/issue/{issueIdOrKey}': 2 },
+      pointsByRoute: { 'POST /rest/api/3/issue': 2, 'GET /rest/api/3/issue/{issueIdOrKey}': 4 },
       pointsByInstallation: { app: 6 },
       contractViolations: 0,
       rateLimited: 0,
@@ -33,7 +34,7 @@ describe('stats', () => {
     await call(sim, 'POST', `${R}/issue`, vulnerability());
     const reset = await control(sim, 'POST', 'stats/reset');
     expect(reset.status).toBe(200);
-    expect((await control(sim, 'GET', 'stats')).body).toEqual({ requests: 0, points: 0, byRoute: {}, pointsByInstallation: {}, contractViolations: 0, rateLimited: 0, adfViolations: 0, scopeViolations: 0 });
+    expect((await control(sim, 'GET', 'stats')).body).toEqual({ requests: 0, points: 0, byRoute: {}, pointsByRoute: {}, pointsByInstallation: {}, contractViolations: 0, rateLimited: 0, adfViolations: 0, scopeViolations: 0 });
     expect((await call(sim, 'GET', `${R}/issue/SEC-1`)).status).toBe(200);
   });
 
