@@ -4,7 +4,8 @@
  *
  * - at-least-once: an event leaves the queue only after its consumer returned
  *   normally; events are persisted in STATE_DIR, including those running, so
- *   a crash or restart delivers them again;
+ *   a crash or restart delivers them again (a push is journaled before it is
+ *   acknowledged: persist.ts);
  * - `delayInSeconds` (≤ 900) before the first delivery;
  * - a consumer that throws is retried with exponential backoff; one that
  *   returns (or throws) an `InvocationError` is retried after its
@@ -80,6 +81,14 @@ function asRetryRequest(value: unknown): { retryAfter?: number; retryReason?: st
   return undefined;
 }
 
+/** A journaled push the state file does not have yet (a crash before its next write) goes back in the queue. */
+function replayPush(data: QueueDocument, entry: unknown): void {
+  const pushed = (entry as { push?: QueuedEvent[] } | null)?.push;
+  if (!Array.isArray(pushed)) return;
+  const known = new Set([...data.events, ...data.deadLetters].map((e) => e.id));
+  data.events.push(...pushed.filter((e) => !known.has(e.id)));
+}
+
 export class LocalQueue {
   private readonly doc: JsonFile<QueueDocument>;
   private readonly consumers = new Map<string, Consumer>();
@@ -94,7 +103,7 @@ export class LocalQueue {
   private readonly concurrency: number;
 
   constructor(private readonly options: LocalQueueOptions) {
-    this.doc = JsonFile.load<QueueDocument>(options.file, () => ({ version: 1, events: [], deadLetters: [] }), options);
+    this.doc = JsonFile.load<QueueDocument>(options.file, () => ({ version: 1, events: [], deadLetters: [] }), { ...options, replay: replayPush });
     this.scale = options.delayScale ?? 1;
     this.backoffBase = options.backoffBaseMs ?? 2_000;
     this.backoffMax = options.backoffMaxMs ?? 15 * 60_000;
@@ -118,17 +127,17 @@ export class LocalQueue {
   /** Accepts a Forge push; validation of counts and sizes is left to the SDK and the route. */
   push(queueName: string, events: Array<{ body: Record<string, unknown>; delayInSeconds?: number }>, jobId: string = randomUUID()): string {
     const now = Date.now();
-    for (const event of events) {
-      this.doc.data.events.push({
-        id: randomUUID(),
-        queueName,
-        jobId,
-        body: event.body,
-        dueAt: now + (event.delayInSeconds ?? 0) * 1000 * this.scale,
-        firstPushedAt: now,
-      });
-    }
-    this.doc.flushSync(); // a push acknowledged to the app must survive a crash
+    const pushed: QueuedEvent[] = events.map((event) => ({
+      id: randomUUID(),
+      queueName,
+      jobId,
+      body: event.body,
+      dueAt: now + (event.delayInSeconds ?? 0) * 1000 * this.scale,
+      firstPushedAt: now,
+    }));
+    this.doc.data.events.push(...pushed);
+    // A push acknowledged to the app must survive a crash: journaled now, in the document at its next write.
+    this.doc.journal({ push: pushed });
     this.schedule();
     return jobId;
   }

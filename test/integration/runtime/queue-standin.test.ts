@@ -90,3 +90,18 @@ it('refuses pushes Forge refuses: more than 50 events, over 200 KB, delay over 9
   await expect(queue().push({ body: { blob: 'x'.repeat(201 * 1024) } })).rejects.toThrow(/200KB/);
   await expect(queue().push({ body: {}, delayInSeconds: 901 })).rejects.toThrow(/900/);
 });
+
+it('keeps an acknowledged push across a crash (no close, no flush): the journal beside the state file brings it back', async () => {
+  const { LocalQueue } = await import('../../../dev/forge-host/queue');
+  const file = `${host.stateDir}/crash-queue.json`;
+  const before = new LocalQueue({ file, reset: true, delayScale: SCALE });
+  before.push('backline-sync', [{ body: { n: 1 } }]);
+  before.push('backline-sync', [{ body: { n: 2 } }, { body: { n: 3 }, delayInSeconds: 5 }]);
+  // The process dies here: the pushes were acknowledged, the state file was not rewritten since.
+  const after = new LocalQueue({ file, delayScale: SCALE });
+  expect(after.pending.map((e) => e.body)).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+  // Replayed once: a third start reads them from the state file, not twice.
+  expect(new LocalQueue({ file, delayScale: SCALE }).pending).toHaveLength(3);
+  before.close();
+  after.close();
+});
