@@ -129,9 +129,12 @@ export function installForgeHost(options: ForgeHostOptions): ForgeHost {
   const forgeFetch: ForgeFetch = async (target, requestPath, init) => {
     if (target.type === 'kvs') {
       // A call made while none is in flight makes the function wait one more round trip.
-      if (kvsInFlight++ === 0) kvs.counters.roundTrips += 1;
+      const newRoundTrip = kvsInFlight++ === 0;
+      if (newRoundTrip) kvs.counters.roundTrips += 1;
       try {
         const text = await bodyText(init);
+        // KVS_TRACE=1: every storage call on stderr, a new round trip marked (to see what an event reads).
+        if (process.env.KVS_TRACE) process.stderr.write(`kvs ${newRoundTrip ? '↻' : ' '} ${requestPath} ${text.slice(0, 160)}\n`);
         if (kvsLatencyMs > 0) await new Promise((resolve) => setTimeout(resolve, kvsLatencyMs));
         const result = kvs.handle(requestPath, text ? (JSON.parse(text) as Record<string, unknown>) : {});
         return json(result.status, result.body);

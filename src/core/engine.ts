@@ -16,8 +16,8 @@ import { combineOutcomeHooks, type OutcomeHook } from './sync/outcome';
 import { createEventProcessor, type EventProcessor, type ProcessorOptions } from './sync/processor';
 
 /** Every feature's reaction to an event's outcome, in order: dead letters and Slack (src/core/failures), the counters (metrics-hook.ts). */
-export function appOutcomeHook(platform: Platform, extra?: OutcomeHook): OutcomeHook {
-  return combineOutcomeHooks(failureOutcomeHook(platform), metricsOutcomeHook(platform.metrics), extra);
+export function appOutcomeHook(platform: Platform, extra?: OutcomeHook, prefetch?: Prefetch): OutcomeHook {
+  return combineOutcomeHooks(failureOutcomeHook(platform, prefetch), metricsOutcomeHook(platform.metrics), extra);
 }
 
 /**
@@ -28,9 +28,10 @@ export function createAppProcessor(platform: Platform, options: ProcessorOptions
   const configs = options.configs ?? new ConfigRepository(platform.store, platform.clock);
   const prefetch = options.prefetch ?? new Prefetch();
   const devops = devopsWiring(platform, configs, prefetch);
-  const processor = createEventProcessor(platform, { ...options, configs, prefetch, onOutcome: appOutcomeHook(platform, combineOutcomeHooks(devops.hook, options.onOutcome)) });
+  const processor = createEventProcessor(platform, { ...options, configs, prefetch, onOutcome: appOutcomeHook(platform, combineOutcomeHooks(devops.hook, options.onOutcome), prefetch) });
   return {
     lastRefusal: () => processor.lastRefusal?.(),
+    prepare: (events) => processor.prepare?.(events) ?? Promise.resolve(),
     async process(events, processOptions) {
       try {
         return await processor.process(events, processOptions);
@@ -50,7 +51,7 @@ export function createAppConsumer(platform: Platform, options: ProcessorOptions 
     ...options,
     configs,
     prefetch,
-    onOutcome: appOutcomeHook(platform, combineOutcomeHooks(devops.hook, options.onOutcome)),
+    onOutcome: appOutcomeHook(platform, combineOutcomeHooks(devops.hook, options.onOutcome), prefetch),
     keepDeadLetter: (letter) => keepDeadLetter(platform, { ...letter, source: 'consumer' }),
   });
 }

@@ -11,7 +11,8 @@ import type { Platform } from '../ports';
 import type { EventResult } from '../results';
 import type { EventOutcome, OutcomeHook } from '../sync/outcome';
 import { keepDeadLetter } from './dead-letters';
-import { Notifier } from './notifications';
+import type { Prefetch } from '../prefetch';
+import { FAILURES_OPEN_KEY, Notifier } from './notifications';
 
 // One Notifier per platform (= per invocation): the webhook URL is read once.
 const notifiers = new WeakMap<Platform, Notifier>();
@@ -27,7 +28,9 @@ export function notifierFor(platform: Platform): Notifier {
 
 const SUCCESS = new Set<EventResult['status']>(['created', 'updated', 'unchanged', 'stale']);
 
-export function failureOutcomeHook(platform: Platform): OutcomeHook {
+/** With `prefetch`, the "failures may be open" marker rides in the invocation's first batched read. */
+export function failureOutcomeHook(platform: Platform, prefetch?: Prefetch): OutcomeHook {
+  prefetch?.want({ key: FAILURES_OPEN_KEY }, (raw) => notifierFor(platform).primeOpen(raw));
   return (outcome) => recordFailureOutcome(platform, outcome);
 }
 

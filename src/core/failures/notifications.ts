@@ -19,10 +19,19 @@
 import { z } from 'zod';
 import { CodedError } from '../errors';
 import type { HttpPoster, Platform } from '../ports';
+import { clip, digestMessage, failureStateSchema, MOVE_FAILURES, NOTIFY_STATE_PREFIX, notifyStateKey, recoveredMessage, startedMessage, type FailureState, type SlackMessage } from './slack-messages';
+
+export { failureStateSchema, MOVE_FAILURES, NOTIFY_STATE_PREFIX, notifyStateKey, type FailureState } from './slack-messages';
 
 export const SLACK_SECRET_KEY = 'notify:slack-webhook-url';
-export const NOTIFY_STATE_PREFIX = 'notify:state:';
 const NOTIFY_META_KEY = 'notify:meta';
+/**
+ * Present while a failure state may exist: written with each, renewed by the digest while any
+ * is left, gone 8 days after both stop. A success reads it in its invocation's first batch
+ * (src/core/prefetch.ts); absent, it reads neither the webhook secret nor the states.
+ */
+export const FAILURES_OPEN_KEY = 'notify:open';
+const FAILURES_OPEN_TTL_SECONDS = 8 * 24 * 60 * 60;
 const RECOVERY_CLAIM_PREFIX = 'notify:recovered:';
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MAX_URL_LENGTH = 500;
@@ -65,65 +74,29 @@ const metaSchema = z.object({
   lastTest: z.object({ at: z.number(), ok: z.boolean(), message: z.string() }).optional(),
 });
 
-export const failureStateSchema = z.object({
-  projectKey: z.string(),
-  code: z.string(),
-  message: z.string(),
-  firstAt: z.number(),
-  lastAt: z.number(),
-  count: z.number(),
-  lastDigestAt: z.number(),
-  countAtLastDigest: z.number(),
-  lastEventId: z.string().optional(),
-});
-export type FailureState = z.infer<typeof failureStateSchema>;
-
-export const notifyStateKey = (projectKey: string, code: string): string => `${NOTIFY_STATE_PREFIX}${projectKey || '-'}:${code}`;
-
-function projectLabel(projectKey: string): string {
-  return projectKey && projectKey !== '-' ? projectKey : 'events without a project';
-}
-
-function clip(text: string, max = 300): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
-
-export interface SlackMessage {
-  text: string;
-}
-
-/** Kinds of failure where the event applied but the issue could not move: no dead letter, and only a move ends them. */
-export const MOVE_FAILURES = new Set(['TRANSITION_BLOCKED']);
-
-export function startedMessage(state: FailureState): SlackMessage {
-  const next = MOVE_FAILURES.has(state.code)
-    ? 'The issues keep their status and carry a comment saying why; move them by hand, or change the workflow or the status mapping in the Backline project settings.'
-    : 'The failed events are kept under Dead letters on the Backline admin page; fix the cause, then Retry them.';
-  return {
-    text: `:red_circle: Backline for Jira: events for ${projectLabel(state.projectKey)} are failing with ${state.code}.\n>${clip(state.message)}\n${next} You will get one message when it recovers, and a daily summary while it lasts.`,
-  };
-}
-
-export function recoveredMessage(state: FailureState, now: number): SlackMessage {
-  const minutes = Math.max(1, Math.round((now - state.firstAt) / 60_000));
-  return {
-    text: `:large_green_circle: Backline for Jira: ${projectLabel(state.projectKey)} recovered from ${state.code} (${state.count} failed event${state.count === 1 ? '' : 's'} over ${minutes} min). Check Dead letters for events to retry.`,
-  };
-}
-
-export function digestMessage(states: FailureState[]): SlackMessage {
-  const lines = states.map((s) => `• ${projectLabel(s.projectKey)}: ${s.code}, ${s.count - s.countAtLastDigest} new failure${s.count - s.countAtLastDigest === 1 ? '' : 's'} in the last day (${s.count} since ${new Date(s.firstAt).toISOString().slice(0, 16).replace('T', ' ')} UTC). Last: ${clip(s.message, 160)}`);
-  return { text: `:warning: Backline for Jira daily summary: ${states.length} kind${states.length === 1 ? '' : 's'} of failure still going on.\n${lines.join('\n')}` };
-}
-
 /**
  * Notifications for one invocation (the webhook URL is read from secret
  * storage once and remembered for the invocation only).
  */
 export class Notifier {
   private url: Promise<string | undefined> | undefined;
+  /** Whether failure states may be open (FAILURES_OPEN_KEY), once known in this invocation. */
+  private open: boolean | undefined;
 
   constructor(private readonly platform: Platform) {}
+
+  /** The marker as read in the invocation's first batch. */
+  primeOpen = (raw: unknown): void => void (this.open ??= raw !== undefined);
+
+  private async mayBeOpen(): Promise<boolean> {
+    this.open ??= (await this.platform.store.get<unknown>(FAILURES_OPEN_KEY)) !== undefined;
+    return this.open;
+  }
+
+  private async markOpen(): Promise<void> {
+    this.open = true;
+    await this.platform.store.set(FAILURES_OPEN_KEY, { at: this.platform.clock.now() }, { ttlSeconds: FAILURES_OPEN_TTL_SECONDS });
+  }
 
   private webhookUrl(): Promise<string | undefined> {
     this.url ??= this.platform.secrets.get(SLACK_SECRET_KEY).then(
@@ -184,12 +157,13 @@ export class Notifier {
       const key = notifyStateKey(projectKey, code);
       const existing = failureStateSchema.safeParse(await this.platform.store.get<unknown>(key));
       if (existing.success) {
-        await this.platform.store.set(key, { ...existing.data, lastAt: now, count: existing.data.count + 1, message, lastEventId: eventId } satisfies FailureState);
+        await Promise.all([this.platform.store.set(key, { ...existing.data, lastAt: now, count: existing.data.count + 1, message, lastEventId: eventId } satisfies FailureState), this.markOpen()]);
         return;
       }
       const state: FailureState = { projectKey: projectKey || '-', code, message, firstAt: now, lastAt: now, count: 1, lastDigestAt: now, countAtLastDigest: 0, lastEventId: eventId };
       // First writer wins: concurrent failures of the same kind send one message.
-      if (await this.platform.store.set(key, state, { ifAbsent: true })) await this.send(startedMessage(state));
+      const [first] = await Promise.all([this.platform.store.set(key, state, { ifAbsent: true }), this.markOpen()]);
+      if (first) await this.send(startedMessage(state));
     });
   }
 
@@ -200,7 +174,7 @@ export class Notifier {
    */
   async onSuccess(projectKey: string): Promise<void> {
     await this.guard('recovery', async () => {
-      if (!projectKey || !(await this.webhookUrl())) return;
+      if (!projectKey || !(await this.mayBeOpen()) || !(await this.webhookUrl())) return;
       const page = await this.platform.store.list<unknown>(`${NOTIFY_STATE_PREFIX}${projectKey}:`, { limit: 100 });
       for (const entry of page.items) {
         const state = failureStateSchema.safeParse(entry.value);
@@ -233,6 +207,8 @@ export class Notifier {
     let cursor: string | undefined;
     for (let page = 0; page < 20; page++) {
       const result = await this.platform.store.list<unknown>(NOTIFY_STATE_PREFIX, { limit: 100, ...(cursor ? { cursor } : {}) });
+      // States are left: keep the marker that makes a success look for them.
+      if (page === 0 && result.items.length > 0) await this.markOpen();
       for (const entry of result.items) {
         const state = failureStateSchema.safeParse(entry.value);
         if (state.success && now - state.data.lastDigestAt >= DAY_MS) due.push({ key: entry.key, state: state.data });

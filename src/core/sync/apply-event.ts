@@ -17,7 +17,7 @@ import type { EventResult } from '../results';
 import { applyToFinding } from './apply-finding';
 import { classify, errorOf } from './classify';
 import { eventClaimKey, findingClaimKey, inProgressError, type Claim, type EventRecord } from './idempotency';
-import type { Invocation } from './invocation';
+import type { FirstRead, Invocation } from './invocation';
 import { LINKS_META_REF, linkRef, linkSetOperation, linksMetaComplete, parseLink, type Link } from './links';
 import type { ApplicableEvent, FindingOutcome } from './outcome';
 import { isFullFinding } from './plan';
@@ -34,10 +34,12 @@ const duplicateOf = (event: ApplicableEvent, record: EventRecord): EventResult =
   eventId: event.id, type: event.type, status: 'duplicate', ...(record.issues.length > 0 ? { issues: record.issues } : {}),
 });
 
+const findingsOf = (event: ApplicableEvent): Array<Finding | FindingRef> => ('finding' in event.data ? [event.data.finding] : event.data.findings);
+
 export async function applyEvent(inv: Invocation, event: ApplicableEvent): Promise<EventApplication> {
   inv.requestStart = inv.counting.count;
-  const findings: Array<Finding | FindingRef> = 'finding' in event.data ? [event.data.finding] : event.data.findings;
-  const { recorded, guess } = await readBeforeClaim(inv, event, findings);
+  const findings = findingsOf(event);
+  const { recorded, guess } = await (inv.takePrepared(event) ?? readBeforeClaim(inv, event));
   if (recorded) return { result: duplicateOf(event, recorded) };
   const claims: Claim[] = [];
   const outcomes: FindingOutcome[] = [];
@@ -152,7 +154,8 @@ async function applyGroupUnit(inv: Invocation, event: ApplicableEvent, unit: Ext
  * the global settings, the link store marker, the site URL, and the keys other parts of the
  * invocation asked for (src/core/prefetch.ts). One storage call.
  */
-async function readBeforeClaim(inv: Invocation, event: ApplicableEvent, findings: Array<Finding | FindingRef>): Promise<{ recorded: EventRecord | undefined; guess?: Link }> {
+export async function readBeforeClaim(inv: Invocation, event: ApplicableEvent): Promise<FirstRead> {
+  const findings = findingsOf(event);
   const single = findings.length === 1 ? findings[0] : undefined;
   const wantGlobal = inv.configs.needsGlobal();
   const wantMarker = !inv.storeComplete;

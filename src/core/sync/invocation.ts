@@ -10,7 +10,7 @@ import type { Prefetch } from '../prefetch';
 import { ConfigRepository } from '../config/repository';
 import type { ProjectConfig } from '../config/model';
 import { CodedError } from '../errors';
-import type { Finding, FindingRef } from '../events/schema';
+import type { BacklineEvent, Finding, FindingRef } from '../events/schema';
 import { JiraClient } from '../jira/client';
 import { CountingTransport } from '../jira/http';
 import { JiraMetadata } from '../jira/metadata';
@@ -22,10 +22,16 @@ import { TRANSACTION_LIMIT, type Clock, type KeyValueStore, type Logger, type Pl
 import type { IssueRef } from '../results';
 import { routeFinding } from '../routing';
 import { entityActivityLog, type ActivityLog } from './activity';
-import { Idempotency, findingClaimKey, type Claim } from './idempotency';
+import { Idempotency, findingClaimKey, type Claim, type EventRecord } from './idempotency';
 import { LinkStore, type Link } from './links';
 import type { OutcomeHook, SyncMode } from './outcome';
 import { RetryingTransport } from './retry';
+
+/** What an event's first storage read told: its record (a redelivery), and its finding's link as it was then. */
+export interface FirstRead {
+  recorded: EventRecord | undefined;
+  guess?: Link;
+}
 
 export interface ProcessorOptions {
   mode?: SyncMode;
@@ -77,6 +83,19 @@ export class Invocation {
   siteCache: { cached: unknown } | undefined;
   /** Request count when the current event started (for "Jira calls used" in the activity log). */
   requestStart = 0;
+  /**
+   * The first event's reads before its claim, started early (`EventProcessor.prepare`) so they
+   * share a storage round trip with the web trigger's "is any project connected?" query.
+   */
+  prepared: { event: BacklineEvent; read: Promise<FirstRead> } | undefined;
+
+  /** The prepared first read when it was for `event` (used once). */
+  takePrepared(event: BacklineEvent): Promise<FirstRead> | undefined {
+    const prepared = this.prepared;
+    if (prepared?.event !== event) return undefined;
+    this.prepared = undefined;
+    return prepared.read;
+  }
   /**
    * Findings for which a create or a comment went to Jira in this invocation while no
    * link records it yet. Their claims are handed over for recovery instead of released

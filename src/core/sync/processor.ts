@@ -14,7 +14,7 @@ import { CodedError } from '../errors';
 import type { BacklineEvent } from '../events/schema';
 import type { Platform } from '../ports';
 import type { EventResult, IssueRef } from '../results';
-import { applyEvent } from './apply-event';
+import { applyEvent, readBeforeClaim } from './apply-event';
 import { applyCreatesInBulk, createRun } from './bulk-create';
 import { classify, errorOf } from './classify';
 import { deferRest, deferSpaced, type Deferral } from './defer';
@@ -37,6 +37,12 @@ export interface EventProcessor {
   process(events: BacklineEvent[], options: { deadlineAt: number }): Promise<EventResult[]>;
   /** The last 429/5xx Jira answered during `process` (for the consumer's retry delay: src/core/sync/pacing.ts). */
   lastRefusal(): Refusal | undefined;
+  /**
+   * Starts the first applicable event's reads (never writes) before `process`, so that the
+   * caller's own reads can share their storage round trip; never rejects (a failed read
+   * fails the event when `process` uses it).
+   */
+  prepare?(events: BacklineEvent[]): Promise<void>;
 }
 
 export function createEventProcessor(platform: Platform, options: ProcessorOptions = {}): EventProcessor {
@@ -47,6 +53,13 @@ export function createEventProcessor(platform: Platform, options: ProcessorOptio
       return processAll(inv, events);
     },
     lastRefusal: () => inv.counting.lastRefusal,
+    async prepare(events) {
+      const first = events.find(isApplicable);
+      if (!first) return;
+      const read = readBeforeClaim(inv, first);
+      inv.prepared = { event: first, read };
+      await read.then(() => undefined, () => undefined);
+    },
   };
 }
 

@@ -19,7 +19,8 @@ import { validateRequestBody } from '../events/validate';
 import type { Platform } from '../ports';
 import { Primed, type Prefetch } from '../prefetch';
 import type { EventResult, ResultStatus } from '../results';
-import { acceptedSigningSecrets } from '../secrets/signing-secret';
+import type { SecretCache } from '../secrets/secret-cache';
+import { acceptedSigningSecrets, SIGNING_SECRET_KEY } from '../secrets/signing-secret';
 import { LAST_EVENT_KEY, recordLastEvent, type LastEventOutcome } from './connection-status';
 
 /** docs/events.md §1: bodies over 1 MiB (UTF-8 bytes) are refused with 413. */
@@ -58,10 +59,14 @@ export interface WebtriggerDeps {
   platform: Platform;
   /** The sync processor (`createEventProcessor(platform).process`): one result per event, in order. */
   processEvents(events: BacklineEvent[], options: { deadlineAt: number }): Promise<EventResult[]>;
+  /** Starts the processor's first reads (EventProcessor.prepare) while the handler asks whether a project is connected. */
+  prepareEvents?: (events: BacklineEvent[]) => Promise<void>;
   /** Whether any Jira project is connected; default: `ConfigRepository.hasAnyProject()` (one KVS list). */
   hasAnyProject?: () => Promise<boolean>;
   /** Shared with the processor: the "last event" record rides in its first storage batch. */
   prefetch?: Prefetch;
+  /** The signing secret remembered by this function instance between deliveries (secret-cache.ts). */
+  signingSecrets?: SecretCache;
 }
 
 interface ErrorBody {
@@ -149,7 +154,7 @@ async function processAll(events: BacklineEvent[], deps: WebtriggerDeps, deadlin
  * Method, size, signature (over the raw body, before any parsing), JSON and
  * the event schema, in that order: the events, or the answer that refuses them.
  */
-async function verifiedEvents(request: WebtriggerRequest, platform: WebtriggerDeps['platform']): Promise<{ events: BacklineEvent[] } | { refusal: WebtriggerResponse }> {
+async function verifiedEvents(request: WebtriggerRequest, { platform, signingSecrets }: WebtriggerDeps): Promise<{ events: BacklineEvent[] } | { refusal: WebtriggerResponse }> {
   if (request.method.toUpperCase() !== 'POST') {
     return { refusal: errorResponse(405, { code: 'METHOD_NOT_ALLOWED', message: 'only POST is allowed' }, { Allow: ['POST'] }) };
   }
@@ -157,8 +162,17 @@ async function verifiedEvents(request: WebtriggerRequest, platform: WebtriggerDe
   if (exceedsBodyLimit(rawBody)) {
     return { refusal: errorResponse(413, { code: 'PAYLOAD_TOO_LARGE', message: `the request body is larger than ${MAX_BODY_BYTES} bytes (1 MiB)` }) };
   }
-  const secrets = await acceptedSigningSecrets(platform.secrets, platform.clock);
-  const verified = verifySignature({ header: headerValue(request.headers, SIGNATURE_HEADER), rawBody, secrets, nowMs: platform.clock.now() });
+  const store = signingSecrets ? signingSecrets.over(platform.secrets, platform.clock) : platform.secrets;
+  const verify = (secrets: string[]) => verifySignature({ header: headerValue(request.headers, SIGNATURE_HEADER), rawBody, secrets, nowMs: platform.clock.now() });
+  const remembered = signingSecrets?.holds(SIGNING_SECRET_KEY, platform.clock) ?? false;
+  let secrets = await acceptedSigningSecrets(store, platform.clock);
+  let verified = verify(secrets);
+  // A remembered secret may be out of date (rotated in another instance): read it again once.
+  if (!verified && remembered) {
+    signingSecrets?.forget(SIGNING_SECRET_KEY);
+    secrets = await acceptedSigningSecrets(store, platform.clock);
+    verified = verify(secrets);
+  }
   if (!verified) {
     // No detail in the log either: which part failed would help an attacker reading shared logs.
     platform.logger.warn('webtrigger: signature rejected', { configured: secrets.length > 0 });
@@ -203,15 +217,21 @@ async function recordAnswer(
 export async function handleWebtrigger(request: WebtriggerRequest, deps: WebtriggerDeps): Promise<WebtriggerResponse> {
   const { platform } = deps;
   try {
-    const verified = await verifiedEvents(request, platform);
+    const verified = await verifiedEvents(request, deps);
     if ('refusal' in verified) return verified.refusal;
     const { events } = verified;
     const types = distinctTypes(events);
 
+    const lastEvent = new Primed();
+    deps.prefetch?.want({ key: LAST_EVENT_KEY }, (raw) => lastEvent.set(raw));
     if (events.some((event) => !TYPES_WITHOUT_CONFIG.has(event.type))) {
-      const configured = await (deps.hasAnyProject ? deps.hasAnyProject() : new ConfigRepository(platform.store, platform.clock).hasAnyProject());
+      // One storage round trip: the project list and the first event's reads (only reads) together.
+      const [configured] = await Promise.all([
+        deps.hasAnyProject ? deps.hasAnyProject() : new ConfigRepository(platform.store, platform.clock).hasAnyProject(),
+        deps.prepareEvents?.(events.filter((event) => event.type !== 'ping')),
+      ]);
       if (!configured) {
-        await recordAnswer(platform, events, { httpStatus: 422, outcome: 'not_configured' });
+        await recordAnswer(platform, events, { httpStatus: 422, outcome: 'not_configured', stored: lastEvent });
         return errorResponse(422, {
           code: 'NOT_CONFIGURED',
           message: 'no Jira project is connected to Backline yet: a Jira admin connects one in the Backline admin page (Jira settings → Apps → Backline)',
@@ -219,8 +239,6 @@ export async function handleWebtrigger(request: WebtriggerRequest, deps: Webtrig
       }
     }
 
-    const lastEvent = new Primed();
-    deps.prefetch?.want({ key: LAST_EVENT_KEY }, (raw) => lastEvent.set(raw));
     let results: EventResult[];
     try {
       results = await processAll(events, deps, platform.clock.now() + PROCESSING_BUDGET_MS);

@@ -5,7 +5,9 @@
  */
 import { ConfigRepository } from '../../core/config/repository';
 import { createAppProcessor } from '../../core/engine';
+import type { EventProcessor } from '../../core/sync/processor';
 import { Prefetch } from '../../core/prefetch';
+import { SecretCache } from '../../core/secrets/secret-cache';
 import { handleWebtrigger, type WebtriggerResponse } from '../../core/webhook/handler';
 import { forgePlatform } from '../adapters/platform';
 
@@ -25,11 +27,20 @@ function headersOf(raw: unknown): Record<string, string[] | undefined> {
   return headers;
 }
 
+/**
+ * Kept by this function instance between deliveries (Forge reuses a warm instance): the signing
+ * secret is then not a storage round trip of every delivery (src/core/secrets/secret-cache.ts).
+ */
+const signingSecrets = new SecretCache();
+
 export const webtrigger = async (request: ForgeWebtriggerRequest): Promise<WebtriggerResponse> => {
   const platform = forgePlatform();
   const configs = new ConfigRepository(platform.store, platform.clock);
   // One batch for the invocation's first reads: the engine's, the Security tab's registry and the "last event" record.
   const prefetch = new Prefetch();
+  // Made on first use, inside the handler's error boundary: a failure there is a 503, not a Forge 500.
+  let made: EventProcessor | undefined;
+  const processor = () => (made ??= createAppProcessor(platform, { configs, prefetch }));
   return handleWebtrigger(
     {
       method: typeof request.method === 'string' ? request.method : '',
@@ -42,7 +53,9 @@ export const webtrigger = async (request: ForgeWebtriggerRequest): Promise<Webtr
       // One repository for the invocation: the project list read to answer "configured?" also routes the events.
       hasAnyProject: () => configs.hasAnyProject(),
       prefetch,
-      processEvents: (events, options) => createAppProcessor(platform, { configs, prefetch }).process(events, options),
+      signingSecrets,
+      prepareEvents: (events) => processor().prepare?.(events) ?? Promise.resolve(),
+      processEvents: (events, options) => processor().process(events, options),
     },
   );
 };

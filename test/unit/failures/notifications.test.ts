@@ -1,4 +1,4 @@
-import { parseSlackWebhookUrl, Notifier, SLACK_SECRET_KEY } from '../../../src/core/failures/notifications';
+import { FAILURES_OPEN_KEY, parseSlackWebhookUrl, Notifier, SLACK_SECRET_KEY } from '../../../src/core/failures/notifications';
 import type { HttpPoster } from '../../../src/core/ports';
 import { RecordingLogger, makeTestPlatform } from '../../fakes';
 
@@ -82,6 +82,37 @@ describe('Notifier', () => {
     expect(slack.posts).toHaveLength(4);
     await n.onFailure('SEC', 'MAPPING_INVALID', 'm', 'e4');
     expect(slack.posts).toHaveLength(4);
+  });
+
+  it('a success while no failure is open reads neither the webhook secret nor the failure states', async () => {
+    const { platform, slack } = setup();
+    await new Notifier(platform).setWebhookUrl(URL_OK);
+    const secretReads = jest.spyOn(platform.secrets, 'get');
+    const lists = jest.spyOn(platform.store, 'list');
+    const quiet = new Notifier(platform);
+    quiet.primeOpen(await platform.store.get(FAILURES_OPEN_KEY)); // as the invocation's first batch does
+    await quiet.onSuccess('SEC');
+    expect([secretReads.mock.calls.length, lists.mock.calls.length]).toEqual([0, 0]);
+    // A failure opens; the next invocation's success (marker read in its batch) sends the recovery.
+    await new Notifier(platform).onFailure('SEC', 'JIRA_REJECTED', 'Jira said no', 'e1');
+    const next = new Notifier(platform);
+    next.primeOpen(await platform.store.get(FAILURES_OPEN_KEY));
+    await next.onSuccess('SEC');
+    expect(slack.posts.map((p) => p.text)).toEqual([expect.stringMatching(/failing with JIRA_REJECTED/), expect.stringMatching(/recovered from JIRA_REJECTED/)]);
+  });
+
+  it('the daily digest keeps the marker while a failure lasts longer than the marker would', async () => {
+    const { platform, slack } = setup();
+    await new Notifier(platform).setWebhookUrl(URL_OK);
+    await new Notifier(platform).onFailure('SEC', 'JIRA_REJECTED', 'Jira said no', 'e1');
+    for (let day = 0; day < 14; day++) {
+      platform.clock.advance(24 * 3600_000);
+      await new Notifier(platform).sendDigest();
+    }
+    const later = new Notifier(platform);
+    later.primeOpen(await platform.store.get(FAILURES_OPEN_KEY));
+    await later.onSuccess('SEC');
+    expect(slack.posts.at(-1)?.text).toMatch(/recovered from JIRA_REJECTED/);
   });
 
   it('concurrent first failures of one kind send one message', async () => {
