@@ -8,6 +8,7 @@
  * so nothing is ever lost silently. A refusal for the hour's points is no
  * failure: the event waits for the reset as a new message (fair-share.ts), and
  * an event spaced beyond Forge's 900 s longest delay waits out the rest first.
+ * Nor is a finding held by another delivery (`waitForHolder`).
  */
 import { eventSchema, type BacklineEvent } from '../events/schema';
 import type { Platform } from '../ports';
@@ -15,6 +16,7 @@ import { RetryLaterError } from '../ports';
 import type { ResultError } from '../results';
 import { recordNextAttempts } from './next-attempt';
 import { enqueue } from './defer';
+import { CLAIM_STALE_MS } from './idempotency';
 import { queueToWaitForIssue, waitsForIssue } from './wait-for-issue';
 import { afterResetSeconds } from './fair-share';
 import { isQuotaRefusal, msUntilQuotaReset, queueDelaySeconds } from './pacing';
@@ -55,6 +57,21 @@ async function requeue(platform: Platform, event: BacklineEvent, delaySeconds: n
   await noteNextAttempt(platform, event, delaySeconds);
 }
 
+/**
+ * Another delivery holds the event's finding (idempotency.ts): no failure of this event, so it
+ * never ends as a dead letter. The holder releases its claim, or the claim goes stale after
+ * CLAIM_STALE_MS and the next attempt takes it over: each wait doubles up to that, so the
+ * budget's retries outlast a claim left by a crash, and past the budget the event waits on as
+ * a new message.
+ */
+async function waitForHolder(platform: Platform, event: BacklineEvent, retries: number, message: string): Promise<void> {
+  const staleSeconds = Math.ceil(CLAIM_STALE_MS / 1000);
+  if (retries >= MAX_QUEUE_RETRIES) return requeue(platform, event, staleSeconds);
+  const delay = Math.min(staleSeconds, 2 ** (retries + 1));
+  await noteNextAttempt(platform, event, delay);
+  throw new RetryLaterError(message, delay, 'retry-requested');
+}
+
 export function createSyncConsumer(platform: Platform, options: ConsumerOptions) {
   const { keepDeadLetter, ...processorOptions } = options;
   return {
@@ -81,6 +98,7 @@ export function createSyncConsumer(platform: Platform, options: ConsumerOptions)
         // event's priority slot, so it never uses up the retry budget however many hours a storm needs.
         return requeue(platform, event, afterResetSeconds(msUntilQuotaReset(refusal, platform.clock.now()) / 1000, priorityOf(event)));
       }
+      if (result.error?.code === 'IN_PROGRESS') return waitForHolder(platform, event, retries, result.error.message);
       if (result.error?.retryable && retries < MAX_QUEUE_RETRIES) {
         // Jira refused: wait what it asked for (the hourly quota: until the reset), not a blind backoff.
         const delay = queueDelaySeconds(result.error, refusal, retries + INLINE_ATTEMPTS, platform.clock.now());

@@ -112,7 +112,11 @@ export class Idempotency {
       if (won) {
         // A delivery that finished between our lookup and our claim. What the holder reads
         // next (`wait.alsoRead`, read only now that nobody else can change it) comes along.
-        const { record, also } = await this.lookupWith(eventId, wait.alsoRead ?? []);
+        const { record, also } = await this.lookupWith(eventId, wait.alsoRead ?? []).catch(async (error: unknown) => {
+          // Nobody else would release it until it goes stale (CLAIM_STALE_MS): let it go, then fail.
+          await this.release({ key, token, recovered: false }).catch(() => undefined);
+          throw error;
+        });
         if (record) {
           await this.release({ key, token, recovered: false });
           return { kind: 'duplicate', record };

@@ -5,7 +5,9 @@
  * Jira before creating anything. Regression tests for two duplicates found by
  * the storage fault-injection suite (test/integration/reliability).
  */
-import type { TransactionOperation } from '../../../src/core/ports';
+import { RetryLaterError, type TransactionOperation } from '../../../src/core/ports';
+import { createSyncConsumer, MAX_QUEUE_RETRIES } from '../../../src/core/sync/consumer';
+import { CLAIM_STALE_MS, findingClaimKey } from '../../../src/core/sync/idempotency';
 import { event, finding, setup } from './harness';
 
 type Setup = Awaited<ReturnType<typeof setup>>;
@@ -78,5 +80,41 @@ describe('a comment whose recording failed', () => {
     expect(again.status).toBe('updated');
     const texts = (await h.issue(key)).fields.comment.comments.map((c: { body: unknown }) => JSON.stringify(c.body));
     expect(texts.filter((t: string) => t.includes('pull/900'))).toHaveLength(1);
+  });
+});
+
+describe('a queued event whose finding another delivery holds', () => {
+  it('waits, longer each time, until the holder lets go or its claim goes stale: never a dead letter', async () => {
+    const h = await setup();
+    const dead: unknown[] = [];
+    const consumer = createSyncConsumer(h.platform, { keepDeadLetter: async (letter) => void dead.push(letter), sleep: async () => undefined, claimWaitMs: 0 });
+    const created = event('finding.created', { finding: finding('fnd_held', { severity: 'medium' }) });
+    // A delivery that crashed while holding the finding left its claim (as a failed release does).
+    await h.platform.store.set(findingClaimKey('fnd_held'), { token: 'crashed-holder', at: h.platform.clock.now(), eventId: 'evt_other' });
+    const waits: number[] = [];
+    for (let retryCount = 0; retryCount < MAX_QUEUE_RETRIES; retryCount++) {
+      const error = await consumer.handle({ kind: 'backline-event', event: created, enqueuedAt: 0 }, { retryCount }).then(() => undefined, (e: unknown) => e);
+      expect(error).toBeInstanceOf(RetryLaterError);
+      waits.push((error as RetryLaterError).retryAfterSeconds);
+    }
+    // Doubling up to the time after which a claim is stale: the budget outlasts it.
+    expect(waits).toEqual([2, 4, 8, 16, 32, 64, 90, 90]);
+    expect(waits.reduce((a, b) => a + b, 0)).toBeGreaterThan(CLAIM_STALE_MS / 1000);
+    // Past the budget: a new message, a stale-claim time later.
+    h.platform.queue.pushes.length = 0;
+    await consumer.handle({ kind: 'backline-event', event: created, enqueuedAt: 0 }, { retryCount: MAX_QUEUE_RETRIES });
+    expect(h.platform.queue.pushes.flat().map((m) => m.delayInSeconds)).toEqual([90]);
+    expect(dead).toEqual([]);
+    // By then the claim is stale: the next attempt takes it over and, once Jira's search would show
+    // an issue the crashed holder might have created (recovery.ts), creates the one issue.
+    h.platform.clock.advance(CLAIM_STALE_MS + 1_000);
+    const body = h.platform.queue.pushes.flat()[0]?.body ?? {};
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const error = await consumer.handle(body, { retryCount: attempt }).then(() => undefined, (e: unknown) => e);
+      if (!(error instanceof RetryLaterError)) break;
+      h.platform.clock.advance(error.retryAfterSeconds * 1000);
+    }
+    expect(await issuesOf(h, 'fnd_held')).toHaveLength(1);
+    expect(dead).toEqual([]);
   });
 });
