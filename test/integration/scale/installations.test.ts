@@ -32,10 +32,15 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  for (const installation of installations) {
-    installation.child.kill();
-    fs.rmSync(installation.stateDir, { recursive: true, force: true });
-  }
+  // A killed runtime may still be writing its state files: remove them once it has exited.
+  await Promise.all(
+    installations.map(async ({ child, stateDir }) => {
+      const exited = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', resolve));
+      child.kill();
+      await exited;
+      fs.rmSync(stateDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+    }),
+  );
   await sim?.close();
 });
 
