@@ -21,6 +21,7 @@ import type { ApplicableEvent, FindingOutcome } from './outcome';
 import { describeWrite, emptyLink, isFullFinding, planEvent, type FindingPlan, type JiraWrite } from './plan';
 import { fillIfEmptyToCheck, isEmptyJiraValue } from './plan-fields';
 import { recoverLink } from './recovery';
+import { isSnapshot } from './coalesce';
 import { WriteLedger } from './write-ledger';
 
 /**
@@ -164,14 +165,17 @@ async function resolveIssue(inv: Invocation, { event, finding, claim, grouped }:
 /** Renders the fields (when the event carries them) and plans the writes; a mapping problem on create fails the finding. */
 async function planWrites(inv: Invocation, { event, finding, claim, grouped }: Target, link: Link, config: ProjectConfig, creating: boolean): Promise<FindingPlan | Pick<FindingOutcome, 'status' | 'error' | 'reason'>> {
   const now = inv.clock.now();
+  // A PR event carrying its finding's folded snapshot events (coalesce.ts) writes the snapshot as they would have:
+  // rendered from the finding alone, whether it creates the issue or updates it.
+  const folds = !event.type.startsWith('finding.') && (inv.carried.get(event.id) ?? []).some(isSnapshot);
   const context = {
     finding,
-    ...('remediation' in event.data ? { remediation: event.data.remediation } : {}),
-    ...('pullRequest' in event.data ? { pullRequest: event.data.pullRequest } : {}),
+    ...('remediation' in event.data && !folds ? { remediation: event.data.remediation } : {}),
+    ...('pullRequest' in event.data && !folds ? { pullRequest: event.data.pullRequest } : {}),
   };
   let rendered: RenderedFields | undefined;
   // A group's table changes with its findings' states, whatever the event (only changed fields are written).
-  if (creating || (isFullFinding(finding) && (event.type.startsWith('finding.') || grouped))) {
+  if (creating || (isFullFinding(finding) && (event.type.startsWith('finding.') || grouped || folds))) {
     rendered = await inv.render(config, context, creating ? 'create' : 'update');
     const problem = blockingProblems(rendered, creating);
     if (problem) return { status: 'failed', error: errorOf(problem), reason: problem.message };

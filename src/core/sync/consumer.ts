@@ -20,7 +20,7 @@ import { CLAIM_STALE_MS } from './idempotency';
 import { queueToWaitForIssue, waitsForIssue } from './wait-for-issue';
 import { afterResetSeconds } from './fair-share';
 import { isQuotaRefusal, msUntilQuotaReset, queueDelaySeconds } from './pacing';
-import { priorityOf } from './pressure';
+import { priorityOfAll } from './pressure';
 import { createEventProcessor, type ProcessorOptions } from './processor';
 
 export const MAX_QUEUE_RETRIES = 8;
@@ -51,9 +51,9 @@ async function noteNextAttempt(platform: Platform, event: BacklineEvent, delaySe
   );
 }
 
-/** The event as a new queue message after `delaySeconds` (its own retry count starts again). */
-async function requeue(platform: Platform, event: BacklineEvent, delaySeconds: number): Promise<void> {
-  await enqueue(platform, [event], delaySeconds);
+/** The event (with the events folded into it) as a new queue message after `delaySeconds` (its own retry count starts again). */
+async function requeue(platform: Platform, event: BacklineEvent, delaySeconds: number, carries: readonly BacklineEvent[]): Promise<void> {
+  await enqueue(platform, [event], delaySeconds, [carries]);
   await noteNextAttempt(platform, event, delaySeconds);
 }
 
@@ -64,12 +64,19 @@ async function requeue(platform: Platform, event: BacklineEvent, delaySeconds: n
  * budget's retries outlast a claim left by a crash, and past the budget the event waits on as
  * a new message.
  */
-async function waitForHolder(platform: Platform, event: BacklineEvent, retries: number, message: string): Promise<void> {
+async function waitForHolder(platform: Platform, event: BacklineEvent, retries: number, message: string, carries: readonly BacklineEvent[]): Promise<void> {
   const staleSeconds = Math.ceil(CLAIM_STALE_MS / 1000);
-  if (retries >= MAX_QUEUE_RETRIES) return requeue(platform, event, staleSeconds);
+  if (retries >= MAX_QUEUE_RETRIES) return requeue(platform, event, staleSeconds, carries);
   const delay = Math.min(staleSeconds, 2 ** (retries + 1));
   await noteNextAttempt(platform, event, delay);
   throw new RetryLaterError(message, delay, 'retry-requested');
+}
+
+/** The delivered events folded into the queued one (coalesce.ts); they were validated when delivered. */
+function carriesOf(body: Record<string, unknown>): BacklineEvent[] | undefined {
+  if (body.carries === undefined) return [];
+  const parsed = eventSchema.array().safeParse(body.carries);
+  return parsed.success ? parsed.data : undefined;
 }
 
 export function createSyncConsumer(platform: Platform, options: ConsumerOptions) {
@@ -84,28 +91,38 @@ export function createSyncConsumer(platform: Platform, options: ConsumerOptions)
         return;
       }
       const event = parsed.data;
+      const carries = carriesOf(body);
+      if (!carries) {
+        platform.logger.error('queued message carries events that are not Backline events; kept as a dead letter', { eventId: event.id });
+        await keepDeadLetter({ event: body, error: { code: 'INVALID_EVENT', message: 'The events folded into the queued event are not valid Backline events', retryable: false }, retries });
+        return;
+      }
       const hold = typeof body.holdSeconds === 'number' && body.holdSeconds > 0 ? body.holdSeconds : 0;
       // Fairly spaced beyond Forge's longest delay (fair-share.ts): wait the rest first.
-      if (hold > 0) return requeue(platform, event, hold);
+      if (hold > 0) return requeue(platform, event, hold, carries);
       const waited = typeof body.waitedForIssue === 'number' ? body.waitedForIssue : 0;
-      if (await waitsForIssue(platform.store, platform.clock, event, waited)) return queueToWaitForIssue(platform.queue, platform.clock, event, waited);
+      if (await waitsForIssue(platform.store, platform.clock, event, waited)) return queueToWaitForIssue(platform.queue, platform.clock, event, waited, carries);
       const processor = createEventProcessor(platform, { ...processorOptions, mode: 'consumer' });
-      const [result] = await processor.process([event], { deadlineAt: platform.clock.now() + CONSUMER_BUDGET_MS });
+      const [result] = await processor.process([event], { deadlineAt: platform.clock.now() + CONSUMER_BUDGET_MS, carries: new Map([[event.id, carries]]) });
+      // Applied before (a redelivery): the events folded into it may not have been; each goes on its own.
+      if (result?.status === 'duplicate' && carries.length > 0) return enqueue(platform, carries, 0);
       if (!result || result.status !== 'failed') return;
       const refusal = processor.lastRefusal();
       if (result.error?.code === 'JIRA_UNAVAILABLE' && refusal && isQuotaRefusal(refusal)) {
         // The hour's points are spent: a wait for the pool, not a failure. Queued again for the reset, in the
         // event's priority slot, so it never uses up the retry budget however many hours a storm needs.
-        return requeue(platform, event, afterResetSeconds(msUntilQuotaReset(refusal, platform.clock.now()) / 1000, priorityOf(event)));
+        return requeue(platform, event, afterResetSeconds(msUntilQuotaReset(refusal, platform.clock.now()) / 1000, priorityOfAll([event, ...carries])), carries);
       }
-      if (result.error?.code === 'IN_PROGRESS') return waitForHolder(platform, event, retries, result.error.message);
+      if (result.error?.code === 'IN_PROGRESS') return waitForHolder(platform, event, retries, result.error.message, carries);
       if (result.error?.retryable && retries < MAX_QUEUE_RETRIES) {
         // Jira refused: wait what it asked for (the hourly quota: until the reset), not a blind backoff.
         const delay = queueDelaySeconds(result.error, refusal, retries + INLINE_ATTEMPTS, platform.clock.now());
         await noteNextAttempt(platform, event, delay);
         throw new RetryLaterError(result.error.message, delay, result.error.code === 'JIRA_UNAVAILABLE' ? 'rate-limited' : 'retry-requested');
       }
-      await keepDeadLetter({ event, error: result.error ?? { code: 'INTERNAL', message: 'The event failed', retryable: false }, retries });
+      const error = result.error ?? { code: 'INTERNAL', message: 'The event failed', retryable: false };
+      // Each delivered event folded into this one is kept too: a retry from the admin page applies each.
+      for (const kept of [event, ...carries]) await keepDeadLetter({ event: kept, error, retries });
     },
   };
 }

@@ -103,6 +103,8 @@ export class Invocation {
    * issue up in Jira (and its recent comments) before creating or commenting again.
    */
   readonly unrecordedWrites = new UnrecordedWrites();
+  /** By event id: the delivered events folded into it (coalesce.ts), recorded with its result (record.ts). */
+  carried: ReadonlyMap<string, readonly BacklineEvent[]> = new Map();
 
   private readonly reserveMs: number;
   private readonly claimWaitMs: number;

@@ -19,7 +19,7 @@
 import { findingIdsOf } from '../events/finding-ids';
 import type { BacklineEvent, Severity } from '../events/schema';
 import type { RateLimitInfo } from '../jira/http';
-import { coalesce } from './coalesce';
+import { Folder, type Fold } from './coalesce';
 import { fairDelays } from './fair-share';
 
 const URGENT: ReadonlySet<Severity> = new Set<Severity>(['critical', 'high']);
@@ -36,6 +36,13 @@ export function priorityOf(event: BacklineEvent): 'critical' | 'urgent' | 'norma
   return severity !== undefined && LOW.has(severity) ? 'low' : 'normal';
 }
 
+const PRIORITY_ORDER = ['critical', 'urgent', 'normal', 'low'] as const;
+
+/** The slot of a write that carries several delivered events (coalesce.ts): the most urgent one's. */
+export function priorityOfAll(events: readonly BacklineEvent[]): 'critical' | 'urgent' | 'normal' | 'low' {
+  return PRIORITY_ORDER[Math.min(...events.map((event) => PRIORITY_ORDER.indexOf(priorityOf(event))), PRIORITY_ORDER.length - 1)] ?? 'normal';
+}
+
 /** A change a security team must see now: a critical or high finding created, resolved or reopened. */
 export function isUrgent(event: BacklineEvent): boolean {
   const severity = severityOf(event);
@@ -44,24 +51,18 @@ export function isUrgent(event: BacklineEvent): boolean {
 
 type Group = 'normal' | 'low';
 
-/** A waiting write: the event to queue, and the events it carries (itself, or several folded into one: coalesce.ts). */
-interface Entry {
-  event: BacklineEvent;
-  originals: BacklineEvent[];
-}
-
 export interface SpacedBatch {
   events: BacklineEvent[];
-  /** Per event: the delivered events it carries. */
+  /** Per event: the delivered events it carries (itself, or several folded into one: coalesce.ts). */
   originals: BacklineEvent[][];
   delays: number[];
 }
 
 export class PressureWaitlist {
-  private readonly groups: Record<Group, Entry[]> = { normal: [], low: [] };
+  private readonly groups: Record<Group, Fold[]> = { normal: [], low: [] };
   private readonly groupOfFinding = new Map<string, Group>();
-  /** The latest waiting write of each finding, for coalescing. */
-  private readonly lastOfFinding = new Map<string, Entry>();
+  /** Events of one finding that wait together fold into one write (coalesce.ts). */
+  private readonly folder = new Folder();
 
   /** Whether an earlier event of one of this event's findings waits: then this one waits too. */
   follows(event: BacklineEvent): boolean {
@@ -69,24 +70,16 @@ export class PressureWaitlist {
   }
 
   add(event: BacklineEvent): void {
+    const before = this.folder.folds.length;
+    const fold = this.folder.add(event);
+    // Folded into the finding's latest waiting write: it keeps that write's place and group.
+    if (this.folder.folds.length === before) return;
     const ids = findingIdsOf(event);
-    // The finding's latest waiting write takes this one in (same place, newest snapshot): coalesce.ts.
-    const last = ids.length === 1 && ids[0] !== undefined ? this.lastOfFinding.get(ids[0]) : undefined;
-    const folded = last ? coalesce(last.event, event) : undefined;
-    if (last && folded) {
-      last.event = folded;
-      last.originals.push(event);
-      return;
-    }
     const severity = severityOf(event);
     const own: Group = severity !== undefined && LOW.has(severity) ? 'low' : 'normal';
     const group: Group = own === 'low' || ids.some((id) => this.groupOfFinding.get(id) === 'low') ? 'low' : 'normal';
-    const entry: Entry = { event, originals: [event] };
-    for (const id of ids) {
-      this.groupOfFinding.set(id, group);
-      this.lastOfFinding.set(id, entry);
-    }
-    this.groups[group].push(entry);
+    for (const id of ids) this.groupOfFinding.set(id, group);
+    this.groups[group].push(fold);
   }
 
   /** Writes waiting (folded events count once). */

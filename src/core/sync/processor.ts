@@ -17,7 +17,8 @@ import type { EventResult, IssueRef } from '../results';
 import { applyEvent, readBeforeClaim } from './apply-event';
 import { applyCreatesInBulk, createRun } from './bulk-create';
 import { classify, errorOf } from './classify';
-import { deferRest, deferSpaced, type Deferral } from './defer';
+import { deferRest, deferSpaced, queuedReason, type Deferral } from './defer';
+import { carriedBy } from './coalesce';
 import { Invocation, type ProcessorOptions } from './invocation';
 import { isApplicable } from './outcome';
 import { afterResetSeconds } from './fair-share';
@@ -34,7 +35,8 @@ export type { SyncMode, EventOutcome, FindingChange, OutcomeHook, StatusChange }
 export { classify } from './classify';
 
 export interface EventProcessor {
-  process(events: BacklineEvent[], options: { deadlineAt: number }): Promise<EventResult[]>;
+  /** `carries`: by event id, the delivered events folded into it while it waited (coalesce.ts, defer.ts). */
+  process(events: BacklineEvent[], options: { deadlineAt: number; carries?: ReadonlyMap<string, readonly BacklineEvent[]> }): Promise<EventResult[]>;
   /** The last 429/5xx Jira answered during `process` (for the consumer's retry delay: src/core/sync/pacing.ts). */
   lastRefusal(): Refusal | undefined;
   /**
@@ -48,8 +50,9 @@ export interface EventProcessor {
 export function createEventProcessor(platform: Platform, options: ProcessorOptions = {}): EventProcessor {
   const inv = new Invocation(platform, options);
   return {
-    async process(events, { deadlineAt }) {
+    async process(events, { deadlineAt, carries }) {
       inv.deadlineAt = deadlineAt;
+      inv.carried = carries ?? new Map();
       return processAll(inv, events);
     },
     lastRefusal: () => inv.counting.lastRefusal,
@@ -130,14 +133,14 @@ async function processAll(inv: Invocation, events: BacklineEvent[]): Promise<Eve
 async function queueWaitlist(inv: Invocation, waitlist: PressureWaitlist, pressure: Deferral, slots: ReadonlyMap<BacklineEvent, number>, results: Array<EventResult | undefined>): Promise<void> {
   for (const batch of waitlist.spaced(inv.counting.lastRateLimit, inv.clock.now())) {
     const reason = `Jira's hourly points are nearly spent: queued for ${batch.delays[0]}${batch.delays.length > 1 ? `–${batch.delays.at(-1)}` : ''} s, this installation's fair share; critical and high findings go first`;
-    const answered = await deferSpaced(inv, batch.events, batch.delays, reason, pressure.unqueued);
-    batch.originals.forEach((originals, i) => {
+    const folds = batch.events.map((event, i) => ({ event, originals: batch.originals[i] ?? [event] }));
+    const answered = await deferSpaced(inv, batch.events, batch.delays, reason, pressure.unqueued, folds.map(carriedBy));
+    folds.forEach((fold, i) => {
       const result = answered[i];
       if (!result) return;
-      const together = originals.length > 1 ? `; ${originals.length} events of this finding go as one write (${result.eventId})` : '';
-      for (const original of originals) {
+      for (const original of fold.originals) {
         const slot = slots.get(original);
-        if (slot !== undefined) results[slot] = { ...result, eventId: original.id, type: original.type, ...(result.reason ? { reason: `${result.reason}${together}` } : {}) };
+        if (slot !== undefined) results[slot] = { ...result, eventId: original.id, type: original.type, ...(result.status === 'queued' ? queuedReason(reason, fold) : {}) };
       }
     });
   }

@@ -21,6 +21,7 @@ export async function recordEvent(inv: Invocation, event: ApplicableEvent, claim
   }
   const first = outcomes[0];
   const jiraRequests = inv.counting.count - inv.requestStart;
+  if (final && result.status !== 'failed') ops.push(...carriedOperations(inv, event, result, first));
   ops.push(
     inv.activity.operation({
       at: inv.clock.now(),
@@ -57,4 +58,28 @@ async function tellHook(inv: Invocation, outcome: Parameters<NonNullable<Invocat
   } catch (error) {
     inv.logger.warn('outcome hook failed', { eventId: outcome.event.id, error: error instanceof Error ? error.name : 'error' });
   }
+}
+
+/**
+ * The delivered events folded into `event` (coalesce.ts) were applied by it: each gets its own record
+ * (a redelivery is answered as a duplicate, with the issue) and activity entry, in the same transaction.
+ */
+function carriedOperations(inv: Invocation, event: ApplicableEvent, result: EventResult, first: FindingOutcome | undefined): TransactionOperation[] {
+  const carried = inv.carried.get(event.id) ?? [];
+  return carried.flatMap((original) => [
+    inv.idempotency.recordOperation(original.id, { status: result.status, issues: result.issues ?? [], at: inv.clock.now() }),
+    inv.activity.operation({
+      at: inv.clock.now(),
+      projectKey: first?.projectKey ?? '',
+      status: result.status,
+      findingId: first?.findingId ?? '',
+      details: {
+        type: original.type,
+        eventId: original.id,
+        jiraRequests: 0,
+        ...(first?.issue ? { issueKey: first.issue.key } : {}),
+        reason: `applied with ${event.id}: ${carried.length + 1} events of this finding went as one write`,
+      },
+    }),
+  ]);
 }

@@ -24,7 +24,7 @@ export async function waitsForIssue(store: KeyValueStore, clock: Clock, event: B
 }
 
 /** Queues `event` to look again in 15 minutes. */
-export async function queueToWaitForIssue(queue: Queue, clock: Clock, event: BacklineEvent, waited: number): Promise<void> {
-  const body: QueuedEvent = { kind: 'backline-event', event, enqueuedAt: clock.now(), waitedForIssue: waited + 1 };
+export async function queueToWaitForIssue(queue: Queue, clock: Clock, event: BacklineEvent, waited: number, carries: readonly BacklineEvent[] = []): Promise<void> {
+  const body: QueuedEvent = { kind: 'backline-event', event, enqueuedAt: clock.now(), waitedForIssue: waited + 1, ...(carries.length > 0 ? { carries: [...carries] } : {}) };
   await queue.push([{ body: body as unknown as Record<string, unknown>, delayInSeconds: ISSUE_WAIT_SECONDS }]);
 }

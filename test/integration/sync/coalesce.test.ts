@@ -75,14 +75,16 @@ it('events of one finding that wait together go as one write: fewer requests, th
   expect(results.map((r) => [r.eventId, r.status])).toEqual(events.map((e) => [e.id, 'queued']));
   await h.control('POST', '/_sim/stats/reset');
   await h.control('POST', '/_sim/quota', { pointsPerHour: 1_000_000 }); // the queue runs after the reset
-  // 7 events, 4 writes: a's create + update, b's create + update + update fold into one each.
+  // 7 events, 3 queued writes: a's create + update + PR, b's create + update + update fold into one each.
   const queued = h.platform.queue.pushes.flat().map((m) => (m.body as unknown as QueuedEvent).event);
   expect(queued.map((e) => [e.type, e.id])).toEqual([
-    ['finding.created', events[0]?.id],
+    // a's create, update and PR: one PR event carrying the newest snapshot, in the create's place.
     ['remediation.pr_opened', events[4]?.id],
     ['finding.updated', events[5]?.id],
     ['finding.created', events[1]?.id],
   ]);
+  const carries = h.platform.queue.pushes.flat().map((m) => ((m.body as unknown as QueuedEvent).carries ?? []).map((e) => e.id));
+  expect(carries).toEqual([[events[0]?.id, events[2]?.id], [], [events[3]?.id, events[6]?.id]]);
   expect(results[3]?.reason).toMatch(/3 events of this finding go as one write/);
   await drainQueue(h);
 
