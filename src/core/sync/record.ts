@@ -71,14 +71,15 @@ function carriedOperations(inv: Invocation, event: ApplicableEvent, result: Even
     inv.activity.operation({
       at: inv.clock.now(),
       projectKey: first?.projectKey ?? '',
-      status: result.status,
+      // One write, one creation: the issue's creation is the carrying event's entry.
+      status: result.status === 'created' ? 'updated' : result.status,
       findingId: first?.findingId ?? '',
       details: {
         type: original.type,
         eventId: original.id,
         jiraRequests: 0,
         ...(first?.issue ? { issueKey: first.issue.key } : {}),
-        reason: `applied with ${event.id}: ${carried.length + 1} events of this finding went as one write`,
+        reason: `applied with ${event.id}: ${carried.length + 1} events of this finding went as one write${result.status === 'created' ? ', which created the issue' : ''}`,
       },
     }),
   ]);
