@@ -116,6 +116,8 @@ export function sameTransitions(a: KnownTransition[], b: KnownTransition[]): boo
 export class WorkflowCache {
   private readonly memory = new Map<string, WorkflowGraph>();
   private readonly dirty = new Set<string>();
+  /** Per graph: the statuses whose transitions this invocation learned (or forgot): what `flush` writes over the stored graph. */
+  private readonly touched = new Map<string, Set<string>>();
 
   constructor(
     private readonly store: KeyValueStore,
@@ -156,7 +158,14 @@ export class WorkflowCache {
   learn(projectKey: string, issueTypeId: string, graph: WorkflowGraph, statusId: string, transitions: KnownTransition[]): void {
     graph.edges[statusId] = transitions;
     for (const t of transitions) if (t.toStatusName) graph.statusNames[t.toStatusId] = t.toStatusName;
-    this.dirty.add(workflowCacheKey(projectKey, issueTypeId));
+    this.touch(workflowCacheKey(projectKey, issueTypeId), statusId);
+  }
+
+  private touch(key: string, statusId: string): void {
+    this.dirty.add(key);
+    const statuses = this.touched.get(key) ?? new Set<string>();
+    statuses.add(statusId);
+    this.touched.set(key, statuses);
   }
 
   learnInitial(projectKey: string, issueTypeId: string, graph: WorkflowGraph, statusId: string): void {
@@ -166,16 +175,32 @@ export class WorkflowCache {
 
   forget(projectKey: string, issueTypeId: string, graph: WorkflowGraph, statusId: string): void {
     delete graph.edges[statusId];
-    this.dirty.add(workflowCacheKey(projectKey, issueTypeId));
+    this.touch(workflowCacheKey(projectKey, issueTypeId), statusId);
   }
 
-  /** Writes changed graphs back to KVS (once per invocation, not per hop). */
+  /**
+   * Writes changed graphs back to KVS (once per invocation, not per hop), over the stored one: what
+   * this invocation learned replaces those statuses only, so invocations learning different parts of
+   * one workflow at once (a queue's parallel deliveries) do not undo each other's.
+   */
   async flush(): Promise<void> {
     for (const key of [...this.dirty]) {
       const graph = this.memory.get(key);
       this.dirty.delete(key);
+      const touched = this.touched.get(key) ?? new Set<string>();
+      this.touched.delete(key);
       if (!graph) continue;
-      await this.store.set(key, { ...graph, at: this.clock.now() }, { ttlSeconds: WORKFLOW_CACHE_TTL_SECONDS });
+      const stored = graphSchema.safeParse(await this.store.get<unknown>(key));
+      const merged: WorkflowGraph = stored.success ? { edges: { ...stored.data.edges }, statusNames: { ...stored.data.statusNames, ...graph.statusNames } } : { edges: {}, statusNames: { ...graph.statusNames } };
+      if (!stored.success) Object.assign(merged.edges, graph.edges);
+      for (const statusId of touched) {
+        const edges = graph.edges[statusId];
+        if (edges) merged.edges[statusId] = edges;
+        else delete merged.edges[statusId];
+      }
+      const initialStatusId = graph.initialStatusId ?? (stored.success ? stored.data.initialStatusId : undefined);
+      if (initialStatusId) merged.initialStatusId = initialStatusId;
+      await this.store.set(key, { ...merged, at: this.clock.now() }, { ttlSeconds: WORKFLOW_CACHE_TTL_SECONDS });
     }
   }
 }

@@ -10,6 +10,7 @@ import { JiraError } from '../jira/http';
 import { MAX_HOPS, type FieldFill, type KnownTransition, type WorkflowCache, type WorkflowGraph, explorationStep, fillRequired, findPath, sameTransitions, sendsBlind, toKnownTransitions } from '../jira/workflow';
 import type { Link } from './links';
 import { type IssuePosition, mayMove } from './move-policy';
+import { initialStatusOf } from './initial-status';
 import { textDoc } from './messages';
 import type { TransitionWrite } from './jira-writes';
 import { PROPERTY_KEY, describeWrite, type FindingPlan, type JiraWrite } from './plan';
@@ -89,7 +90,8 @@ async function applyWrite(ctx: ApplyContext, link: Link, write: JiraWrite, outco
       link.issueKey = created.key;
       outcome.created = true;
       const graph = await ctx.workflows.get(link.projectKey, link.issueTypeId);
-      if (graph.initialStatusId) link.statusId = graph.initialStatusId;
+      const initial = await initialStatusOf(client, ctx.workflows, link, graph);
+      if (initial) link.statusId = initial;
       else delete link.statusId;
       return;
     }

@@ -19,6 +19,7 @@ import type { FindingOutcome } from './outcome';
 import { paceDelaySeconds } from './pacing';
 import { PROPERTY_KEY, describeWrite, emptyLink, planEvent, type FindingPlan } from './plan';
 import { recordEvent } from './record';
+import { initialStatusOf } from './initial-status';
 import { ensureLinksRecovered } from './recovery';
 
 export type CreatedEvent = Extract<BacklineEvent, { type: 'finding.created' }>;
@@ -143,9 +144,10 @@ async function createChunk(inv: Invocation, chunk: Ready[], done: Map<string, Ev
     link.issueId = created.issue.id;
     link.issueKey = created.issue.key;
     const graph = await inv.workflows.get(link.projectKey, link.issueTypeId);
-    if (graph.initialStatusId) {
-      link.statusId = graph.initialStatusId;
-      item.outcome.statusChange = { toStatusId: graph.initialStatusId };
+    const initial = await initialStatusOf(inv.client, inv.workflows, link, graph);
+    if (initial) {
+      link.statusId = initial;
+      item.outcome.statusChange = { toStatusId: initial };
     }
     item.outcome.link = link;
     item.outcome.issue = await inv.issueRef(link);
