@@ -89,8 +89,7 @@ async function applyWrite(ctx: ApplyContext, link: Link, write: JiraWrite, outco
       link.issueId = created.id;
       link.issueKey = created.key;
       outcome.created = true;
-      const graph = await ctx.workflows.get(link.projectKey, link.issueTypeId);
-      const initial = await initialStatusOf(client, ctx.workflows, link, graph);
+      const initial = await initialStatusOf(client, ctx.workflows, link, await ctx.workflows.get(link.projectKey, link.issueTypeId));
       if (initial) link.statusId = initial;
       else delete link.statusId;
       return;
