@@ -103,6 +103,9 @@ export function createSyncConsumer(platform: Platform, options: ConsumerOptions)
       const waited = typeof body.waitedForIssue === 'number' ? body.waitedForIssue : 0;
       if (await waitsForIssue(platform.store, platform.clock, event, waited)) return queueToWaitForIssue(platform.queue, platform.clock, event, waited, carries);
       const processor = createEventProcessor(platform, { ...processorOptions, mode: 'consumer' });
+      // The event's first reads and the project list in one storage round trip (EventProcessor.prepare);
+      // a list that fails here is read again, and reported, where the event uses it.
+      await Promise.all([processor.prepare?.([event]), processorOptions.configs?.listProjects().catch(() => undefined)]);
       const [result] = await processor.process([event], { deadlineAt: platform.clock.now() + CONSUMER_BUDGET_MS, carries: new Map([[event.id, carries]]) });
       // Applied before (a redelivery): the events folded into it may not have been; each goes on its own.
       if (result?.status === 'duplicate' && carries.length > 0) return enqueue(platform, carries, 0);

@@ -79,3 +79,19 @@ describe('KVS calls per single event (steady state)', () => {
     expect(again.writes).toBe(0);
   });
 });
+
+describe('KVS calls of an event the queue consumer applies', () => {
+  it('the project list rides with the event’s first reads: at most 4 round trips, as in the web trigger', async () => {
+    const id = newFindingId();
+    // Queued as the web trigger queues what it cannot apply now (src/core/sync/defer.ts).
+    const queued = event('finding.created', { finding: finding(id) });
+    const { delta } = await bench.measure(async () => {
+      bench.runtime.host.queue.push('backline-sync', [{ body: { kind: 'backline-event', event: queued, enqueuedAt: Date.now() } }]);
+      await bench.runtime.waitForQueueIdle();
+    });
+    expect(delta.requests).toBe(1); // the create
+    // The project list with the first reads, the claim, what the claim decides, the transaction; plus the
+    // Security tab's registry when the repository is new.
+    expect(delta.kvsRoundTrips).toBeLessThanOrEqual(4 + (delta.devopsRequests > 0 ? 1 : 0));
+  });
+});
