@@ -10,6 +10,7 @@ import { isApplicable } from './outcome';
 import { recordNextAttempts } from './next-attempt';
 import { MAX_DELAY_SECONDS } from './pacing';
 import { Folder, carriedBy, type Fold } from './coalesce';
+import { noteAwaitedIssues } from './awaited-issues';
 
 /** What the queue carries: the event itself (re-validated by the consumer). */
 export interface QueuedEvent {
@@ -70,11 +71,17 @@ export async function deferSpaced(inv: Invocation, events: BacklineEvent[], dela
   } catch {
     return events.map((e) => ({ eventId: e.id, type: e.type, status: 'failed', error: unqueued }));
   }
+  await noteAwaited(inv, events);
   const now = inv.clock.now();
   await recordNextAttempts(inv.store, events.map((e, i) => ({ eventId: e.id, at: now + (delays[i] ?? 0) * 1000 }))).catch((error: unknown) =>
     inv.logger.warn('could not note the next attempt of queued events', { error: String(error) }),
   );
   return events.map((e) => ({ eventId: e.id, type: e.type, status: 'queued', reason }));
+}
+
+/** A failure to note a queued creation must not undo the queueing (the event is safe; a resolution may then not wait for it). */
+async function noteAwaited(inv: Invocation, events: readonly BacklineEvent[]): Promise<void> {
+  await noteAwaitedIssues(inv.store, inv.clock, events).catch((error: unknown) => inv.logger.warn('could not note the queued creations', { error: String(error) }));
 }
 
 /** Why an event waits, and with which write when it was folded into another one's. */
@@ -118,6 +125,7 @@ export async function deferRest(
   } catch {
     return events.map((e) => applied.get(e.id) ?? { eventId: e.id, type: e.type, status: 'failed', error: deferral.unqueued });
   }
+  if (delays.some((delay) => delay > 0)) await noteAwaited(inv, rest);
   const foldOf = new Map(folder.folds.flatMap((fold, i) => fold.originals.map((original) => [original, { fold, delay: delays[i] ?? 0 }] as const)));
   if (deferral.delayOf) await recordNextAttempts(inv.store, [...foldOf].map(([e, { delay }]) => ({ eventId: e.id, at: inv.clock.now() + delay * 1000 }))).catch(() => undefined);
   else await noteNextAttempt(inv, [...foldOf.keys()], deferral.delaySeconds);

@@ -9,6 +9,7 @@
  */
 import type { BacklineEvent } from '../events/schema';
 import type { Clock, KeyValueStore, Queue } from '../ports';
+import { issueAwaited } from './awaited-issues';
 import type { QueuedEvent } from './defer';
 import { LinkStore } from './links';
 import { underPressure } from './pressure-state';
@@ -20,6 +21,9 @@ export const MAX_ISSUE_WAITS = 96;
 export async function waitsForIssue(store: KeyValueStore, clock: Clock, event: BacklineEvent, waited: number): Promise<boolean> {
   if (event.type !== 'finding.resolved' || waited >= MAX_ISSUE_WAITS) return false;
   if (await new LinkStore(store).get(event.data.finding.id)) return false;
+  // A creation still queued (noted when it was queued): the pressure note alone lapses at each quota reset,
+  // while a low finding's creation may wait many hours of a storm (docs/performance.md "Storm").
+  if (await issueAwaited(store, event.data.finding.id)) return true;
   return underPressure(store, clock.now());
 }
 

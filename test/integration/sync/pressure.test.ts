@@ -139,3 +139,27 @@ it('under pressure, a resolution whose finding is not created yet (still queued)
   expect(issue?.fields.resolution).toBeTruthy();
   expect(dead).toEqual([]);
 });
+
+it('a resolution whose creation was queued waits for it even after the quota reset (the pressure note lapsed), then resolves it', async () => {
+  const h = await setup({ mode: 'inline' });
+  await h.run(event('finding.created', { finding: finding('fnd_old', { severity: 'medium' }) }));
+  await nearLimit(h);
+  h.platform.queue.pushes.length = 0;
+  // A low finding's creation waits in the queue (three fair gaps).
+  const created = event('finding.created', { finding: finding('fnd_queued_low', { severity: 'low' }) }, '2026-11-28T10:00:00Z');
+  // The delivery's first event brings the answer that says NearLimit; the creation then waits.
+  expect((await h.run(event('finding.updated', { finding: finding('fnd_old', { severity: 'medium', title: 'Old' }) }), created))[1]?.status).toBe('queued');
+  const queuedCreate = h.platform.queue.pushes.flat()[0];
+  h.platform.queue.pushes.length = 0;
+  // The hour resets: no pressure note any more, and the next answers are far from the limit.
+  await h.control('POST', '/_sim/quota', { pointsPerHour: 1_000_000 });
+  h.platform.clock.advance(msUntilNextHour(h.platform.clock.now()) + 1_000);
+  const resolved = event('finding.resolved', { finding: finding('fnd_queued_low', { severity: 'low' }), reason: 'fixed' }, '2026-11-28T10:05:00Z');
+  expect((await h.run(resolved))[0]).toMatchObject({ status: 'queued', reason: expect.stringMatching(/waits for its finding's issue/) });
+  const waiting = h.platform.queue.pushes.flat()[0];
+  const consumer = createSyncConsumer(h.platform, { keepDeadLetter: async (letter) => void expect(letter).toBeUndefined(), sleep: async () => undefined });
+  await consumer.handle(queuedCreate?.body ?? {});
+  await consumer.handle(waiting?.body ?? {});
+  const [issue] = (await h.issues()).filter((i) => (i.properties?.backline as { findingId?: string } | undefined)?.findingId === 'fnd_queued_low');
+  expect(issue?.fields.resolution).toBeTruthy();
+});
