@@ -12,9 +12,8 @@ import { ACTIVITY_ENTITY, type ActivityEntry } from '../../../src/core/sync/acti
 import { createSyncConsumer } from '../../../src/core/sync/consumer';
 import type { QueuedEvent } from '../../../src/core/sync/defer';
 import { eventRecordKey } from '../../../src/core/sync/idempotency';
-import { event, finding, pr, setup } from './harness';
+import { drainQueue, event, finding, leaveFortyPoints, pr, setup, type Harness } from './harness';
 
-type Harness = Awaited<ReturnType<typeof setup>>;
 
 const FINDING = 'fnd_fold_pr';
 const lifecycle = (): BacklineEvent[] => [
@@ -43,27 +42,12 @@ async function issueOf(h: Harness) {
   };
 }
 
-async function nearLimit(h: Harness): Promise<void> {
-  for (let i = 0; i < 200; i++) await h.counting.request({ method: 'GET', path: '/rest/api/3/myself' });
-  const { points } = (await h.control('GET', '/_sim/stats')) as { points: number };
-  await h.control('POST', '/_sim/quota', { pointsPerHour: points + 40 });
-}
-
-async function drainQueue(h: Harness): Promise<void> {
-  const consumer = createSyncConsumer(h.platform, { keepDeadLetter: async (letter) => void expect(letter).toBeUndefined(), sleep: async () => undefined });
-  while (h.platform.queue.pushes.length > 0) {
-    const messages = h.platform.queue.pushes.flat().sort((a, b) => (a.delayInSeconds ?? 0) - (b.delayInSeconds ?? 0));
-    h.platform.queue.pushes.length = 0;
-    for (const message of messages) await consumer.handle(message.body);
-  }
-}
-
 /** A warm installation (caches read) whose next answers say the quota is nearly spent. */
 async function underPressure(): Promise<Harness> {
   const h = await setup({ mode: 'inline' });
   await h.run(event('finding.created', { finding: finding('fnd_warm', { severity: 'medium' }) }));
   await h.run(event('remediation.pr_opened', { ...pr(1), findings: [{ id: 'fnd_warm' }] }));
-  await nearLimit(h);
+  await leaveFortyPoints(h);
   h.platform.queue.pushes.length = 0;
   return h;
 }

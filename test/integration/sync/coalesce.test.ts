@@ -5,28 +5,9 @@
  * events applied one by one: fewer Jira requests, the same issues.
  */
 import type { BacklineEvent } from '../../../src/core/events/schema';
-import { createSyncConsumer } from '../../../src/core/sync/consumer';
 import type { QueuedEvent } from '../../../src/core/sync/defer';
-import { event, finding, pr, setup } from './harness';
+import { drainQueue, event, finding, leaveFortyPoints, pr, setup, type Harness } from './harness';
 
-type Harness = Awaited<ReturnType<typeof setup>>;
-
-async function nearLimit(h: Harness): Promise<void> {
-  // Leave 40 points of the hour: under 20 %, so Jira marks every answer NearLimit; one answer says so.
-  for (let i = 0; i < 200; i++) await h.counting.request({ method: 'GET', path: '/rest/api/3/myself' });
-  const { points } = (await h.control('GET', '/_sim/stats')) as { points: number };
-  await h.control('POST', '/_sim/quota', { pointsPerHour: points + 40 });
-}
-
-/** Runs every queued message through the queue consumer, in the order of their waits, until none is left. */
-async function drainQueue(h: Harness): Promise<void> {
-  const consumer = createSyncConsumer(h.platform, { keepDeadLetter: async (letter) => void expect(letter).toBeUndefined(), sleep: async () => undefined });
-  while (h.platform.queue.pushes.length > 0) {
-    const messages = h.platform.queue.pushes.flat().sort((a, b) => (a.delayInSeconds ?? 0) - (b.delayInSeconds ?? 0));
-    h.platform.queue.pushes.length = 0;
-    for (const message of messages) await consumer.handle(message.body);
-  }
-}
 
 /** What a person sees of each finding's issue. */
 async function issuesByFinding(h: Harness): Promise<Record<string, unknown>> {
@@ -65,7 +46,7 @@ it('events of one finding that wait together go as one write: fewer requests, th
 
   const h = await setup({ mode: 'inline' });
   await h.run(event('finding.created', { finding: finding('fnd_warm', { severity: 'medium' }) }));
-  await nearLimit(h);
+  await leaveFortyPoints(h);
   h.platform.queue.pushes.length = 0;
 
   // The delivery's first event (applied before the invocation knows) brings the answer that says NearLimit; the rest waits.

@@ -5,6 +5,7 @@ import { eventSchema } from '../../../src/core/events/schema';
 import { CountingTransport } from '../../../src/core/jira/http';
 import { createAppProcessor } from '../../../src/core/engine';
 import type { JiraTransport } from '../../../src/core/ports';
+import { createSyncConsumer } from '../../../src/core/sync/consumer';
 import type { ProcessorOptions } from '../../../src/core/sync/processor';
 import { SIM_BASE_URL, makeTestPlatform, simControl, simTransport, type TestPlatform } from '../../fakes';
 
@@ -55,3 +56,25 @@ export const pr = (number = 311) => ({
   remediation: { id: 'rem_42', title: 'Upgrade lodash to 4.17.21', mode: 'automated' },
   pullRequest: { url: `https://github.com/acme/payments-api/pull/${number}`, number, title: 'fix: upgrade lodash' },
 });
+
+export type Harness = Awaited<ReturnType<typeof setup>>;
+
+/**
+ * Spends 200 points (another app's work on the shared pool), then leaves 40 of the hour:
+ * under 20 %, so Jira marks every answer X-RateLimit-NearLimit (docs/performance.md "Under pressure").
+ */
+export async function leaveFortyPoints(h: Harness): Promise<void> {
+  for (let i = 0; i < 200; i++) await h.counting.request({ method: 'GET', path: '/rest/api/3/myself' });
+  const { points } = (await h.control('GET', '/_sim/stats')) as { points: number };
+  await h.control('POST', '/_sim/quota', { pointsPerHour: points + 40 });
+}
+
+/** Runs every queued message through the queue consumer, in the order of their waits, until none is left (no dead letter allowed). */
+export async function drainQueue(h: Harness): Promise<void> {
+  const consumer = createSyncConsumer(h.platform, { keepDeadLetter: async (letter) => void expect(letter).toBeUndefined(), sleep: async () => undefined });
+  while (h.platform.queue.pushes.length > 0) {
+    const messages = h.platform.queue.pushes.flat().sort((a, b) => (a.delayInSeconds ?? 0) - (b.delayInSeconds ?? 0));
+    h.platform.queue.pushes.length = 0;
+    for (const message of messages) await consumer.handle(message.body);
+  }
+}

@@ -13,13 +13,10 @@ import { JITTER } from '../../../src/core/sync/fair-share';
 import { msUntilNextHour } from '../../../src/core/sync/pacing';
 import { LOW_PRIORITY_FACTOR } from '../../../src/core/sync/pressure';
 import { notePressure } from '../../../src/core/sync/pressure-state';
-import { event, finding, pr, setup } from './harness';
+import { event, finding, leaveFortyPoints, pr, setup, type Harness } from './harness';
 
-async function nearLimit(h: Awaited<ReturnType<typeof setup>>): Promise<void> {
-  // Spend 200 points (another app's work on the shared pool), then leave 40 of the hour: under 20 %, so Jira marks every answer NearLimit.
-  for (let i = 0; i < 200; i++) await h.counting.request({ method: 'GET', path: '/rest/api/3/myself' });
-  const { points } = (await h.control('GET', '/_sim/stats')) as { points: number };
-  await h.control('POST', '/_sim/quota', { pointsPerHour: points + 40 });
+async function nearLimit(h: Harness): Promise<void> {
+  await leaveFortyPoints(h);
   await h.run(event('finding.created', { finding: finding('fnd_warm', { severity: 'medium' }) })); // an answer that says so
 }
 
