@@ -42,9 +42,7 @@ export class IssueDeletedError extends CodedError {
   }
 }
 
-function props(property: Record<string, unknown> | undefined): EntityPropertyInput[] | undefined {
-  return property ? [{ key: PROPERTY_KEY, value: property }] : undefined;
-}
+const props = (property: Record<string, unknown> | undefined): EntityPropertyInput[] | undefined => (property ? [{ key: PROPERTY_KEY, value: property }] : undefined);
 
 const commentUpdate = (body: AdfDocument) => ({ comment: [{ add: { body } }] });
 
