@@ -4,7 +4,7 @@
  * when events are queued with a wait, kept a day (the longest a resolution waits).
  */
 import { isFullFinding, type BacklineEvent } from '../events/schema';
-import { TRANSACTION_LIMIT, type Clock, type KeyValueStore } from '../ports';
+import { TRANSACTION_LIMIT, type Clock, type KeyValueStore, type StoreKeyRef } from '../ports';
 
 /** A day: wait-for-issue.ts waits 96 × 15 minutes at most. */
 const AWAIT_SECONDS = 24 * 3600;
@@ -30,7 +30,5 @@ export async function noteAwaitedIssues(store: KeyValueStore, clock: Clock, even
   }
 }
 
-/** Whether a creation of the finding's issue was queued within the last day. */
-export async function issueAwaited(store: KeyValueStore, findingId: string): Promise<boolean> {
-  return (await store.get(awaitedKey(findingId))) !== undefined;
-}
+/** The note of a queued creation of the finding's issue (present: queued within the last day), for a batched read. */
+export const awaitedRef = (findingId: string): StoreKeyRef => ({ key: awaitedKey(findingId) });

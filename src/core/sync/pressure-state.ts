@@ -6,7 +6,7 @@
  * counted from the next-attempt notes of the events that wait.
  */
 import type { RateLimitInfo } from '../jira/http';
-import type { KeyValueStore } from '../ports';
+import type { KeyValueStore, StoreKeyRef } from '../ports';
 import { NEXT_ATTEMPT_PREFIX } from './next-attempt';
 import { msUntilQuotaReset } from './pacing';
 
@@ -35,11 +35,15 @@ export async function notePressure(store: KeyValueStore, info: RateLimitInfo | u
   await store.set(PRESSURE_KEY, value, { ttlSeconds: Math.ceil((resetAt - now) / 1000) });
 }
 
-/** Whether an invocation of this installation saw Jira say the quota is nearly spent, and the quota has not reset since. */
-export async function underPressure(store: KeyValueStore, now: number): Promise<boolean> {
-  const stored = await store.get<StoredPressure>(PRESSURE_KEY);
-  return typeof stored?.resetAt === 'number' && stored.resetAt > now;
+/** The pressure note's key, for a caller that reads it in a batch with others (`wasUnderPressure`). */
+export const PRESSURE_REF: StoreKeyRef = { key: PRESSURE_KEY };
+
+/** Whether the stored pressure note (raw): an invocation saw Jira say the quota is nearly spent, and it has not reset since. */
+export function wasUnderPressure(raw: unknown, now: number): boolean {
+  const resetAt = typeof raw === 'object' && raw !== null && 'resetAt' in raw ? raw.resetAt : undefined;
+  return typeof resetAt === 'number' && resetAt > now;
 }
+
 
 /** The pressure the admin page shows, or undefined when Jira has not said so since the last reset. */
 export async function readPressure(store: KeyValueStore, now: number): Promise<PressureView | undefined> {

@@ -174,9 +174,18 @@ function deferralAfter(inv: Invocation, retry: CodedError): Deferral {
   };
 }
 
-/** Under pressure, a resolution waits for its finding's creation, still queued by an earlier delivery (wait-for-issue.ts). */
+/**
+ * Under pressure, a resolution waits for its finding's creation, still queued by an earlier delivery
+ * (wait-for-issue.ts). The event's first read (its record and link) is made here and handed on to
+ * `applyEvent`: a finding with an issue, the common case, costs no read of its own.
+ */
 async function waitForIssue(inv: Invocation, event: BacklineEvent): Promise<EventResult | undefined> {
-  if (inv.mode !== 'inline' || !(await waitsForIssue(inv.store, inv.clock, event, 0).catch(() => false))) return undefined;
+  if (inv.mode !== 'inline' || event.type !== 'finding.resolved') return undefined;
+  const read = inv.takePrepared(event) ?? readBeforeClaim(inv, event);
+  inv.prepared = { event, read };
+  const first = await read.catch(() => undefined);
+  if (first?.recorded || first?.guess) return undefined;
+  if (!(await waitsForIssue(inv.store, inv.clock, event, 0).catch(() => false))) return undefined;
   const queued = await queueToWaitForIssue(inv.queue, inv.clock, event, 0).then(() => true, () => false);
   if (queued) return { eventId: event.id, type: event.type, status: 'queued', reason: "waits for its finding's issue, still queued" };
   return { eventId: event.id, type: event.type, status: 'failed', error: errorOf(new CodedError('JIRA_UNAVAILABLE', 'Could not queue the event; retry', { retryable: true })) };

@@ -9,22 +9,26 @@
  */
 import type { BacklineEvent } from '../events/schema';
 import type { Clock, KeyValueStore, Queue } from '../ports';
-import { issueAwaited } from './awaited-issues';
+import { awaitedRef } from './awaited-issues';
 import type { QueuedEvent } from './defer';
-import { LinkStore } from './links';
-import { underPressure } from './pressure-state';
+import { linkRef, parseLink } from './links';
+import { PRESSURE_REF, wasUnderPressure } from './pressure-state';
 
 export const ISSUE_WAIT_SECONDS = 900;
 export const MAX_ISSUE_WAITS = 96;
 
-/** Whether `event` should wait for its finding's issue (`waited`: how often it already did). */
+/**
+ * Whether `event` should wait for its finding's issue (`waited`: how often it already did). The
+ * finding's link, the note of its queued creation and the pressure note are read in one storage call.
+ */
 export async function waitsForIssue(store: KeyValueStore, clock: Clock, event: BacklineEvent, waited: number): Promise<boolean> {
   if (event.type !== 'finding.resolved' || waited >= MAX_ISSUE_WAITS) return false;
-  if (await new LinkStore(store).get(event.data.finding.id)) return false;
+  const { id } = event.data.finding;
+  const [link, awaited, pressure] = await store.getMany([linkRef(id), awaitedRef(id), PRESSURE_REF]);
+  if (parseLink(link)) return false;
   // A creation still queued (noted when it was queued): the pressure note alone lapses at each quota reset,
   // while a low finding's creation may wait many hours of a storm (docs/performance.md "Storm").
-  if (await issueAwaited(store, event.data.finding.id)) return true;
-  return underPressure(store, clock.now());
+  return awaited !== undefined || wasUnderPressure(pressure, clock.now());
 }
 
 /** Queues `event` to look again in 15 minutes. */

@@ -71,6 +71,12 @@ describe('KVS calls per single event (steady state)', () => {
     }
   });
 
+  it('a finding resolved whose issue exists: the check for a creation still queued costs no round trip of its own', async () => {
+    const resolved = await measured(event('finding.resolved', { finding: finding(id), reason: 'fixed' }));
+    expect(resolved.status).not.toBe('failed');
+    expect(resolved.roundTrips).toBeLessThanOrEqual(4 + (resolved.devops > 0 ? 1 : 0));
+  });
+
   it('a redelivery: at most 10 keys read in 1 round trip, no write', async () => {
     const again = await measured(bodies[0]);
     expect(again.status).toBe('duplicate');
