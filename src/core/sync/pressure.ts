@@ -52,9 +52,9 @@ export function isUrgent(event: BacklineEvent): boolean {
 type Group = 'normal' | 'low';
 
 export interface SpacedBatch {
-  events: BacklineEvent[];
-  /** Per event: the delivered events it carries (itself, or several folded into one: coalesce.ts). */
-  originals: BacklineEvent[][];
+  /** The writes to queue, each with the delivered events it carries (itself, or several folded into one: coalesce.ts). */
+  folds: Fold[];
+  /** Per write: its wait (s). */
   delays: number[];
 }
 
@@ -95,10 +95,8 @@ export class PressureWaitlist {
     const normal = fairDelays(signal, this.groups.normal.length, now, {}, random);
     const low = fairDelays(signal, this.groups.low.length, now, { after: normal.at(-1) ?? 0, factor: LOW_PRIORITY_FACTOR }, random);
     return [
-      { entries: this.groups.normal, delays: normal },
-      { entries: this.groups.low, delays: low },
-    ]
-      .filter((batch) => batch.entries.length > 0)
-      .map(({ entries, delays }) => ({ events: entries.map((e) => e.event), originals: entries.map((e) => e.originals), delays }));
+      { folds: this.groups.normal, delays: normal },
+      { folds: this.groups.low, delays: low },
+    ].filter((batch) => batch.folds.length > 0);
   }
 }

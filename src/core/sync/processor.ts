@@ -133,9 +133,8 @@ async function processAll(inv: Invocation, events: BacklineEvent[]): Promise<Eve
 async function queueWaitlist(inv: Invocation, waitlist: PressureWaitlist, pressure: Deferral, slots: ReadonlyMap<BacklineEvent, number>, results: Array<EventResult | undefined>): Promise<void> {
   for (const batch of waitlist.spaced(inv.counting.lastRateLimit, inv.clock.now())) {
     const reason = `Jira's hourly points are nearly spent: queued for ${batch.delays[0]}${batch.delays.length > 1 ? `–${batch.delays.at(-1)}` : ''} s, this installation's fair share; critical and high findings go first`;
-    const folds = batch.events.map((event, i) => ({ event, originals: batch.originals[i] ?? [event] }));
-    const answered = await deferSpaced(inv, batch.events, batch.delays, reason, pressure.unqueued, folds.map(carriedBy));
-    folds.forEach((fold, i) => {
+    const answered = await deferSpaced(inv, batch.folds.map((fold) => fold.event), batch.delays, reason, pressure.unqueued, batch.folds.map(carriedBy));
+    batch.folds.forEach((fold, i) => {
       const result = answered[i];
       if (!result) return;
       for (const original of fold.originals) {

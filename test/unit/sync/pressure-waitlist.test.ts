@@ -32,9 +32,16 @@ it('low and info wait three times longer, and a finding never moves to an earlie
   const signal = { status: 200, nearLimit: true, quota: { remaining: 600, resetInSeconds: 1_800 } };
   const spaced = list.spaced(signal, 0, () => 0.5);
   expect(spaced).toEqual([
-    { events: [medium], originals: [[medium]], delays: [5] },
+    { folds: [{ event: medium, originals: [medium] }], delays: [5] },
     // After the last normal one (5 s), three gaps apart: + 13.5, + 13.5, + 13.5.
-    { events: [low, both, mediumAgain], originals: [[low], [both], [mediumAgain]], delays: [19, 32, 46] },
+    {
+      folds: [
+        { event: low, originals: [low] },
+        { event: both, originals: [both] },
+        { event: mediumAgain, originals: [mediumAgain] },
+      ],
+      delays: [19, 32, 46],
+    },
   ]);
   expect(LOW_PRIORITY_FACTOR).toBe(3);
   expect(list.size).toBe(4);
@@ -55,7 +62,7 @@ it('every event of a finding is due no earlier than the one before it, whatever 
   for (const random of [() => 0, () => 0.999, Math.random]) {
     const due = new Map<BacklineEvent, number>();
     // Folded events (a's update into its create, b's too) are due with the write that carries them.
-    for (const batch of list.spaced(signal, 0, random)) batch.originals.forEach((carried, i) => carried.forEach((e) => due.set(e, batch.delays[i] ?? -1)));
+    for (const batch of list.spaced(signal, 0, random)) batch.folds.forEach((fold, i) => fold.originals.forEach((e) => due.set(e, batch.delays[i] ?? -1)));
     const order = events.map((e) => due.get(e) ?? -1);
     expect(Math.min(...order)).toBeGreaterThan(0);
     // a's three events, then b's two, in the order they came.
@@ -76,10 +83,10 @@ it('folds created and updated of one finding into one write with the newest snap
   const signal = { status: 200, nearLimit: true, quota: { remaining: 600, resetInSeconds: 1_800 } };
   const [batch] = list.spaced(signal, 0, () => 0.5);
   expect(list.size).toBe(3);
-  expect(batch?.originals).toEqual([[created, newer, older], [pr], [after]]);
-  const folded = batch?.events[0];
+  expect(batch?.folds.map((fold) => fold.originals)).toEqual([[created, newer, older], [pr], [after]]);
+  const folded = batch?.folds[0]?.event;
   // The first one's id and type, in its place; the newest snapshot (an older one never wins).
   expect([folded?.id, folded?.type, folded?.occurredAt]).toEqual([created.id, 'finding.created', '2026-12-04T10:05:00Z']);
   expect(folded && 'finding' in folded.data ? folded.data.finding.title : undefined).toBe('newer');
-  expect(batch?.events.slice(1)).toEqual([pr, after]);
+  expect(batch?.folds.slice(1).map((fold) => fold.event)).toEqual([pr, after]);
 });
