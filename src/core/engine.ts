@@ -32,6 +32,7 @@ export function createAppProcessor(platform: Platform, options: ProcessorOptions
   return {
     lastRefusal: () => processor.lastRefusal?.(),
     prepare: (events) => processor.prepare?.(events) ?? Promise.resolve(),
+    abandon: () => processor.abandon?.() ?? Promise.resolve(),
     async process(events, processOptions) {
       try {
         return await processor.process(events, processOptions);

@@ -16,7 +16,7 @@ import type { Prefetch } from '../prefetch';
 import type { Platform } from '../ports';
 import type { ResultStatus } from '../results';
 import type { EventOutcome, FindingChange, OutcomeHook } from '../sync/outcome';
-import { linkRef, parseLink } from '../sync/links';
+import { linkRef, parseLink, type Link } from '../sync/links';
 import { DevopsSender, type AppliedEvent, type AppliedFinding, type DevopsFlushReport, type DevopsSwitches } from './sender';
 
 const ISSUE_CHANGED = new Set<ResultStatus>(['created', 'updated']);
@@ -46,11 +46,13 @@ async function findingsOf(platform: Platform, outcome: EventOutcome, changes: Fi
   // Named by id only, known to the app (a grouped finding that waited for its remediation).
   for (const change of changes) if (change.finding && !byId.get(change.findingId)?.title) byId.set(change.findingId, change.finding);
   if (event.type !== 'remediation.resolved') return byId;
-  const missing = changes.filter((c) => !byId.get(c.findingId)?.title).map((c) => c.findingId);
-  if (missing.length === 0) return byId;
-  const links = await platform.store.getMany(missing.map(linkRef));
-  missing.forEach((findingId, index) => {
-    const link = parseLink(links[index]);
+  const incomplete = changes.filter((c) => !byId.get(c.findingId)?.title);
+  // The engine hands on the link it stored (the finding's own: a group's stands for several); only the others are read.
+  const own = (c: FindingChange): Link | undefined => (c.link?.findingId === c.findingId ? c.link : undefined);
+  const missing = incomplete.filter((c) => !own(c)).map((c) => c.findingId);
+  const read = missing.length === 0 ? [] : await platform.store.getMany(missing.map(linkRef));
+  const links = new Map<string, Link | undefined>([...incomplete.map((c) => [c.findingId, own(c)] as const), ...missing.map((id, index) => [id, parseLink(read[index])] as const)]);
+  links.forEach((link, findingId) => {
     if (!link) return;
     const snapshot = findingRefSchema.safeParse({
       ...(link.title ? { title: link.title } : {}),

@@ -16,9 +16,9 @@ import { SITE_URL_CACHE_KEY, type StoreKeyRef, type TransactionOperation } from 
 import type { EventResult } from '../results';
 import { applyToFinding } from './apply-finding';
 import { classify, errorOf } from './classify';
-import { eventClaimKey, findingClaimKey, inProgressError, type Claim, type EventRecord } from './idempotency';
+import { eventClaimKey, inProgressError, type Claim, type EventRecord } from './idempotency';
 import type { FirstRead, Invocation } from './invocation';
-import { LINKS_META_REF, linkRef, linkSetOperation, linksMetaComplete, parseLink, type Link } from './links';
+import { LINKS_META_REF, linkRef, linksMetaComplete, parseLink, type Link } from './links';
 import type { ApplicableEvent, FindingOutcome } from './outcome';
 import { isFullFinding } from './plan';
 import { applyGroup, groupUnits, keepWaiting, type Unit } from './grouping/apply-group';
@@ -39,7 +39,8 @@ const findingsOf = (event: ApplicableEvent): Array<Finding | FindingRef> => ('fi
 export async function applyEvent(inv: Invocation, event: ApplicableEvent): Promise<EventApplication> {
   inv.requestStart = inv.counting.count;
   const findings = findingsOf(event);
-  const { recorded, guess } = await (inv.takePrepared(event) ?? readBeforeClaim(inv, event));
+  const first = await (inv.takePrepared(event) ?? readBeforeClaim(inv, event, { eager: true }));
+  const { recorded } = first;
   if (recorded) return { result: duplicateOf(event, recorded) };
   const claims: Claim[] = [];
   const outcomes: FindingOutcome[] = [];
@@ -47,7 +48,7 @@ export async function applyEvent(inv: Invocation, event: ApplicableEvent): Promi
   const extra: TransactionOperation[] = [];
   let stop: CodedError | EventResult | undefined;
   try {
-    stop = await applyFindings(inv, event, findings, guess, { claims, outcomes, extra });
+    stop = await applyFindings(inv, event, findings, first, { claims, outcomes, extra });
     if (stop === undefined) return { result: await recordEvent(inv, event, claims, outcomes, extra) };
   } catch (error) {
     // Claims and storage (the finding's own failures come back as outcomes).
@@ -84,7 +85,7 @@ interface Collected {
  * Answers undefined when every finding was handled (its outcome in `outcomes`, its
  * claim in `claims` or already exited), a duplicate result, or the error that stops the event.
  */
-async function applyFindings(inv: Invocation, event: ApplicableEvent, findings: Array<Finding | FindingRef>, guess: Link | undefined, collected: Collected): Promise<CodedError | EventResult | undefined> {
+async function applyFindings(inv: Invocation, event: ApplicableEvent, findings: Array<Finding | FindingRef>, first: FirstRead, collected: Collected): Promise<CodedError | EventResult | undefined> {
   const multi = findings.length > 1;
   if (multi) {
     const claimed = await inv.idempotency.claim(eventClaimKey(event.id), event.id, inv.claimWait());
@@ -93,10 +94,13 @@ async function applyFindings(inv: Invocation, event: ApplicableEvent, findings: 
     collected.claims.push(claimed.claim);
   }
   const units: Unit[] = (await groupUnits(inv, event, findings)) ?? findings.map((finding) => ({ kind: 'finding', finding }));
+  // The finding's claim tried with the first read is of no use to a group (its claim is the group's), and
+  // a finding waiting for its remediation is claimed again by keepWaiting.
+  if (units.length !== 1 || units[0]?.kind !== 'finding') await inv.releaseEagerClaims();
   for (const unit of units) {
     const stop =
       unit.kind === 'finding'
-        ? await applyOneFinding(inv, event, unit.finding, multi, guess, collected)
+        ? await applyOneFinding(inv, event, unit.finding, multi ? undefined : first, collected)
         : unit.kind === 'wait'
           ? await applyWaiting(inv, event, unit, collected)
           : await applyGroupUnit(inv, event, unit, multi, collected);
@@ -105,15 +109,22 @@ async function applyFindings(inv: Invocation, event: ApplicableEvent, findings: 
   return undefined;
 }
 
-async function applyOneFinding(inv: Invocation, event: ApplicableEvent, finding: Finding | FindingRef, multi: boolean, guess: Link | undefined, { claims, outcomes }: Collected): Promise<CodedError | EventResult | undefined> {
-  const alsoRead = await readAfterClaim(inv, event, finding, multi ? undefined : guess);
-  const claimed = await inv.idempotency.claim(findingClaimKey(finding.id), event.id, { ...inv.claimWait(), alsoRead: alsoRead.map(({ key, entity }) => (entity ? { key, entity } : { key })) });
+/**
+ * One finding under its claim (idempotency.ts `claimFinding`). `first`: the event's first read, when it
+ * was of this finding (a one-finding event): the claim is decided on it, and, taken in the same round
+ * trip or won at the version it was read at, needs no read after it. The caches the claim does not
+ * protect (create metadata, workflow) are read in the claim's round trip.
+ */
+async function applyOneFinding(inv: Invocation, event: ApplicableEvent, finding: Finding | FindingRef, first: FirstRead | undefined, { claims, outcomes }: Collected): Promise<CodedError | EventResult | undefined> {
+  const eager = inv.takeEager(first?.eager);
+  const start = first ? { state: { record: first.recorded, link: first.rawLink }, ...(eager ? { eager } : {}) } : {};
+  const caches = await cachesToRead(inv, event, finding, first?.guess);
+  const [claimed] = await Promise.all([inv.idempotency.claimFinding(finding.id, event.id, inv.claimWait(), start), readCaches(inv, caches)]);
   if (claimed.kind === 'duplicate') return duplicateOf(event, claimed.record);
   if (claimed.kind === 'busy') return inProgressError(`An event about finding ${finding.id}`);
-  const prefetched = claimed.also ? useAfterClaim(alsoRead, claimed.also) : undefined;
-  const { outcome, retry } = await applyToFinding(inv, { event, finding, claim: claimed.claim }, prefetched);
+  const { outcome, retry } = await applyToFinding(inv, { event, finding, claim: claimed.claim }, { link: claimed.link });
   outcomes.push(outcome);
-  if (!multi) claims.push(claimed.claim);
+  if (first) claims.push(claimed.claim);
   else await storeNow(inv, claimed.claim, [outcome], []);
   return retry;
 }
@@ -122,8 +133,11 @@ async function applyOneFinding(inv: Invocation, event: ApplicableEvent, finding:
 async function storeNow(inv: Invocation, claim: Claim, outcomes: FindingOutcome[], pointers: TransactionOperation[]): Promise<void> {
   const link = outcomes.find((o) => o.link?.issueId)?.link;
   const linked = new Set(link ? [link.findingId] : []);
-  await inv.transactAll([inv.claimExitOperation(claim, linked), ...(link ? [linkSetOperation(link)] : []), ...pointers]);
-  if (link) inv.unrecordedWrites.delete(link.findingId);
+  await inv.transactAll([inv.claimExitOperation(claim, linked), ...(link ? [inv.linkOperation(link, [claim])] : []), ...pointers]);
+  if (link) {
+    inv.noteStored([link], [claim]);
+    inv.unrecordedWrites.delete(link.findingId);
+  }
   for (const outcome of outcomes) delete outcome.link;
 }
 
@@ -150,13 +164,22 @@ async function applyGroupUnit(inv: Invocation, event: ApplicableEvent, unit: Ext
 /**
  * KVS reads, batched (Forge meters reads per installation: docs/platform-limits.md "Storage").
  * Before the claim: the event's record, with what the invocation will need and has not read
- * yet: the finding's link (only to know its project early; it is read again under the claim),
- * the global settings, the link store marker, the site URL, and the keys other parts of the
- * invocation asked for (src/core/prefetch.ts). One storage call.
+ * yet: the finding's link (its version decides the claim), the global settings, the link store
+ * marker, the site URL, and the keys other parts of the invocation asked for (src/core/prefetch.ts).
+ * `eager`: when the warm instance remembers the finding's link version (claim-hints.ts), or where
+ * new findings went, the finding's claim is tried in the same round trip, and the cached create
+ * metadata and workflow of its project are read with the rest. One storage round trip.
  */
-export async function readBeforeClaim(inv: Invocation, event: ApplicableEvent): Promise<FirstRead> {
+export async function readBeforeClaim(inv: Invocation, event: ApplicableEvent, options: { eager?: boolean } = {}): Promise<FirstRead> {
   const findings = findingsOf(event);
   const single = findings.length === 1 ? findings[0] : undefined;
+  const hint = single ? inv.hints.get(single.id) : undefined;
+  const creating = event.type === 'finding.created' && single !== undefined && isFullFinding(single);
+  // A redelivery of an event this instance recorded: answered from its record, nothing more is read or tried.
+  const again = inv.hints.wasRecorded(event.id);
+  const guess = options.eager && single && !again ? (hint?.version ?? (creating && inv.hints.lastCreate ? 0 : undefined)) : undefined;
+  const place = again ? undefined : (hint ?? (creating ? inv.hints.lastCreate : undefined));
+  const caches = single && place ? cacheRefs(inv, event, { ...place, metaIssueTypeId: place.issueTypeId, renders: isFullFinding(single) && event.type.startsWith('finding.') }) : [];
   const wantGlobal = inv.configs.needsGlobal();
   const wantMarker = !inv.storeComplete;
   const wantSite = !inv.knowsSiteUrl;
@@ -167,52 +190,74 @@ export async function readBeforeClaim(inv: Invocation, event: ApplicableEvent): 
     ...(wantMarker ? [LINKS_META_REF] : []),
     ...(wantSite ? [{ key: SITE_URL_CACHE_KEY }] : []),
     ...others.map((other) => other.ref),
+    ...caches.map(({ key, entity }) => (entity ? { key, entity } : { key })),
   ];
-  const { record, also } = await inv.idempotency.lookupWith(event.id, refs);
+  // A claim whose write failed may still have been saved: it is not ours to give back, and goes stale.
+  const trying = single && guess !== undefined ? inv.idempotency.tryClaim(single.id, guess, event.id).catch(() => undefined) : undefined;
+  const [read, tried] = await Promise.all([inv.idempotency.lookupWith(event.id, refs).catch((error: unknown) => ({ error })), trying]);
+  if (tried?.won) inv.eagerClaims.add(tried);
+  if ('error' in read) {
+    await inv.releaseEagerClaims();
+    throw read.error;
+  }
+  const { record, also } = read;
   let index = 0;
-  const guess = single ? parseLink(also[index++]) : undefined;
+  const rawLink = single ? also[index++] : undefined;
   if (wantGlobal) inv.configs.primeGlobal(also[index++]);
   if (wantMarker && linksMetaComplete(also[index++])) inv.storeComplete = true;
   if (wantSite) inv.siteCache = { cached: also[index++] };
   for (const other of others) other.prime(also[index++]);
-  return { recorded: record, ...(guess ? { guess } : {}) };
+  for (const cache of caches) cache.prime?.(also[index++]);
+  const link = parseLink(rawLink);
+  return { recorded: record, ...(link ? { guess: link } : {}), ...(single ? { rawLink } : {}), ...(tried ? { eager: tried } : {}) };
 }
 
-/**
- * After the claim, with the record check: the link (now stable: we hold the finding), and the
- * cached create metadata and workflow graph of the project it belongs to (from the link read
- * before the claim, or from routing a new finding) when this invocation has not read them yet.
- */
-type AfterClaimRef = StoreKeyRef & { prime?: (raw: unknown) => void };
-async function readAfterClaim(inv: Invocation, event: ApplicableEvent, finding: Finding | FindingRef, guess: Link | undefined): Promise<AfterClaimRef[]> {
-  const refs: AfterClaimRef[] = [linkRef(finding.id)];
-  let target: { projectKey: string; issueTypeId: string; metaIssueTypeId: string; renders: boolean } | undefined;
-  // Only an optimisation: a configuration problem is reported where the event uses it.
-  try {
-    if (guess) {
-      const config = (await inv.configs.listProjects()).find((p) => p.projectKey === guess.projectKey);
-      if (config) target = { projectKey: guess.projectKey, issueTypeId: guess.issueTypeId, metaIssueTypeId: config.issueTypeId, renders: isFullFinding(finding) && event.type.startsWith('finding.') };
-    } else if (isFullFinding(finding)) {
-      const route = await inv.projectFor(finding);
-      if (!(route instanceof CodedError)) target = { projectKey: route.config.projectKey, issueTypeId: route.config.issueTypeId, metaIssueTypeId: route.config.issueTypeId, renders: true };
-    }
-  } catch {
-    return refs;
+/** A cache read with the claim: the key, and who takes its value. */
+type CacheRef = StoreKeyRef & { prime?: (raw: unknown) => void };
+interface CacheTarget {
+  projectKey: string;
+  issueTypeId: string;
+  /** The issue type the project's create metadata is cached for (its configured one). */
+  metaIssueTypeId: string;
+  renders: boolean;
+}
+
+/** The cached create metadata and workflow graph of `target` the event will use and this invocation has not read yet. */
+function cacheRefs(inv: Invocation, event: ApplicableEvent, target: CacheTarget): CacheRef[] {
+  const { projectKey, issueTypeId, metaIssueTypeId } = target;
+  const refs: CacheRef[] = [];
+  if (target.renders && inv.metadata.needsCreateMeta(projectKey, metaIssueTypeId)) {
+    refs.push({ key: createMetaCacheKey(projectKey, metaIssueTypeId), prime: (raw) => inv.metadata.primeCreateMeta(projectKey, metaIssueTypeId, raw) });
   }
-  if (target) {
-    const { projectKey, issueTypeId, metaIssueTypeId } = target;
-    if (target.renders && inv.metadata.needsCreateMeta(projectKey, metaIssueTypeId)) {
-      refs.push({ key: createMetaCacheKey(projectKey, metaIssueTypeId), prime: (raw) => inv.metadata.primeCreateMeta(projectKey, metaIssueTypeId, raw) });
-    }
-    if (event.type !== 'finding.updated' && inv.workflows.needs(projectKey, issueTypeId)) {
-      refs.push({ key: workflowCacheKey(projectKey, issueTypeId), prime: (raw) => inv.workflows.prime(projectKey, issueTypeId, raw) });
-    }
+  if (event.type !== 'finding.updated' && inv.workflows.needs(projectKey, issueTypeId)) {
+    refs.push({ key: workflowCacheKey(projectKey, issueTypeId), prime: (raw) => inv.workflows.prime(projectKey, issueTypeId, raw) });
   }
   return refs;
 }
 
-/** Hands what readAfterClaim asked for to its owners; answers the raw link. */
-function useAfterClaim(refs: AfterClaimRef[], values: unknown[]): { link: unknown } {
-  refs.forEach((ref, index) => ref.prime?.(values[index]));
-  return { link: values[0] };
+/**
+ * To read with the claim (it does not protect caches): the cached create metadata and workflow graph
+ * of the project the finding's issue is in (from the link read first) or a new finding goes to, when
+ * the first read did not have them. Only an optimisation: a problem is reported where the event uses
+ * what is missing.
+ */
+async function cachesToRead(inv: Invocation, event: ApplicableEvent, finding: Finding | FindingRef, guess: Link | undefined): Promise<CacheRef[]> {
+  try {
+    if (guess) {
+      const config = (await inv.configs.listProjects()).find((p) => p.projectKey === guess.projectKey);
+      return config ? cacheRefs(inv, event, { projectKey: guess.projectKey, issueTypeId: guess.issueTypeId, metaIssueTypeId: config.issueTypeId, renders: isFullFinding(finding) && event.type.startsWith('finding.') }) : [];
+    }
+    if (!isFullFinding(finding)) return [];
+    const route = await inv.projectFor(finding);
+    return route instanceof CodedError ? [] : cacheRefs(inv, event, { projectKey: route.config.projectKey, issueTypeId: route.config.issueTypeId, metaIssueTypeId: route.config.issueTypeId, renders: true });
+  } catch {
+    return [];
+  }
+}
+
+/** Reads `refs` and hands each value to its owner; never fails (read again where used). */
+async function readCaches(inv: Invocation, refs: CacheRef[]): Promise<void> {
+  if (refs.length === 0) return;
+  const values = await inv.store.getMany(refs.map(({ key, entity }) => (entity ? { key, entity } : { key }))).catch(() => undefined);
+  if (values) refs.forEach((ref, index) => ref.prime?.(values[index]));
 }

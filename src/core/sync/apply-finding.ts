@@ -16,7 +16,7 @@ import { IssueDeletedError, applyPlan } from './apply';
 import { classify, errorOf, writeNotSaved } from './classify';
 import type { Claim } from './idempotency';
 import type { Invocation } from './invocation';
-import { LINK_ENTITY, parseLink, type Group, type Link } from './links';
+import { parseLink, type Group, type Link } from './links';
 import type { ApplicableEvent, FindingOutcome } from './outcome';
 import { describeWrite, emptyLink, isFullFinding, planEvent, type FindingPlan, type JiraWrite } from './plan';
 import { fillIfEmptyToCheck, isEmptyJiraValue } from './plan-fields';
@@ -228,8 +228,10 @@ async function recreate(inv: Invocation, target: Target, tracker: Tracker, confi
   // Forget the dead issue but keep nothing that described it (comments/links go on the new one).
   const severity = severitySchema.safeParse(link.severity);
   const full: FindingRef = isFullFinding(finding) ? finding : { ...finding, ...(link.title ? { title: link.title } : {}), ...(severity.success ? { severity: severity.data } : {}) };
-  await inv.store.entityDelete(LINK_ENTITY, finding.id);
-  const again = await attempt(inv, { ...target, finding: full }, tracker, 1);
+  // Planned as a finding without an issue. The dead issue's link stays stored until the new one replaces it
+  // in the event's transaction: deleting it would take the link back to version 0 while the claim is held
+  // at its version (idempotency.ts `claimFinding`), and a taker could then claim version 0.
+  const again = await attempt(inv, { ...target, finding: full }, tracker, 1, { link: undefined, recovered: true });
   if (again.status === 'created') {
     again.reason = `the linked issue ${link.issueKey} was deleted in Jira; re-created as ${again.issue?.key ?? 'a new issue'}`;
     again.replacedIssueKey = link.issueKey;

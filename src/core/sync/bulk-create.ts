@@ -13,7 +13,7 @@ import { SEVERITY_RANK, type BacklineEvent } from '../events/schema';
 import type { JiraClient } from '../jira/client';
 import type { EventResult } from '../results';
 import { classify, writeNotSaved } from './classify';
-import { findingClaimKey, type Claim } from './idempotency';
+import type { Claim } from './idempotency';
 import type { Invocation } from './invocation';
 import type { FindingOutcome } from './outcome';
 import { paceDelaySeconds } from './pacing';
@@ -84,10 +84,9 @@ export async function applyCreatesInBulk(inv: Invocation, run: CreatedEvent[]): 
 /** Claims and plans one event for bulk; undefined (claim released) when it is not the plain case. */
 async function prepare(inv: Invocation, event: CreatedEvent): Promise<Ready | undefined> {
   const finding = event.data.finding;
-  if (await inv.idempotency.lookup(event.id)) return undefined; // the one-event path answers duplicate
-  if (await inv.links.get(finding.id)) return undefined;
-  const claimed = await inv.idempotency.claim(findingClaimKey(finding.id), event.id, { maxWaitMs: 0, sleep: inv.sleep });
-  if (claimed.kind !== 'claimed') return undefined;
+  // The record and the link in one read, then the claim at the link's version: won, what was read is current.
+  const claimed = await inv.idempotency.claimFinding(finding.id, event.id, { maxWaitMs: 0, sleep: inv.sleep });
+  if (claimed.kind !== 'claimed') return undefined; // the one-event path answers duplicate, or waits for the holder
   const release = async () => {
     await inv.idempotency.release(claimed.claim);
     return undefined;
@@ -99,7 +98,7 @@ async function prepare(inv: Invocation, event: CreatedEvent): Promise<Ready | un
     await inv.idempotency.handOver(claimed.claim, claimed.claim.unrecordedSince);
     return undefined;
   }
-  if (await inv.links.get(finding.id)) return release();
+  if (claimed.link !== undefined) return release();
   const route = await inv.projectFor(finding);
   // A project that groups findings makes a group's issue on the one-event path (grouping/apply-group.ts).
   if (route instanceof CodedError || SEVERITY_RANK[finding.severity] < SEVERITY_RANK[route.config.minimumSeverity] || (route.config.groupBy ?? 'finding') !== 'finding') return release();

@@ -17,12 +17,22 @@
  *   a second `ifAbsent` race on a takeover marker and continues, flagged
  *   `recovered` so the finding's issue is looked up in Jira before anything
  *   is created.
+ * - A finding's claim is taken *at a version* (`claim:finding:<id>:v<N>`, N the
+ *   version its link was read at; an absent link is version 0): see
+ *   `claimFinding`. The transaction that stores the link at N+1 leaves the claim
+ *   of N in place, marked done, instead of deleting it. So a taker that read the
+ *   link at N and then won the claim of N knows that nobody stored anything in
+ *   between: what it read (the link and the event's record) is current, and it
+ *   needs no second read. The read and the claim can then go in one round trip
+ *   (the warm instance remembers N: claim-hints.ts), and an event costs two: that
+ *   one and the final transaction (docs/performance.md "Forge storage").
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { CodedError } from '../errors';
 import type { Clock, KeyValueStore, StoreKeyRef, TransactionOperation } from '../ports';
 import type { IssueRef, ResultStatus } from '../results';
+import { LINK_ENTITY } from './links';
 
 /** ≥ 7 days (Backline's redelivery window), plus a day of margin. */
 export const EVENT_RECORD_TTL_SECONDS = 8 * 24 * 60 * 60;
@@ -41,15 +51,18 @@ export interface EventRecord {
   at: number;
 }
 
-const claimSchema = z.object({ token: z.string(), at: z.number(), eventId: z.string().optional(), recover: z.boolean().optional(), writtenAt: z.number().optional() });
+const claimSchema = z.object({ token: z.string(), at: z.number(), eventId: z.string().optional(), recover: z.boolean().optional(), writtenAt: z.number().optional(), done: z.boolean().optional() });
 
 export const eventRecordKey = (eventId: string): string => `evt:${eventId}`;
-export const findingClaimKey = (findingId: string): string => `claim:finding:${findingId}`;
+/** The claim of a finding (or a group: its id) whose link is at `version` (see `claimFinding`). */
+export const findingClaimKey = (subject: string, version: number): string => `claim:finding:${subject}:v${version}`;
 export const eventClaimKey = (eventId: string): string => `claim:event:${eventId}`;
 
 export interface Claim {
   key: string;
   token: string;
+  /** A finding's (or group's) claim: whose, and the link version it was taken at. */
+  finding?: { subject: string; version: number };
   /** True when this claim was taken over from a crashed holder. */
   recovered: boolean;
   /**
@@ -60,17 +73,40 @@ export interface Claim {
 }
 
 export type ClaimOutcome =
-  | { kind: 'claimed'; claim: Claim; /** Values of `ClaimWait.alsoRead`, when read with the record (not after a takeover). */ also?: unknown[] }
+  | { kind: 'claimed'; claim: Claim }
   | { kind: 'duplicate'; record: EventRecord }
   | { kind: 'busy' };
+
+/** What a finding's claim was decided on: the event's record and the link (raw), read together. */
+export interface FindingState {
+  record: EventRecord | undefined;
+  link: unknown;
+}
+
+export type FindingClaimOutcome =
+  | { kind: 'claimed'; claim: Claim; /** Current while the claim is held: nobody stores the link or the record meanwhile. */ link: unknown }
+  | { kind: 'duplicate'; record: EventRecord }
+  | { kind: 'busy' };
+
+/** A claim of a finding at a guessed version, sent with the event's first read (apply-event.ts readBeforeClaim). */
+export interface EagerClaim {
+  subject: string;
+  version: number;
+  token: string;
+  won: boolean;
+}
+
+/** The version a raw stored link is at (0: absent, or stored before versions). */
+export function linkVersion(raw: unknown): number {
+  const version = typeof raw === 'object' && raw !== null && 'version' in raw ? raw.version : undefined;
+  return typeof version === 'number' && Number.isInteger(version) && version >= 0 ? version : 0;
+}
 
 export interface ClaimWait {
   /** How long to wait for another holder before answering busy (ms). */
   maxWaitMs: number;
   sleep: (ms: number) => Promise<void>;
   pollMs?: number;
-  /** Keys to read in the same storage call as the post-claim record check (see `lookupWith`). */
-  alsoRead?: StoreKeyRef[];
 }
 
 function parseEventRecord(raw: unknown): EventRecord | undefined {
@@ -100,8 +136,8 @@ export class Idempotency {
   }
 
   /**
-   * Takes the claim `key` for `eventId`, waiting while another invocation holds
-   * it; answers `duplicate` as soon as the event's record appears.
+   * Takes the claim `key` (a multi-finding event's) for `eventId`, waiting while another
+   * invocation holds it; answers `duplicate` as soon as the event's record appears.
    */
   async claim(key: string, eventId: string, wait: ClaimWait): Promise<ClaimOutcome> {
     const token = randomUUID();
@@ -110,9 +146,8 @@ export class Idempotency {
     for (;;) {
       const won = await this.store.set(key, { token, at: this.clock.now(), eventId }, { ifAbsent: true, ttlSeconds: CLAIM_TTL_SECONDS });
       if (won) {
-        // A delivery that finished between our lookup and our claim. What the holder reads
-        // next (`wait.alsoRead`, read only now that nobody else can change it) comes along.
-        const { record, also } = await this.lookupWith(eventId, wait.alsoRead ?? []).catch(async (error: unknown) => {
+        // A delivery that finished between our lookup and our claim.
+        const record = await this.lookup(eventId).catch(async (error: unknown) => {
           // Nobody else would release it until it goes stale (CLAIM_STALE_MS): let it go, then fail.
           await this.release({ key, token, recovered: false }).catch(() => undefined);
           throw error;
@@ -121,7 +156,7 @@ export class Idempotency {
           await this.release({ key, token, recovered: false });
           return { kind: 'duplicate', record };
         }
-        return { kind: 'claimed', claim: { key, token, recovered: false }, ...(wait.alsoRead ? { also } : {}) };
+        return { kind: 'claimed', claim: { key, token, recovered: false } };
       }
       const record = await this.lookup(eventId);
       if (record) return { kind: 'duplicate', record };
@@ -139,6 +174,88 @@ export class Idempotency {
       await wait.sleep(pollMs);
       waited += pollMs;
     }
+  }
+
+  /**
+   * Takes the claim of `subject` (a finding, or a group's id) for `eventId`, at the version of its link:
+   * - `start.state`: the record and link already read (the event's first read); else read here.
+   * - `start.eager`: a claim already tried with that read, at a guessed version.
+   * Won at the version the state was read at: the state is current (see the file's comment), no read
+   * follows. Won at another version (a wrong guess): given back, and taken at the read version. Lost:
+   * the holder is done (the link moved on: read again), stale or handed over (taken over, flagged
+   * `recovered`), or alive (wait, reading again, until `maxWaitMs`).
+   */
+  async claimFinding(subject: string, eventId: string, wait: ClaimWait, start: { state?: FindingState; eager?: EagerClaim } = {}): Promise<FindingClaimOutcome> {
+    const pollMs = wait.pollMs ?? 25;
+    let state = start.state;
+    let attempt: EagerClaim | undefined = start.eager?.subject === subject ? start.eager : undefined;
+    let doneSeenAt: number | undefined;
+    let waited = 0;
+    for (;;) {
+      state ??= await this.readState(eventId, subject);
+      if (state.record) {
+        if (attempt?.won) await this.deleteClaim(subject, attempt.version);
+        return { kind: 'duplicate', record: state.record };
+      }
+      const version = linkVersion(state.link);
+      if (attempt && attempt.version !== version) {
+        // A wrong guess: nobody trusts a claim of a version the link is not at; give it back.
+        if (attempt.won) await this.deleteClaim(subject, attempt.version);
+        attempt = undefined;
+      }
+      attempt ??= await this.tryClaim(subject, version, eventId);
+      const key = findingClaimKey(subject, version);
+      if (attempt.won) return { kind: 'claimed', claim: { key, token: attempt.token, recovered: false, finding: { subject, version } }, link: state.link };
+      const holder = claimSchema.safeParse(await this.store.get<unknown>(key));
+      attempt = undefined;
+      const done = holder.success && holder.data.done === true;
+      if (!holder.success || (done && doneSeenAt !== version)) {
+        // Released, or stored the link at the next version (read again: the claim to take is that one).
+        if (done) doneSeenAt = version;
+        state = undefined;
+        continue;
+      }
+      // Done twice at the version the link is still at: the link went back (a store restored or lost
+      // since): taken over as from a crash, so the issue is looked up in Jira before anything is created.
+      if (done || holder.data.recover === true || this.clock.now() - holder.data.at > CLAIM_STALE_MS) {
+        const token = randomUUID();
+        if (await this.store.set(`${key}:takeover:${holder.data.token}`, { token, at: this.clock.now() }, { ifAbsent: true, ttlSeconds: CLAIM_TTL_SECONDS })) {
+          await this.store.set(key, { token, at: this.clock.now(), eventId }, { ttlSeconds: CLAIM_TTL_SECONDS });
+          // The holder stored nothing (its claim is not done): the state read at this version is current.
+          return { kind: 'claimed', claim: { key, token, recovered: true, unrecordedSince: holder.data.writtenAt ?? holder.data.at, finding: { subject, version } }, link: state.link };
+        }
+      }
+      if (waited >= wait.maxWaitMs) return { kind: 'busy' };
+      await wait.sleep(pollMs);
+      waited += pollMs;
+      state = undefined;
+    }
+  }
+
+  /** Tries the claim of `subject` at `version` once (ifAbsent). */
+  async tryClaim(subject: string, version: number, eventId: string): Promise<EagerClaim> {
+    const token = randomUUID();
+    const won = await this.store.set(findingClaimKey(subject, version), { token, at: this.clock.now(), eventId }, { ifAbsent: true, ttlSeconds: CLAIM_TTL_SECONDS });
+    return { subject, version, token, won };
+  }
+
+  /** The event's record and the subject's link, in one storage call. */
+  async readState(eventId: string, subject: string): Promise<FindingState> {
+    const { record, also } = await this.lookupWith(eventId, [{ key: subject, entity: LINK_ENTITY }]);
+    return { record, link: also[0] };
+  }
+
+  private async deleteClaim(subject: string, version: number): Promise<void> {
+    await this.store.delete(findingClaimKey(subject, version));
+  }
+
+  /**
+   * The claim's exit in the transaction that stores its subject's link at the next version: kept, marked
+   * done, never deleted (a taker that read the link before this transaction must not win it afterwards).
+   * Its TTL only clears storage: nobody takes a done claim, and the link has moved past its version.
+   */
+  doneOperation(claim: Claim): TransactionOperation {
+    return { kind: 'set', key: claim.key, value: { token: claim.token, at: this.clock.now(), done: true }, ttlSeconds: CLAIM_TTL_SECONDS };
   }
 
   async release(claim: Claim): Promise<void> {

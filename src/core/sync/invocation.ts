@@ -22,8 +22,9 @@ import { TRANSACTION_LIMIT, type Clock, type KeyValueStore, type Logger, type Pl
 import type { IssueRef } from '../results';
 import { routeFinding } from '../routing';
 import { entityActivityLog, type ActivityLog } from './activity';
-import { Idempotency, findingClaimKey, type Claim, type EventRecord } from './idempotency';
-import { LinkStore, type Link } from './links';
+import { ClaimHints } from './claim-hints';
+import { Idempotency, findingClaimKey, type Claim, type EagerClaim, type EventRecord } from './idempotency';
+import { LinkStore, linkSetOperation, type Link } from './links';
 import type { OutcomeHook, SyncMode } from './outcome';
 import { RetryingTransport } from './retry';
 
@@ -31,6 +32,10 @@ import { RetryingTransport } from './retry';
 export interface FirstRead {
   recorded: EventRecord | undefined;
   guess?: Link;
+  /** The link as stored (`guess` is it parsed): its version decides the claim (idempotency.ts `claimFinding`). */
+  rawLink?: unknown;
+  /** The finding's claim, tried in the same round trip at the version the warm instance remembered (claim-hints.ts). */
+  eager?: EagerClaim;
 }
 
 export interface ProcessorOptions {
@@ -52,6 +57,8 @@ export interface ProcessorOptions {
   onOutcome?: OutcomeHook;
   /** Keys other parts of the invocation want read in the engine's first batch (src/core/prefetch.ts). */
   prefetch?: Prefetch;
+  /** What the warm function instance remembers between invocations (claim-hints.ts); else this invocation's own. */
+  hints?: ClaimHints;
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -75,6 +82,7 @@ export class Invocation {
   readonly users: UserDirectory;
   readonly onOutcome: OutcomeHook | undefined;
   readonly prefetch: Prefetch | undefined;
+  readonly hints: ClaimHints;
 
   deadlineAt = Number.POSITIVE_INFINITY;
   /** True once the link store is known complete (its `meta:links` marker read, or rebuilt from Jira). */
@@ -139,6 +147,7 @@ export class Invocation {
     this.users = new UserDirectory(this.counting, this.store, this.clock);
     this.onOutcome = options.onOutcome;
     this.prefetch = options.prefetch;
+    this.hints = options.hints ?? new ClaimHints();
   }
 
   /** False once less than the reserve is left before the deadline. */
@@ -184,8 +193,54 @@ export class Invocation {
   }
 
   /** Release a claim, or hand it over for recovery when Jira may have a write no link records. */
+  /** Claims tried with a first read (`FirstRead.eager`) and won, until an application takes them. */
+  readonly eagerClaims = new Set<EagerClaim>();
+
+  /** The won eager claim of `subject`, for the application that uses it (it leaves it then). */
+  takeEager(eager: EagerClaim | undefined): EagerClaim | undefined {
+    if (eager) this.eagerClaims.delete(eager);
+    return eager;
+  }
+
+  /** Gives back the eager claims no application took (the event was queued, or not applied at all). */
+  async releaseEagerClaims(): Promise<void> {
+    const left = [...this.eagerClaims];
+    this.eagerClaims.clear();
+    for (const eager of left) {
+      await this.idempotency.release({ key: findingClaimKey(eager.subject, eager.version), token: eager.token, recovered: false }).catch((error: unknown) =>
+        this.logger.warn('could not give back a claim', { error: String(error) }),
+      );
+    }
+  }
+
+  /**
+   * A link stored under its claim: at the version after the claim's (idempotency.ts `claimFinding`).
+   * A link stored without a claim of its own (a repair) keeps the version it was read at.
+   */
+  linkOperation(link: Link, claims: readonly Claim[]): TransactionOperation {
+    const claim = claims.find((c) => c.finding?.subject === link.findingId);
+    return linkSetOperation(claim?.finding ? { ...link, version: claim.finding.version + 1 } : link);
+  }
+
+  /** After the transaction that stored `links` under `claims`: the warm instance remembers their versions. */
+  noteStored(links: readonly Link[], claims: readonly Claim[]): void {
+    for (const link of links) {
+      const claim = claims.find((c) => c.finding?.subject === link.findingId);
+      if (!claim?.finding) continue;
+      this.hints.note(link.findingId, { version: claim.finding.version + 1, projectKey: link.projectKey, issueTypeId: link.issueTypeId });
+      // A group's issue is claimed by the group: the finding's own claim would be of no use to a new finding there.
+      if (!link.group) this.hints.lastCreate = { projectKey: link.projectKey, issueTypeId: link.issueTypeId };
+    }
+  }
+
+  /**
+   * The claim's exit in the transaction that records its event: done when the transaction stores
+   * its subject's link (`linked`, by subject), handed over for recovery when Jira may hold a write no
+   * link records, else released.
+   */
   claimExitOperation(claim: Claim, linked: ReadonlySet<string> = new Set()): TransactionOperation {
     const findingId = findingOfClaim(claim);
+    if (findingId && linked.has(findingId)) return this.idempotency.doneOperation(claim);
     const since = findingId && !linked.has(findingId) ? this.unrecordedWrites.since(findingId) : undefined;
     return since !== undefined ? this.idempotency.recoverOperation(claim, since) : this.idempotency.releaseOperation(claim);
   }
@@ -222,6 +277,5 @@ export class UnrecordedWrites {
 }
 
 function findingOfClaim(claim: Claim): string | undefined {
-  const prefix = findingClaimKey('');
-  return claim.key.startsWith(prefix) ? claim.key.slice(prefix.length) : undefined;
+  return claim.finding?.subject;
 }

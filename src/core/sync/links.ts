@@ -107,6 +107,8 @@ export const linkSchema = z.looseObject({
   findingSnapshot: z.record(z.string(), z.unknown()).optional(),
   /** Present when the issue stands for a group of findings: `findingId` is the group's id then. */
   group: groupSchema.optional(),
+  /** Bumped by every transaction that stores the link under a claim (idempotency.ts `claimFinding`); absent: 0. */
+  version: z.number().int().nonnegative().optional(),
 });
 export type Link = z.infer<typeof linkSchema>;
 

@@ -59,6 +59,8 @@ export interface FindingChange {
   replacedIssueKey?: string;
   /** The finding's data when the event named it by id only and the app kept it (a grouped finding that waited). */
   finding?: Finding;
+  /** The finding's link as this event stored it (what the app knows of an id-only finding, without a read). */
+  link?: Link;
   /** Jira writes made, e.g. `create`, `comment`, `transition 3→31` (see plan.ts `describeWrite`). */
   done: string[];
   reason?: string;
@@ -103,6 +105,7 @@ export function findingChange(outcome: FindingOutcome): FindingChange {
     ...(outcome.statusChange ? { statusChange: outcome.statusChange } : {}),
     ...(outcome.replacedIssueKey ? { replacedIssueKey: outcome.replacedIssueKey } : {}),
     ...(outcome.finding ? { finding: outcome.finding } : {}),
+    ...(outcome.link ? { link: outcome.link } : {}),
     done: outcome.done,
     ...(outcome.reason ? { reason: outcome.reason } : {}),
     ...(outcome.error ? { error: outcome.error } : {}),

@@ -45,6 +45,8 @@ export interface EventProcessor {
    * fails the event when `process` uses it).
    */
   prepare?(events: BacklineEvent[]): Promise<void>;
+  /** Gives back what `prepare` claimed, when `process` will not be called (the delivery was refused). */
+  abandon?(): Promise<void>;
 }
 
 export function createEventProcessor(platform: Platform, options: ProcessorOptions = {}): EventProcessor {
@@ -53,13 +55,21 @@ export function createEventProcessor(platform: Platform, options: ProcessorOptio
     async process(events, { deadlineAt, carries }) {
       inv.deadlineAt = deadlineAt;
       inv.carried = carries ?? new Map();
-      return processAll(inv, events);
+      try {
+        return await processAll(inv, events);
+      } finally {
+        // A claim tried with a first read whose event was queued, or answered without applying it.
+        await inv.releaseEagerClaims();
+      }
     },
     lastRefusal: () => inv.counting.lastRefusal,
+    abandon: () => inv.releaseEagerClaims(),
     async prepare(events) {
-      const first = events.find(isApplicable);
+      const applicable = events.filter(isApplicable);
+      const first = applicable[0];
       if (!first) return;
-      const read = readBeforeClaim(inv, first);
+      // A delivery of one event tries its finding's claim with the read (several: bulk creates claim their own).
+      const read = readBeforeClaim(inv, first, { eager: applicable.length === 1 });
       inv.prepared = { event: first, read };
       await read.then(() => undefined, () => undefined);
     },
@@ -180,7 +190,7 @@ function deferralAfter(inv: Invocation, retry: CodedError): Deferral {
  */
 async function waitForIssue(inv: Invocation, event: BacklineEvent): Promise<EventResult | undefined> {
   if (inv.mode !== 'inline' || event.type !== 'finding.resolved') return undefined;
-  const read = inv.takePrepared(event) ?? readBeforeClaim(inv, event);
+  const read = inv.takePrepared(event) ?? readBeforeClaim(inv, event, { eager: true });
   inv.prepared = { event, read };
   const first = await read.catch(() => undefined);
   if (first?.recorded || first?.guess) return undefined;

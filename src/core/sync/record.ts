@@ -8,7 +8,6 @@ import type { TransactionOperation } from '../ports';
 import type { EventResult } from '../results';
 import type { Claim } from './idempotency';
 import type { Invocation } from './invocation';
-import { linkSetOperation } from './links';
 import { findingChange, summarise, type ApplicableEvent, type FindingOutcome } from './outcome';
 
 export async function recordEvent(inv: Invocation, event: ApplicableEvent, claims: Claim[], outcomes: FindingOutcome[], extra: TransactionOperation[] = []): Promise<EventResult> {
@@ -16,9 +15,8 @@ export async function recordEvent(inv: Invocation, event: ApplicableEvent, claim
   const ops: TransactionOperation[] = [...extra];
   const final = result.status !== 'failed' || !result.error?.retryable;
   if (final && result.status !== 'failed') ops.push(inv.idempotency.recordOperation(event.id, { status: result.status, issues: result.issues ?? [], at: inv.clock.now() }));
-  for (const outcome of outcomes) {
-    if (outcome.link?.issueId) ops.push(linkSetOperation(outcome.link));
-  }
+  const links = outcomes.flatMap((outcome) => (outcome.link?.issueId ? [outcome.link] : []));
+  for (const link of links) ops.push(inv.linkOperation(link, claims));
   const first = outcomes[0];
   const jiraRequests = inv.counting.count - inv.requestStart;
   if (final && result.status !== 'failed') ops.push(...carriedOperations(inv, event, result, first));
@@ -42,9 +40,11 @@ export async function recordEvent(inv: Invocation, event: ApplicableEvent, claim
     }),
   );
   // By the link's own id: a group's link is keyed by the group (grouping/apply-group.ts), as is its claim.
-  const linked = new Set(outcomes.flatMap((o) => (o.link?.issueId ? [o.link.findingId] : [])));
+  const linked = new Set(links.map((link) => link.findingId));
   for (const claim of claims) ops.push(inv.claimExitOperation(claim, linked));
   await inv.transactAll(ops);
+  inv.noteStored(links, claims);
+  if (final && result.status !== 'failed') inv.hints.noteRecorded(event.id);
   for (const findingId of linked) inv.unrecordedWrites.delete(findingId);
   await tellHook(inv, { event, result, mode: inv.mode, projectKey: first?.projectKey ?? '', findings: outcomes.map(findingChange), jiraRequests });
   return result;

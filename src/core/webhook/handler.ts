@@ -61,6 +61,8 @@ export interface WebtriggerDeps {
   processEvents(events: BacklineEvent[], options: { deadlineAt: number }): Promise<EventResult[]>;
   /** Starts the processor's first reads (EventProcessor.prepare) while the handler asks whether a project is connected. */
   prepareEvents?: (events: BacklineEvent[]) => Promise<void>;
+  /** Gives back what `prepareEvents` claimed when the events are not processed (EventProcessor.abandon). */
+  abandonPrepared?: () => Promise<void>;
   /** Whether any Jira project is connected; default: `ConfigRepository.hasAnyProject()` (one KVS list). */
   hasAnyProject?: () => Promise<boolean>;
   /** Shared with the processor: the "last event" record rides in its first storage batch. */
@@ -231,6 +233,7 @@ export async function handleWebtrigger(request: WebtriggerRequest, deps: Webtrig
         deps.prepareEvents?.(events.filter((event) => event.type !== 'ping')),
       ]);
       if (!configured) {
+        await deps.abandonPrepared?.().catch(() => undefined);
         await recordAnswer(platform, events, { httpStatus: 422, outcome: 'not_configured', stored: lastEvent });
         return errorResponse(422, {
           code: 'NOT_CONFIGURED',

@@ -8,7 +8,11 @@
 import { InvocationError, InvocationErrorCode } from '@forge/events';
 import { RetryLaterError } from '../../core/ports';
 import { createAppConsumer } from '../../core/engine';
+import { ClaimHints } from '../../core/sync/claim-hints';
 import { forgePlatform } from '../adapters/platform';
+
+/** Kept by this function instance between messages: the link versions of findings it applied events to (src/core/sync/claim-hints.ts). */
+const hints = new ClaimHints();
 
 interface AsyncEventLike {
   body?: unknown;
@@ -22,7 +26,7 @@ function asRecord(value: unknown): Record<string, unknown> {
 export const consumer = async (event: AsyncEventLike): Promise<InvocationError | undefined> => {
   const retryCount = typeof event?.retryContext?.retryCount === 'number' ? event.retryContext.retryCount : 0;
   try {
-    await createAppConsumer(forgePlatform()).handle(asRecord(event?.body), { retryCount });
+    await createAppConsumer(forgePlatform(), { hints }).handle(asRecord(event?.body), { retryCount });
     return undefined;
   } catch (error) {
     if (error instanceof RetryLaterError) {

@@ -8,6 +8,7 @@ import { createAppProcessor } from '../../core/engine';
 import type { EventProcessor } from '../../core/sync/processor';
 import { Prefetch } from '../../core/prefetch';
 import { SecretCache } from '../../core/secrets/secret-cache';
+import { ClaimHints } from '../../core/sync/claim-hints';
 import { handleWebtrigger, type WebtriggerResponse } from '../../core/webhook/handler';
 import { forgePlatform } from '../adapters/platform';
 
@@ -32,6 +33,8 @@ function headersOf(raw: unknown): Record<string, string[] | undefined> {
  * secret is then not a storage round trip of every delivery (src/core/secrets/secret-cache.ts).
  */
 const signingSecrets = new SecretCache();
+/** Likewise: the link version of findings this instance applied events to (src/core/sync/claim-hints.ts). */
+const hints = new ClaimHints();
 
 export const webtrigger = async (request: ForgeWebtriggerRequest): Promise<WebtriggerResponse> => {
   const platform = forgePlatform();
@@ -40,7 +43,7 @@ export const webtrigger = async (request: ForgeWebtriggerRequest): Promise<Webtr
   const prefetch = new Prefetch();
   // Made on first use, inside the handler's error boundary: a failure there is a 503, not a Forge 500.
   let made: EventProcessor | undefined;
-  const processor = () => (made ??= createAppProcessor(platform, { configs, prefetch }));
+  const processor = () => (made ??= createAppProcessor(platform, { configs, prefetch, hints }));
   return handleWebtrigger(
     {
       method: typeof request.method === 'string' ? request.method : '',
@@ -55,6 +58,7 @@ export const webtrigger = async (request: ForgeWebtriggerRequest): Promise<Webtr
       prefetch,
       signingSecrets,
       prepareEvents: (events) => processor().prepare?.(events) ?? Promise.resolve(),
+      abandonPrepared: () => made?.abandon?.() ?? Promise.resolve(),
       processEvents: (events, options) => processor().process(events, options),
     },
   );

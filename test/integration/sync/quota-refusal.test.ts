@@ -46,7 +46,7 @@ it('a create refused for the quota is retried as exactly the create: no issue re
   expect(refused?.error).toMatchObject({ code: 'JIRA_UNAVAILABLE', retryable: true });
   expect(await restRoutes(h)).toEqual({ 'POST /rest/api/3/issue': 1 });
   // Nothing to recover: the claim is released, not handed over.
-  expect(await h.platform.store.get(findingClaimKey('fnd_quota'))).toBeUndefined();
+  expect(await h.platform.store.get(findingClaimKey('fnd_quota', 0))).toBeUndefined();
 
   await refillPool(h);
   await h.control('POST', '/_sim/stats/reset');
@@ -62,7 +62,7 @@ it('a create answered 504 may have been saved: the retry looks for the issue fir
   const created = event('finding.created', { finding: finding('fnd_504') }, at(1));
   const [failed] = await h.run(created);
   expect(failed?.status).toBe('failed');
-  expect(await h.platform.store.get(findingClaimKey('fnd_504'))).toMatchObject({ recover: true });
+  expect(await h.platform.store.get(findingClaimKey('fnd_504', 0))).toMatchObject({ recover: true });
 
   await h.control('POST', '/_sim/stats/reset');
   const [retried] = await h.run(created);
@@ -100,7 +100,7 @@ it('an issue created before a transition refused for the quota stays "maybe save
   const opened = event('remediation.pr_opened', { ...pr(703), findings: [finding('fnd_pr_new')] }, at(1));
   const [refused] = await h.run(opened);
   expect(refused?.status).toBe('failed');
-  expect(await h.platform.store.get(findingClaimKey('fnd_pr_new'))).toMatchObject({ recover: true });
+  expect(await h.platform.store.get(findingClaimKey('fnd_pr_new', 0))).toMatchObject({ recover: true });
 
   const [retried] = await h.run(opened);
   expect(retried?.status).not.toBe('failed');
@@ -120,7 +120,9 @@ it('a comment refused for the quota after idempotent writes: the claim is releas
   const second = event('remediation.pr_opened', { ...pr(702), findings: [{ id: 'fnd_warm' }] }, at(2));
   const [refused] = await h.run(second);
   expect(refused?.status).toBe('failed');
-  expect(await h.platform.store.get(findingClaimKey('fnd_warm'))).toBeUndefined();
+  // Its link is at version 2 after two stored events: their claims are kept, done; the refused one's is gone.
+  expect(await h.platform.store.get(findingClaimKey('fnd_warm', 1))).toMatchObject({ done: true });
+  expect(await h.platform.store.get(findingClaimKey('fnd_warm', 2))).toBeUndefined();
 
   await h.control('POST', '/_sim/stats/reset');
   const [retried] = await h.run(second);

@@ -16,7 +16,7 @@ import { CodedError } from '../../errors';
 import type { Finding, FindingRef } from '../../events/schema';
 import { MAX_BATCH_KEYS, type StoreKeyRef, type TransactionOperation } from '../../ports';
 import { applyToFinding, NO_FINDING_DATA } from '../apply-finding';
-import { findingClaimKey, inProgressError, type Claim, type EventRecord } from '../idempotency';
+import { inProgressError, type Claim, type EventRecord } from '../idempotency';
 import type { Invocation } from '../invocation';
 import { linkRef, parseLink, type Group, type Link } from '../links';
 import type { ApplicableEvent, FindingOutcome } from '../outcome';
@@ -113,7 +113,7 @@ async function routedGroup(inv: Invocation, finding: Finding, remediation: Param
  * request. Under the finding's claim, so two events about it do not interleave; an older one changes nothing.
  */
 export async function keepWaiting(inv: Invocation, event: ApplicableEvent, unit: Extract<Unit, { kind: 'wait' }>): Promise<FindingOutcome | { duplicate: EventRecord } | CodedError> {
-  const claimed = await inv.idempotency.claim(findingClaimKey(unit.finding.id), event.id, inv.claimWait());
+  const claimed = await inv.idempotency.claimFinding(unit.finding.id, event.id, inv.claimWait());
   if (claimed.kind === 'duplicate') return { duplicate: claimed.record };
   if (claimed.kind === 'busy') return inProgressError(`An event about finding ${unit.finding.id}`);
   const at = Date.parse(event.occurredAt);
@@ -157,10 +157,10 @@ export interface GroupApplication {
 /** Applies the event to one group under the group's claim. */
 export async function applyGroup(inv: Invocation, event: ApplicableEvent, unit: Extract<Unit, { kind: 'group' }>): Promise<GroupApplication | { duplicate: EventRecord } | CodedError> {
   const { groupId } = unit.ref;
-  const claimed = await inv.idempotency.claim(findingClaimKey(groupId), event.id, { ...inv.claimWait(), alsoRead: [linkRef(groupId)] });
+  const claimed = await inv.idempotency.claimFinding(groupId, event.id, inv.claimWait());
   if (claimed.kind === 'duplicate') return { duplicate: claimed.record };
   if (claimed.kind === 'busy') return inProgressError(`An event about the group of finding ${unit.members[0]?.finding.id ?? groupId}`);
-  let raw = claimed.also?.[0];
+  let raw = claimed.link;
   const recover = raw === undefined && (claimed.claim.recovered || !inv.storeComplete);
   if (recover) {
     // The group's issue may exist without its link (a lost store, a write that may have been saved):
