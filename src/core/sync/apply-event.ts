@@ -37,6 +37,16 @@ const duplicateOf = (event: ApplicableEvent, record: EventRecord): EventResult =
 const findingsOf = (event: ApplicableEvent): Array<Finding | FindingRef> => ('finding' in event.data ? [event.data.finding] : event.data.findings);
 
 export async function applyEvent(inv: Invocation, event: ApplicableEvent): Promise<EventApplication> {
+  try {
+    return await applyClaimed(inv, event);
+  } finally {
+    // A claim tried with the first read and not used (a duplicate, a group, an error before the finding):
+    // given back now, or the delivery's next event about the finding would wait for it.
+    await inv.releaseEagerClaims();
+  }
+}
+
+async function applyClaimed(inv: Invocation, event: ApplicableEvent): Promise<EventApplication> {
   inv.requestStart = inv.counting.count;
   const findings = findingsOf(event);
   const first = await (inv.takePrepared(event) ?? readBeforeClaim(inv, event, { eager: true }));

@@ -188,6 +188,21 @@ describe('claims at the link version', () => {
     expect((await linkOf(h, 'fnd_lost'))?.issueKey).toBe(created?.issues?.[0]?.key);
   });
 
+  it('a redelivered event followed by a new one about the same finding in one delivery: the first one’s claim does not hold up the second', async () => {
+    const first = new ClaimHints();
+    const h = await setup({ hints: first });
+    const created = event('finding.created', { finding: finding('fnd_pair') });
+    await h.run(created);
+    // Another instance that knows the finding's version (it stored an earlier event) but not this event.
+    const other = new ClaimHints();
+    const known = first.get('fnd_pair');
+    if (known) other.note('fnd_pair', known);
+    const processor = createAppProcessor(h.platform, { sleep: async () => undefined, hints: other });
+    const [again, updated] = await processor.process([created, event('finding.updated', { finding: finding('fnd_pair', { severity: 'critical' }) })], { deadlineAt: h.platform.clock.now() + 25_000 });
+    expect(again?.status).toBe('duplicate');
+    expect(updated?.status).toBe('updated');
+  });
+
   it('a claim tried with the first read of an event that is not applied is given back', async () => {
     const hints = new ClaimHints();
     const h = await setup({ hints });
