@@ -28,7 +28,7 @@ export function createAppProcessor(platform: Platform, options: ProcessorOptions
   const configs = options.configs ?? new ConfigRepository(platform.store, platform.clock);
   const prefetch = options.prefetch ?? new Prefetch();
   const devops = devopsWiring(platform, configs, prefetch);
-  const processor = createEventProcessor(platform, { ...options, configs, prefetch, onOutcome: appOutcomeHook(platform, combineOutcomeHooks(devops.hook, options.onOutcome), prefetch) });
+  const processor = createEventProcessor(platform, { ...options, configs, prefetch, beforeRecord: devops.beforeRecord, onOutcome: appOutcomeHook(platform, combineOutcomeHooks(devops.hook, options.onOutcome), prefetch) });
   return {
     lastRefusal: () => processor.lastRefusal?.(),
     prepare: (events) => processor.prepare?.(events) ?? Promise.resolve(),
@@ -52,6 +52,7 @@ export function createAppConsumer(platform: Platform, options: ProcessorOptions 
     ...options,
     configs,
     prefetch,
+    beforeRecord: devops.beforeRecord,
     onOutcome: appOutcomeHook(platform, combineOutcomeHooks(devops.hook, options.onOutcome), prefetch),
     keepDeadLetter: (letter) => keepDeadLetter(platform, { ...letter, source: 'consumer' }),
   });

@@ -15,7 +15,7 @@ import { findingRefSchema, type FindingRef } from '../events/schema';
 import type { Prefetch } from '../prefetch';
 import type { Platform } from '../ports';
 import type { ResultStatus } from '../results';
-import type { EventOutcome, FindingChange, OutcomeHook } from '../sync/outcome';
+import type { EventOutcome, FindingChange, OutcomeHook, RecordHook } from '../sync/outcome';
 import { linkRef, parseLink, type Link } from '../sync/links';
 import { DevopsSender, type AppliedEvent, type AppliedFinding, type DevopsFlushReport, type DevopsSwitches } from './sender';
 
@@ -24,6 +24,8 @@ const PR_REACHED = new Set<ResultStatus>(['created', 'updated', 'unchanged']);
 
 export interface DevopsWiring {
   hook: OutcomeHook;
+  /** Notes a new repository or organisation in the event's own transaction (sender.ts `registryOperations`). */
+  beforeRecord: RecordHook;
   /** Sends what the hook collected; the entry point calls it once, after the invocation's events. */
   flush(): Promise<DevopsFlushReport>;
 }
@@ -116,6 +118,10 @@ export function devopsWiring(platform: Platform, configs: Pick<ConfigRepository,
       if (applied) await sender.collect(applied);
       // The consumer applies one event per invocation: nothing else will come to batch with.
       if (outcome.mode === 'consumer') await sender.flush();
+    },
+    beforeRecord: async (outcome) => {
+      const applied = await appliedEvent(platform, outcome);
+      return applied ? sender.registryOperations(applied) : [];
     },
     flush: () => sender.flush(),
   };

@@ -9,10 +9,10 @@
  * and the next event about the finding sends its whole state again (Jira keeps
  * the newest by sequence number).
  */
-import type { FindingRef, PullRequest, Remediation, ResolveReason } from '../events/schema';
+import type { FindingRef } from '../events/schema';
 import { JiraError } from '../jira/http';
-import type { Clock, JiraRequest, JiraTransport, KeyValueStore, Logger } from '../ports';
-import { containerOf, pullRequestOf, vulnerabilityOf, workspaceOf, type PrEventType, type VulnerabilityCause } from './build';
+import type { Clock, JiraRequest, JiraTransport, KeyValueStore, Logger, TransactionOperation } from '../ports';
+import { containerOf, pullRequestOf, vulnerabilityOf, workspaceOf, type VulnerabilityCause } from './build';
 import {
   DEVINFO_BULK_PATH,
   MAX_VULNERABILITIES_PER_REQUEST,
@@ -27,32 +27,10 @@ import {
 import { chunks, devinfoBodies, mergeAssociations, mergeVulnerability, type PendingRepository } from './batching';
 import { keepForRetry, mayPass, retryKept, type DevopsSend, type RetryReport } from './outbox';
 import { Primed, type Prefetch } from '../prefetch';
+import { causeOf, type AppliedEvent, type DevopsSwitches } from './applied';
 import { DEVOPS_REGISTRY_KEY, UNAVAILABLE_RETRY_MS, noteContainer, parseRegistry, readRegistry, unlinkedWorkspaces, type DevopsRegistryData } from './registry';
 
-/** A project's switches (config: showInSecurityTab, showInDevelopmentPanel). */
-export interface DevopsSwitches {
-  securityTab: boolean;
-  developmentPanel: boolean;
-}
-
-/** One finding of an applied event, with the issue the app keeps for it. */
-export interface AppliedFinding {
-  /** As the event carried it, completed from the link's snapshot when the event had only the id. */
-  finding: FindingRef;
-  projectKey: string;
-  issue: { key: string; url: string };
-  /** The finding's previous issue, deleted in Jira and re-created by the app. */
-  deletedIssueKey?: string;
-  /** Its issue was created by this event (a PR event that names a new or waiting finding): it becomes a vulnerability now. */
-  created?: boolean;
-}
-
-/** What an applied event says, in the terms the builders need. */
-export type AppliedEvent =
-  | { type: 'finding.created' | 'finding.updated' | 'finding.reopened'; occurredAt: string; findings: AppliedFinding[] }
-  | { type: 'finding.resolved'; reason: ResolveReason; occurredAt: string; findings: AppliedFinding[] }
-  | { type: 'remediation.resolved'; occurredAt: string; remediation: Remediation; findings: AppliedFinding[] }
-  | { type: PrEventType; occurredAt: string; remediation: Remediation; pullRequest: PullRequest; findings: AppliedFinding[] };
+export type { AppliedEvent, AppliedFinding, DevopsSwitches } from './applied';
 
 export interface DevopsFlushReport {
   /** Jira requests made (each costs a point: docs/performance.md). */
@@ -71,21 +49,6 @@ export interface DevopsSenderDeps {
   switches: (projectKey: string) => Promise<DevopsSwitches>;
 }
 
-function causeOf(event: AppliedEvent): VulnerabilityCause | undefined {
-  switch (event.type) {
-    case 'finding.resolved':
-      return { type: 'finding.resolved', reason: event.reason };
-    case 'finding.created':
-    case 'finding.updated':
-    case 'finding.reopened':
-      return { type: event.type };
-    case 'remediation.resolved':
-      return { type: 'remediation.resolved' };
-    default:
-      return undefined;
-  }
-}
-
 export class DevopsSender {
   private readonly vulnerabilities = new Map<string, Vulnerability>();
   private readonly repositories = new Map<string, PendingRepository>();
@@ -93,6 +56,8 @@ export class DevopsSender {
 
   /** The registry as the engine's first batch read it, when it did (one storage call fewer per invocation). */
   private readonly registryRead = new Primed<unknown>();
+  /** The registry read for this invocation's next flush (and the containers noted in event transactions). */
+  private registry: DevopsRegistryData | undefined;
 
   constructor(private readonly deps: DevopsSenderDeps) {}
 
@@ -101,14 +66,42 @@ export class DevopsSender {
     prefetch.want({ key: DEVOPS_REGISTRY_KEY }, (raw) => this.registryRead.set(raw));
   }
 
-  /** Adds what one applied event changes; nothing is sent until `flush`. */
-  async collect(event: AppliedEvent): Promise<void> {
+  /** The findings of `event` the Security tab shows, with why (their vulnerability's cause). */
+  private async shown(event: AppliedEvent): Promise<Array<{ applied: AppliedEvent['findings'][number]; cause: VulnerabilityCause }>> {
     const eventCause = causeOf(event);
+    const shown: Array<{ applied: AppliedEvent['findings'][number]; cause: VulnerabilityCause }> = [];
     for (const applied of event.findings) {
       const cause: VulnerabilityCause | undefined = eventCause ?? (applied.created ? { type: 'finding.created' } : undefined);
       // A remediation event may carry just the finding's id and the link no snapshot: nothing to show.
       if (!cause || !applied.finding.title) continue;
-      if (!(await this.deps.switches(applied.projectKey)).securityTab) continue;
+      if ((await this.deps.switches(applied.projectKey)).securityTab) shown.push({ applied, cause });
+    }
+    return shown;
+  }
+
+  /**
+   * Before the event's transaction (the engine's `beforeRecord`): a repository or organisation the registry
+   * does not know yet is noted in that transaction, not in a storage write of its own at `flush`.
+   */
+  async registryOperations(event: AppliedEvent): Promise<TransactionOperation[]> {
+    const shown = await this.shown(event);
+    if (shown.length === 0) return [];
+    const registry = await this.loadRegistry();
+    const now = this.deps.clock.now();
+    let changed = false;
+    for (const { applied } of shown) changed = noteContainer(registry, workspaceOf(applied.finding), containerOf(applied.finding), now) || changed;
+    return changed ? [{ kind: 'set', key: DEVOPS_REGISTRY_KEY, value: structuredClone(registry) }] : [];
+  }
+
+  /** The registry for this invocation: as the engine's first batch read it, else read now. */
+  private async loadRegistry(): Promise<DevopsRegistryData> {
+    this.registry ??= parseRegistry(await this.registryRead.get(() => this.deps.store.get<unknown>(DEVOPS_REGISTRY_KEY)));
+    return this.registry;
+  }
+
+  /** Adds what one applied event changes; nothing is sent until `flush`. */
+  async collect(event: AppliedEvent): Promise<void> {
+    for (const { applied, cause } of await this.shown(event)) {
       const vulnerability = vulnerabilityOf({
         finding: applied.finding,
         cause,
@@ -165,7 +158,9 @@ export class DevopsSender {
     const { store, clock, logger } = this.deps;
     let registry: DevopsRegistryData;
     try {
-      registry = parseRegistry(await this.registryRead.get(() => store.get<unknown>(DEVOPS_REGISTRY_KEY)));
+      registry = await this.loadRegistry();
+      // A later flush reads it again (another invocation may have changed it meanwhile).
+      this.registry = undefined;
     } catch (error) {
       report.problems.push(`could not read ${DEVOPS_REGISTRY_KEY}: ${String(error)}`);
       return report;

@@ -25,7 +25,7 @@ import { entityActivityLog, type ActivityLog } from './activity';
 import { ClaimHints } from './claim-hints';
 import { Idempotency, findingClaimKey, type Claim, type EagerClaim, type EventRecord } from './idempotency';
 import { LinkStore, linkSetOperation, type Link } from './links';
-import type { OutcomeHook, SyncMode } from './outcome';
+import type { OutcomeHook, RecordHook, SyncMode } from './outcome';
 import { RetryingTransport } from './retry';
 
 /** What an event's first storage read told: its record (a redelivery), and its finding's link as it was then. */
@@ -55,6 +55,8 @@ export interface ProcessorOptions {
   configs?: ConfigRepository;
   /** Told what each applied or failed event did (src/core/engine.ts wires the app's hooks). */
   onOutcome?: OutcomeHook;
+  /** Adds what a feature stores about an event to the event's transaction (outcome.ts `RecordHook`). */
+  beforeRecord?: RecordHook;
   /** Keys other parts of the invocation want read in the engine's first batch (src/core/prefetch.ts). */
   prefetch?: Prefetch;
   /** What the warm function instance remembers between invocations (claim-hints.ts); else this invocation's own. */
@@ -81,6 +83,7 @@ export class Invocation {
   readonly metadata: JiraMetadata;
   readonly users: UserDirectory;
   readonly onOutcome: OutcomeHook | undefined;
+  readonly beforeRecord: RecordHook | undefined;
   readonly prefetch: Prefetch | undefined;
   readonly hints: ClaimHints;
 
@@ -146,6 +149,7 @@ export class Invocation {
     this.metadata = new JiraMetadata(this.counting, this.store, this.clock);
     this.users = new UserDirectory(this.counting, this.store, this.clock);
     this.onOutcome = options.onOutcome;
+    this.beforeRecord = options.beforeRecord;
     this.prefetch = options.prefetch;
     this.hints = options.hints ?? new ClaimHints();
   }

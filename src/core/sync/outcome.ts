@@ -9,6 +9,7 @@
 import type { ResultError, ResultStatus, EventResult, IssueRef } from '../results';
 import type { BacklineEvent, Finding } from '../events/schema';
 import type { Link } from './links';
+import type { TransactionOperation } from '../ports';
 
 export type SyncMode = 'inline' | 'consumer';
 
@@ -85,6 +86,12 @@ export interface EventOutcome {
 
 /** Must not throw; the processor logs and swallows a hook's error (bookkeeping never fails an event). */
 export type OutcomeHook = (outcome: EventOutcome) => Promise<void>;
+
+/**
+ * Called before an event's outcome is stored: what a feature stores about it goes in the same transaction
+ * (no storage write of its own). A failure is logged and the operations left out.
+ */
+export type RecordHook = (outcome: EventOutcome) => Promise<TransactionOperation[]>;
 
 /** Several hooks as one, called in order; one failing does not stop the others. */
 export function combineOutcomeHooks(...hooks: Array<OutcomeHook | undefined>): OutcomeHook {

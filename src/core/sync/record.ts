@@ -8,7 +8,7 @@ import type { TransactionOperation } from '../ports';
 import type { EventResult } from '../results';
 import type { Claim } from './idempotency';
 import type { Invocation } from './invocation';
-import { findingChange, summarise, type ApplicableEvent, type FindingOutcome } from './outcome';
+import { findingChange, summarise, type ApplicableEvent, type EventOutcome, type FindingOutcome } from './outcome';
 
 export async function recordEvent(inv: Invocation, event: ApplicableEvent, claims: Claim[], outcomes: FindingOutcome[], extra: TransactionOperation[] = []): Promise<EventResult> {
   const result = summarise(event, outcomes);
@@ -39,6 +39,8 @@ export async function recordEvent(inv: Invocation, event: ApplicableEvent, claim
       },
     }),
   );
+  const told: EventOutcome = { event, result, mode: inv.mode, projectKey: first?.projectKey ?? '', findings: outcomes.map(findingChange), jiraRequests };
+  ops.push(...(await featureOperations(inv, told)));
   // By the link's own id: a group's link is keyed by the group (grouping/apply-group.ts), as is its claim.
   const linked = new Set(links.map((link) => link.findingId));
   for (const claim of claims) ops.push(inv.claimExitOperation(claim, linked));
@@ -46,8 +48,19 @@ export async function recordEvent(inv: Invocation, event: ApplicableEvent, claim
   inv.noteStored(links, claims);
   if (final && result.status !== 'failed') inv.hints.noteRecorded(event.id);
   for (const findingId of linked) inv.unrecordedWrites.delete(findingId);
-  await tellHook(inv, { event, result, mode: inv.mode, projectKey: first?.projectKey ?? '', findings: outcomes.map(findingChange), jiraRequests });
+  await tellHook(inv, told);
   return result;
+}
+
+/** What features store with the event (`beforeRecord`); a failure leaves them out, never fails the event. */
+async function featureOperations(inv: Invocation, outcome: EventOutcome): Promise<TransactionOperation[]> {
+  if (!inv.beforeRecord) return [];
+  try {
+    return await inv.beforeRecord(outcome);
+  } catch (error) {
+    inv.logger.warn('record hook failed', { eventId: outcome.event.id, error: error instanceof Error ? error.name : 'error' });
+    return [];
+  }
 }
 
 /** The hook's failure is logged, never the event's: bookkeeping must not fail an applied event. */
