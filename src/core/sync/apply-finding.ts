@@ -20,6 +20,7 @@ import { parseLink, type Group, type Link } from './links';
 import type { ApplicableEvent, FindingOutcome } from './outcome';
 import { describeWrite, emptyLink, isFullFinding, planEvent, type FindingPlan, type JiraWrite } from './plan';
 import { fillIfEmptyToCheck, isEmptyJiraValue } from './plan-fields';
+import type { AlsoOpened } from './plan-lifecycle';
 import { recoverLink } from './recovery';
 import { isSnapshot } from './coalesce';
 import { WriteLedger } from './write-ledger';
@@ -189,11 +190,22 @@ async function planWrites(inv: Invocation, { event, finding, claim, grouped }: T
     const current = await inv.client.getIssue(link.issueId, { fields: toCheck });
     jiraEmpty = Object.fromEntries(toCheck.map((fieldId) => [fieldId, isEmptyJiraValue(current?.fields[fieldId])]));
   }
-  const plan = planEvent({ event, finding, link, creating, config, ...(rendered ? { rendered } : {}), ...(jiraEmpty ? { jiraEmpty } : {}), now });
+  const alsoOpened = openedWith(inv, event);
+  const plan = planEvent({ event, finding, link, creating, config, ...(rendered ? { rendered } : {}), ...(jiraEmpty ? { jiraEmpty } : {}), ...(alsoOpened.length > 0 ? { alsoOpened } : {}), now });
   // Taken over after a failure: a comment may already be on the issue without the link
   // knowing (the write went through, recording it did not). Look before posting again.
   if (claim.recovered && !creating) await dropCommentsAlreadyPosted(inv, plan.writes, link);
   return plan;
+}
+
+/** The PRs opened by events folded into a `remediation.pr_opened` (coalesce.ts), oldest first. */
+function openedWith(inv: Invocation, event: ApplicableEvent): AlsoOpened[] {
+  if (event.type !== 'remediation.pr_opened') return [];
+  return (inv.carried.get(event.id) ?? []).flatMap((carried) =>
+    carried.type === 'remediation.pr_opened' && carried.data.pullRequest.url !== event.data.pullRequest.url
+      ? [{ remediation: carried.data.remediation, pullRequest: carried.data.pullRequest, occurredAt: carried.occurredAt }]
+      : [],
+  );
 }
 
 /** Makes the planned writes and describes the result. */

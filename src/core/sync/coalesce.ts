@@ -16,10 +16,15 @@
  *   the comment riding on the transition. The snapshot is rendered without the
  *   PR's values, as when the events go one by one (apply-finding.ts, `folds`).
  *
- * Other events (resolutions, reopenings, merged and closed PRs, a second PR)
- * each leave their own comment and transition in Jira, so they are never
- * folded, and an event of the finding between two foldable ones keeps them
- * apart: the order of effects is kept.
+ * - A second `remediation.pr_opened` of the finding (naming it alone) joins the
+ *   first: the later PR event carries the earlier one's finding (and snapshot),
+ *   and its plan links every PR folded into it and writes one comment naming
+ *   them all, on the one move to the PR-opened status (plan-lifecycle.ts).
+ *
+ * Other events (resolutions, reopenings, merged and closed PRs) each leave
+ * their own comment and transition in Jira, so they are never folded, and an
+ * event of the finding between two foldable ones keeps them apart: the order
+ * of effects is kept.
  *
  * The folded events are not lost: each is answered with the result of the
  * write that carries it, queued with it (`carries`, defer.ts), and recorded
@@ -54,6 +59,15 @@ export function coalesce(earlier: BacklineEvent, later: BacklineEvent): Backline
     // The PR's own order: a snapshot newer than the PR would be moved before it.
     if (Date.parse(earlier.occurredAt) > Date.parse(later.occurredAt)) return undefined;
     return { ...later, data: { ...later.data, findings: [earlier.data.finding] } };
+  }
+  if (earlier.type === 'remediation.pr_opened' && later.type === 'remediation.pr_opened' && !carriesSnapshot(later)) {
+    // A second PR opened for the finding: one move, both remote links, one comment naming both (plan-lifecycle.ts).
+    const [mine] = earlier.data.findings;
+    const [named] = later.data.findings;
+    if (earlier.data.findings.length !== 1 || later.data.findings.length !== 1 || !mine || named?.id !== mine.id) return undefined;
+    if (Date.parse(earlier.occurredAt) > Date.parse(later.occurredAt)) return undefined;
+    // The earlier event's finding: the snapshot a fold gave it, if any.
+    return { ...later, data: { ...later.data, findings: [mine] } };
   }
   return undefined;
 }

@@ -38,6 +38,18 @@ export function prComment(state: PrState, remediation: Remediation, pr: PullRequ
   return textDoc(runs);
 }
 
+/** One comment for several pull requests opened while their events waited together (coalesce.ts). */
+export function prsOpenedComment(opened: ReadonlyArray<{ remediation: Remediation; pullRequest: PullRequest }>): AdfDocument {
+  const runs: Run[] = [{ text: `Backline opened ${opened.length} pull requests: ` }];
+  opened.forEach(({ remediation, pullRequest }, index) => {
+    if (index > 0) runs.push({ text: index === opened.length - 1 ? ' and ' : ', ' });
+    runs.push({ text: prLabel(pullRequest), href: pullRequest.url });
+    if (remediation.title) runs.push({ text: ` (remediation: ${remediation.title})` });
+  });
+  runs.push({ text: '.' });
+  return textDoc(runs);
+}
+
 const REASON_TEXT: Record<string, string> = {
   fixed: 'the finding was fixed',
   not_detected: 'the finding is no longer detected',

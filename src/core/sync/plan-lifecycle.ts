@@ -7,9 +7,9 @@
  * nothing.
  */
 import type { LifecycleStage, ProjectConfig } from '../config/model';
-import type { BacklineEvent, Finding, FindingRef } from '../events/schema';
+import type { BacklineEvent, Finding, FindingRef, PullRequest, Remediation } from '../events/schema';
 import type { AdfDocument, RemoteLinkInput } from '../jira/issue-types';
-import { prComment, prRemoteLink, resolvedComment, textDoc } from './messages';
+import { prComment, prRemoteLink, prsOpenedComment, resolvedComment, textDoc } from './messages';
 import { type Link, type PrState, prEntry } from './links';
 import { mayMove, moveRule } from './move-policy';
 import type { TransitionWrite } from './jira-writes';
@@ -17,7 +17,14 @@ import type { TransitionWrite } from './jira-writes';
 export interface LifecycleEffects {
   transition?: TransitionWrite;
   comment?: AdfDocument;
-  remoteLink?: RemoteLinkInput;
+  remoteLinks?: RemoteLinkInput[];
+}
+
+/** A pull request opened by an event folded into this one (coalesce.ts): linked and named in its comment. */
+export interface AlsoOpened {
+  remediation: Remediation;
+  pullRequest: PullRequest;
+  occurredAt: string;
 }
 
 interface LifecycleInput {
@@ -28,6 +35,8 @@ interface LifecycleInput {
   stale: boolean;
   creating: boolean;
   finding: Finding | FindingRef;
+  /** PRs of `remediation.pr_opened` events folded into this one, oldest first. */
+  alsoOpened?: readonly AlsoOpened[];
 }
 
 /** The transition to a stage, when the stage is configured and the policy allows the move from the link's status. */
@@ -96,28 +105,41 @@ function findingReopened(input: LifecycleInput): LifecycleEffects {
 const PR_STAGE: Record<PrState, LifecycleStage> = { open: 'prOpened', merged: 'prMerged', closed: 'prClosed' };
 
 function pullRequestChanged(input: LifecycleInput, event: Extract<BacklineEvent, { type: 'remediation.pr_opened' | 'remediation.pr_merged' | 'remediation.pr_closed' }>): LifecycleEffects {
-  const { link } = input;
   const prState: PrState = event.type === 'remediation.pr_opened' ? 'open' : event.type === 'remediation.pr_merged' ? 'merged' : 'closed';
-  const { remediation, pullRequest } = event.data;
-  const pr = prEntry(link, remediation, pullRequest, event.occurredAt);
+  const folded = prState === 'open' ? (input.alsoOpened ?? []) : [];
+  const effects: LifecycleEffects = { transition: plannedMove(input, PR_STAGE[prState]) };
+  const remoteLinks: RemoteLinkInput[] = [];
+  const toComment: AlsoOpened[] = [];
+  // The PRs folded into this event first (they were opened before it), each as its own event would.
+  for (const pr of [...folded, { remediation: event.data.remediation, pullRequest: event.data.pullRequest, occurredAt: event.occurredAt }]) {
+    const noted = notePullRequest(input, prState, pr);
+    if (noted.remoteLink) remoteLinks.push(noted.remoteLink);
+    if (noted.comment) toComment.push(pr);
+  }
+  // One comment, however many PRs the folded events opened (docs/performance.md "Coalescing").
+  const [only] = toComment;
+  if (only) effects.comment = toComment.length === 1 ? prComment(prState, only.remediation, only.pullRequest) : prsOpenedComment(toComment);
+  if (remoteLinks.length > 0) effects.remoteLinks = remoteLinks;
+  return effects;
+}
+
+/** Records one PR's new state on the link; answers whether its comment and remote link are still to be made. */
+function notePullRequest(input: LifecycleInput, prState: PrState, { remediation, pullRequest, occurredAt }: AlsoOpened): { comment: boolean; remoteLink?: RemoteLinkInput } {
+  const { link } = input;
+  const pr = prEntry(link, remediation, pullRequest, occurredAt);
   if (!input.stale) {
     link.remediationId = remediation.id;
-    if (pr.at <= event.occurredAt) {
+    if (pr.at <= occurredAt) {
       pr.state = prState;
-      pr.at = event.occurredAt;
+      pr.at = occurredAt;
     }
   }
-  const effects: LifecycleEffects = { transition: plannedMove(input, PR_STAGE[prState]) };
   // A PR comment and link never recorded are added even when the event is stale (docs/events.md §6).
-  if (input.config.commentOnLifecycle && !pr.commented[prState]) {
-    effects.comment = prComment(prState, remediation, pullRequest);
-    pr.commented[prState] = true;
-  }
-  if (!pr.linked) {
-    effects.remoteLink = prRemoteLink(remediation, pullRequest, prState);
-    pr.linked = true;
-  }
-  return effects;
+  const comment = input.config.commentOnLifecycle && !pr.commented[prState];
+  if (comment) pr.commented[prState] = true;
+  if (pr.linked) return { comment };
+  pr.linked = true;
+  return { comment, remoteLink: prRemoteLink(remediation, pullRequest, prState) };
 }
 
 function remediationResolved(input: LifecycleInput, event: Extract<BacklineEvent, { type: 'remediation.resolved' }>): LifecycleEffects {

@@ -12,7 +12,7 @@ import type { AdfDocument, RemoteLinkInput } from '../jira/issue-types';
 import { valueFingerprint } from '../mapping/fingerprint';
 import type { RenderedFields } from '../mapping/types';
 import { fieldsToWrite } from './plan-fields';
-import { lifecycleEffects } from './plan-lifecycle';
+import { lifecycleEffects, type AlsoOpened } from './plan-lifecycle';
 import type { JiraWrite, TransitionWrite } from './jira-writes';
 import { type Link, propertyValue } from './links';
 
@@ -45,6 +45,8 @@ export interface PlanInput {
    * A field the app never wrote is written only when this says it is empty.
    */
   jiraEmpty?: Readonly<Record<string, boolean>>;
+  /** PRs of `remediation.pr_opened` events folded into this one (coalesce.ts), oldest first. */
+  alsoOpened?: readonly AlsoOpened[];
   now: number;
 }
 
@@ -70,7 +72,7 @@ export function planEvent(input: PlanInput): FindingPlan {
   // Field values: on create everything rendered; on update only what changed since the app last wrote it.
   const fields = input.rendered && !stale ? fieldsToWrite(input.rendered, link, input.creating, input.jiraEmpty) : {};
 
-  const { transition, comment, remoteLink } = lifecycleEffects({ event, config, link, stale, creating: input.creating, finding: input.finding });
+  const { transition, comment, remoteLinks } = lifecycleEffects({ event, config, link, stale, creating: input.creating, finding: input.finding, ...(input.alsoOpened ? { alsoOpened: input.alsoOpened } : {}) });
 
   // The `backline` property: rewritten only when its content changed.
   const property = propertyValue(link, isFullFinding(input.finding) ? input.finding : undefined);
@@ -81,7 +83,7 @@ export function planEvent(input: PlanInput): FindingPlan {
   const propertyChanged = link.fieldFingerprints[PROPERTY_FINGERPRINT] !== propertyFingerprint;
   link.fieldFingerprints[PROPERTY_FINGERPRINT] = propertyFingerprint;
 
-  const writes = assembleWrites(input.creating, { fields, transition, comment, remoteLink, property, propertyChanged });
+  const writes = assembleWrites(input.creating, { fields, transition, comment, remoteLinks: remoteLinks ?? [], property, propertyChanged });
   return { findingId: link.findingId, writes, stale, next: link };
 }
 
@@ -92,9 +94,9 @@ export function planEvent(input: PlanInput): FindingPlan {
  */
 function assembleWrites(
   creating: boolean,
-  parts: { fields: Record<string, unknown>; transition: TransitionWrite | undefined; comment: AdfDocument | undefined; remoteLink: RemoteLinkInput | undefined; property: Record<string, unknown>; propertyChanged: boolean },
+  parts: { fields: Record<string, unknown>; transition: TransitionWrite | undefined; comment: AdfDocument | undefined; remoteLinks: RemoteLinkInput[]; property: Record<string, unknown>; propertyChanged: boolean },
 ): JiraWrite[] {
-  const { fields, transition, comment, remoteLink, property, propertyChanged } = parts;
+  const { fields, transition, comment, remoteLinks, property, propertyChanged } = parts;
   const writes: JiraWrite[] = [];
   if (creating) {
     writes.push({ kind: 'create', fields, property });
@@ -115,7 +117,7 @@ function assembleWrites(
   }
   // The remote link (an idempotent upsert by globalId) goes before the write carrying the comment (not
   // idempotent in Jira): if a later write failed after the comment was posted, the retry would post it twice.
-  if (remoteLink) writes.splice(creating ? 1 : 0, 0, { kind: 'remotelink', link: remoteLink });
+  writes.splice(creating ? 1 : 0, 0, ...remoteLinks.map((link): JiraWrite => ({ kind: 'remotelink', link })));
   return writes;
 }
 

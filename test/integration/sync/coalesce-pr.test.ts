@@ -128,3 +128,44 @@ it('a queued write whose own event was applied before (a redelivery) hands the e
   expect(await issueOf(h)).toMatchObject({ status: 'To Do' });
   expect(await h.platform.store.get(eventRecordKey(created.id))).toMatchObject({ status: 'created' });
 });
+
+it('created + two PRs opened waiting together: one create, both PRs linked, one move carrying one comment that names both', async () => {
+  const events = [
+    event('finding.created', { finding: finding(FINDING, { severity: 'medium' }) }, '2026-11-28T10:00:00Z'),
+    event('remediation.pr_opened', { ...pr(811), findings: [{ id: FINDING }] }, '2026-11-28T10:00:02Z'),
+    event('remediation.pr_opened', { ...pr(812), findings: [{ id: FINDING }] }, '2026-11-28T10:00:03Z'),
+  ];
+  const oneByOne = await setup({ mode: 'inline' });
+  await oneByOne.run(event('finding.created', { finding: finding('fnd_warm', { severity: 'medium' }) }));
+  await oneByOne.run(event('remediation.pr_opened', { ...pr(1), findings: [{ id: 'fnd_warm' }] }));
+  await oneByOne.control('POST', '/_sim/stats/reset');
+  for (const e of events) await oneByOne.run(e);
+  // create; remote link + transition carrying the first comment and the property; remote link + the property
+  // (it lists the PRs) + comment.
+  expect(await restRequests(oneByOne)).toBe(6);
+
+  const h = await underPressure();
+  const [, ...results] = await h.run(event('finding.updated', { finding: finding('fnd_warm', { severity: 'medium', title: 'Warm' }) }), ...events);
+  expect(results.map((r) => r.status)).toEqual(['queued', 'queued', 'queued']);
+  const queued = h.platform.queue.pushes.flat().map((m) => m.body as unknown as QueuedEvent);
+  expect(queued.map((q) => [q.event.id, (q.carries ?? []).map((e) => e.id)])).toEqual([[events[2]?.id, [events[0]?.id, events[1]?.id]]]);
+
+  await h.control('POST', '/_sim/stats/reset');
+  await h.control('POST', '/_sim/quota', { pointsPerHour: 1_000_000 });
+  await drainQueue(h);
+  // create; two remote links; the transition carrying the one comment.
+  expect(await restRequests(h)).toBe(4);
+  const folded = await issueOf(h);
+  const separate = await issueOf(oneByOne);
+  expect(folded).toMatchObject({ status: 'In Progress', summary: separate?.summary, priority: separate?.priority, description: separate?.description });
+  expect(folded?.remoteLinks).toEqual(separate?.remoteLinks);
+  expect(folded?.property).toEqual(separate?.property);
+  expect(folded?.comments).toHaveLength(1);
+  expect(folded?.comments[0]).toMatch(/opened 2 pull requests: #811 .*and #812 /);
+  // The link knows both PRs, commented and linked: redelivering either PR event adds nothing.
+  await h.control('POST', '/_sim/stats/reset');
+  const again = await h.run(events[1] as BacklineEvent, events[2] as BacklineEvent);
+  expect(again.map((r) => r.status)).toEqual(['duplicate', 'duplicate']);
+  expect(await restRequests(h)).toBe(0);
+  for (const e of events) expect(await h.platform.store.get(eventRecordKey(e.id))).toMatchObject({ status: 'created' });
+});

@@ -34,10 +34,24 @@ it('never folds what leaves its own comment or transition, a PR of several findi
   expect(coalesce(created('a'), prEvent('remediation.pr_opened', ['a', 'b']))).toBeUndefined();
   expect(coalesce(created('a'), prEvent('remediation.pr_opened', ['b']))).toBeUndefined();
   expect(coalesce(created('a', 'x', 30), prEvent('remediation.pr_opened', ['a'], 1, 20))).toBeUndefined();
-  // A second PR keeps its own write (its comment and link), as does a snapshot after a PR.
+  // A snapshot after a PR keeps its own write; so does a second PR opened before the first, or naming two findings.
   const carrier = coalesce(created('a'), prEvent('remediation.pr_opened', ['a'], 1)) as BacklineEvent;
-  expect(coalesce(carrier, prEvent('remediation.pr_opened', ['a'], 2))).toBeUndefined();
   expect(coalesce(carrier, updated('a'))).toBeUndefined();
+  expect(coalesce(prEvent('remediation.pr_opened', ['a'], 1, 40), prEvent('remediation.pr_opened', ['a'], 2, 35))).toBeUndefined();
+  expect(coalesce(carrier, prEvent('remediation.pr_opened', ['a', 'b'], 2))).toBeUndefined();
+  expect(coalesce(carrier, prEvent('remediation.pr_merged', ['a'], 1))).toBeUndefined();
+});
+
+it('folds a second PR opened for the finding into the first: the later PR event, carrying the first one’s snapshot', () => {
+  const carrier = coalesce(created('a', 'snap', 50), prEvent('remediation.pr_opened', ['a'], 1, 51)) as BacklineEvent;
+  const second = prEvent('remediation.pr_opened', ['a'], 2, 52);
+  expect(coalesce(carrier, second)).toMatchObject({ id: second.id, occurredAt: second.occurredAt, data: { pullRequest: { number: 2 }, findings: [{ id: 'a', title: 'snap', severity: 'medium' }] } });
+  // Without a snapshot: the finding as named.
+  expect(coalesce(prEvent('remediation.pr_opened', ['a'], 1, 60), prEvent('remediation.pr_opened', ['a'], 2, 61))).toMatchObject({ data: { pullRequest: { number: 2 }, findings: [{ id: 'a' }] } });
+  const folder = new Folder();
+  const events = [created('c', 'c1', 70), prEvent('remediation.pr_opened', ['c'], 1, 71), prEvent('remediation.pr_opened', ['c'], 2, 72)];
+  for (const e of events) folder.add(e);
+  expect(folder.folds.map((fold) => [fold.event.id, carriedBy(fold).map((e) => e.id)])).toEqual([[events[2]?.id, [events[0]?.id, events[1]?.id]]]);
 });
 
 it('a Folder keeps order, folds only with nothing of the finding in between, and names what each write carries', () => {
