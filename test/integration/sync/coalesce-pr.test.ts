@@ -164,7 +164,7 @@ it('created + two PRs opened waiting together: one create, both PRs linked, one 
   expect(folded?.comments[0]).toMatch(/opened 2 pull requests: #811 .*and #812 /);
   // The link knows both PRs, commented and linked: redelivering either PR event adds nothing.
   await h.control('POST', '/_sim/stats/reset');
-  const again = await h.run(events[1] as BacklineEvent, events[2] as BacklineEvent);
+  const again = await h.run(events[1], events[2]);
   expect(again.map((r) => r.status)).toEqual(['duplicate', 'duplicate']);
   expect(await restRequests(h)).toBe(0);
   for (const e of events) expect(await h.platform.store.get(eventRecordKey(e.id))).toMatchObject({ status: 'created' });
