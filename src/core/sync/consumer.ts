@@ -17,7 +17,6 @@ import type { ResultError } from '../results';
 import { recordNextAttempts } from './next-attempt';
 import { enqueue } from './defer';
 import { CLAIM_STALE_MS } from './idempotency';
-import { queueToWaitForIssue, waitsForIssue } from './wait-for-issue';
 import { afterResetSeconds } from './fair-share';
 import { isQuotaRefusal, msUntilQuotaReset, queueDelaySeconds } from './pacing';
 import { priorityOfAll } from './pressure';
@@ -100,13 +99,14 @@ export function createSyncConsumer(platform: Platform, options: ConsumerOptions)
       const hold = typeof body.holdSeconds === 'number' && body.holdSeconds > 0 ? body.holdSeconds : 0;
       // Fairly spaced beyond Forge's longest delay (fair-share.ts): wait the rest first.
       if (hold > 0) return requeue(platform, event, hold, carries);
+      // A resolution whose finding's creation is still queued waits for it: decided on the event's first read
+      // (the processor's waitForIssue), with no storage call of its own when the issue exists.
       const waited = typeof body.waitedForIssue === 'number' ? body.waitedForIssue : 0;
-      if (await waitsForIssue(platform.store, platform.clock, event, waited)) return queueToWaitForIssue(platform.queue, platform.clock, event, waited, carries);
       const processor = createEventProcessor(platform, { ...processorOptions, mode: 'consumer' });
       // The event's first reads and the project list in one storage round trip (EventProcessor.prepare);
       // a list that fails here is read again, and reported, where the event uses it.
       await Promise.all([processor.prepare?.([event]), processorOptions.configs?.listProjects().catch(() => undefined)]);
-      const [result] = await processor.process([event], { deadlineAt: platform.clock.now() + CONSUMER_BUDGET_MS, carries: new Map([[event.id, carries]]) });
+      const [result] = await processor.process([event], { deadlineAt: platform.clock.now() + CONSUMER_BUDGET_MS, carries: new Map([[event.id, carries]]), waitedForIssue: waited });
       // Applied before (a redelivery): the events folded into it may not have been; each goes on its own.
       if (result?.status === 'duplicate' && carries.length > 0) return enqueue(platform, carries, 0);
       if (!result || result.status !== 'failed') return;

@@ -116,6 +116,8 @@ export class Invocation {
   readonly unrecordedWrites = new UnrecordedWrites();
   /** By event id: the delivered events folded into it (coalesce.ts), recorded with its result (record.ts). */
   carried: ReadonlyMap<string, readonly BacklineEvent[]> = new Map();
+  /** How often the (queued) event already waited for its finding's issue (wait-for-issue.ts). */
+  waitedForIssue = 0;
 
   private readonly reserveMs: number;
   private readonly claimWaitMs: number;

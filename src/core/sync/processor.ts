@@ -36,7 +36,7 @@ export { classify } from './classify';
 
 export interface EventProcessor {
   /** `carries`: by event id, the delivered events folded into it while it waited (coalesce.ts, defer.ts). */
-  process(events: BacklineEvent[], options: { deadlineAt: number; carries?: ReadonlyMap<string, readonly BacklineEvent[]> }): Promise<EventResult[]>;
+  process(events: BacklineEvent[], options: { deadlineAt: number; carries?: ReadonlyMap<string, readonly BacklineEvent[]>; /** The queue consumer: how often the event already waited for its finding's issue (wait-for-issue.ts). */ waitedForIssue?: number }): Promise<EventResult[]>;
   /** The last 429/5xx Jira answered during `process` (for the consumer's retry delay: src/core/sync/pacing.ts). */
   lastRefusal(): Refusal | undefined;
   /**
@@ -52,9 +52,10 @@ export interface EventProcessor {
 export function createEventProcessor(platform: Platform, options: ProcessorOptions = {}): EventProcessor {
   const inv = new Invocation(platform, options);
   return {
-    async process(events, { deadlineAt, carries }) {
+    async process(events, { deadlineAt, carries, waitedForIssue }) {
       inv.deadlineAt = deadlineAt;
       inv.carried = carries ?? new Map();
+      inv.waitedForIssue = waitedForIssue ?? 0;
       try {
         return await processAll(inv, events);
       } finally {
@@ -189,13 +190,14 @@ function deferralAfter(inv: Invocation, retry: CodedError): Deferral {
  * `applyEvent`: a finding with an issue, the common case, costs no read of its own.
  */
 async function waitForIssue(inv: Invocation, event: BacklineEvent): Promise<EventResult | undefined> {
-  if (inv.mode !== 'inline' || event.type !== 'finding.resolved') return undefined;
+  if (event.type !== 'finding.resolved') return undefined;
   const read = inv.takePrepared(event) ?? readBeforeClaim(inv, event, { eager: true });
   inv.prepared = { event, read };
   const first = await read.catch(() => undefined);
   if (first?.recorded || first?.guess) return undefined;
-  if (!(await waitsForIssue(inv.store, inv.clock, event, 0).catch(() => false))) return undefined;
-  const queued = await queueToWaitForIssue(inv.queue, inv.clock, event, 0).then(() => true, () => false);
+  const waited = inv.waitedForIssue;
+  if (!(await waitsForIssue(inv.store, inv.clock, event, waited).catch(() => false))) return undefined;
+  const queued = await queueToWaitForIssue(inv.queue, inv.clock, event, waited, inv.carried.get(event.id) ?? []).then(() => true, () => false);
   if (queued) return { eventId: event.id, type: event.type, status: 'queued', reason: "waits for its finding's issue, still queued" };
   return { eventId: event.id, type: event.type, status: 'failed', error: errorOf(new CodedError('JIRA_UNAVAILABLE', 'Could not queue the event; retry', { retryable: true })) };
 }
