@@ -114,6 +114,8 @@ export function devopsWiring(platform: Platform, configs: Pick<ConfigRepository,
   if (prefetch) sender.prefetchRegistry(prefetch);
   return {
     hook: async (outcome) => {
+      // Jira's hourly points are nearly spent: the issues get them; the panels' sends wait, kept (sender.ts).
+      if (outcome.quotaNearlySpent) sender.holdSends();
       const applied = await appliedEvent(platform, outcome);
       if (applied) await sender.collect(applied);
       // The consumer applies one event per invocation: nothing else will come to batch with.

@@ -25,7 +25,7 @@ import {
   type Vulnerability,
 } from './model';
 import { chunks, devinfoBodies, mergeAssociations, mergeVulnerability, type PendingRepository } from './batching';
-import { keepForRetry, mayPass, retryKept, type DevopsSend, type RetryReport } from './outbox';
+import { absent, describeError, keepReporting, mayPass, retryKept, type DevopsSend, type RetryReport } from './outbox';
 import { Primed, type Prefetch } from '../prefetch';
 import { causeOf, type AppliedEvent, type DevopsSwitches } from './applied';
 import { DEVOPS_REGISTRY_KEY, UNAVAILABLE_RETRY_MS, noteContainer, parseRegistry, readRegistry, unlinkedWorkspaces, type DevopsRegistryData } from './registry';
@@ -39,6 +39,8 @@ export interface DevopsFlushReport {
   pullRequests: number;
   /** Why nothing was sent, or what Jira refused (for logs and Activity). */
   problems: string[];
+  /** Requests kept instead of sent while Jira's hourly points were nearly spent (`holdSends`). */
+  held?: number;
 }
 
 export interface DevopsSenderDeps {
@@ -58,6 +60,7 @@ export class DevopsSender {
   private readonly registryRead = new Primed<unknown>();
   /** The registry read for this invocation's next flush (and the containers noted in event transactions). */
   private registry: DevopsRegistryData | undefined;
+  private held = false;
 
   constructor(private readonly deps: DevopsSenderDeps) {}
 
@@ -138,6 +141,15 @@ export class DevopsSender {
     }
   }
 
+  /**
+   * Jira said the hour's points are nearly spent: the next flush keeps its sends in the outbox instead of
+   * spending points on them (one security submit per queued event, in a storm). The first flush that sends
+   * after the pressure, or the hourly job, sends them merged: up to 1,000 vulnerabilities a request (outbox.ts).
+   */
+  holdSends(): void {
+    this.held = true;
+  }
+
   get pending(): boolean {
     return this.vulnerabilities.size > 0 || this.repositories.size > 0;
   }
@@ -178,36 +190,43 @@ export class DevopsSender {
       ...chunks(vulnerabilities, MAX_VULNERABILITIES_PER_REQUEST).map((chunk) => ({ path: SECURITY_BULK_PATH, body: { operationType: 'NORMAL', providerMetadata: { product: 'Backline' }, vulnerabilities: chunk } })),
       ...devinfoBodies(repositories).map((body) => ({ path: DEVINFO_BULK_PATH, body })),
     ];
+    const held = this.held;
+    this.held = false;
+    // Held under quota pressure: kept, as a send Jira refused for now would be (no problem to report).
+    if (held) report.held = await keepReporting(store, sends, now, report.problems, new Error("held while Jira's hourly points were nearly spent"));
+    else changed = (await this.send(sends, registry, vulnerabilities.length > 0, report, now)) || changed;
+    if (held && report.held !== undefined && !registry.keptSends) changed = registry.keptSends = true;
+    if (changed) await store.set(DEVOPS_REGISTRY_KEY, registry).catch((error: unknown) => report.problems.push(`could not save ${DEVOPS_REGISTRY_KEY}: ${String(error)}`));
+    if (report.problems.length > 0) logger.warn('Security tab / development panel update incomplete', { problems: report.problems });
+    return report;
+  }
+
+  /** Sends (kept ones after them when Jira takes sends again); answers whether the registry changed. */
+  private async send(sends: DevopsSend[], registry: DevopsRegistryData, hasVulnerabilities: boolean, report: DevopsFlushReport, now: number): Promise<boolean> {
     // Kept vulnerabilities may wait for their workspace's link too.
-    const outcome = await this.sendAll(registry, vulnerabilities.length > 0 || registry.keptSends === true, sends, report);
-    changed = outcome.changed || changed;
+    const outcome = await this.sendAll(registry, hasVulnerabilities || registry.keptSends === true, sends, report);
+    let changed = outcome.changed;
     if (outcome.failure !== undefined) {
       const error = outcome.failure;
       if (absent(error)) {
         registry.unavailableUntil = now + UNAVAILABLE_RETRY_MS;
         changed = true;
       } else if (mayPass(error)) {
-        try {
-          const kept = await keepForRetry(store, outcome.unsent, now, error);
-          report.problems.push(`kept ${kept} request(s) for a retry`);
-          if (!registry.keptSends) changed = registry.keptSends = true;
-        } catch (keepError) {
-          report.problems.push(`could not keep the unsent requests: ${describeError(keepError)}`);
-        }
+        const kept = await keepReporting(this.deps.store, outcome.unsent, now, report.problems, error);
+        if (kept !== undefined) report.problems.push(`kept ${kept} request(s) for a retry`);
+        if (kept !== undefined && !registry.keptSends) changed = registry.keptSends = true;
       }
       report.problems.push(describeError(error));
     } else if (registry.keptSends) {
-      // Jira takes sends again: the ones kept earlier go now (bounded), then the flag clears.
-      const retried = await retryKept({ jira: this.deps.jira, store, logger, now });
+      // Jira takes sends again: the ones kept earlier go now (bounded, merged: outbox.ts), then the flag clears.
+      const retried = await retryKept({ jira: this.deps.jira, store: this.deps.store, logger: this.deps.logger, now });
       report.requests += retried.requests;
       if (retried.kept === 0) {
         delete registry.keptSends;
         changed = true;
       }
     }
-    if (changed) await store.set(DEVOPS_REGISTRY_KEY, registry).catch((error: unknown) => report.problems.push(`could not save ${DEVOPS_REGISTRY_KEY}: ${String(error)}`));
-    if (report.problems.length > 0) logger.warn('Security tab / development panel update incomplete', { problems: report.problems });
-    return report;
+    return changed;
   }
 
   /**
@@ -274,13 +293,4 @@ export class DevopsSender {
     }
     return { changed, unsent: [] };
   }
-}
-
-/** 403/404: the site has no Jira Software (or the module is not installed): stop asking for a day. */
-function absent(error: unknown): boolean {
-  return error instanceof JiraError && (error.status === 403 || error.status === 404);
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -82,6 +82,8 @@ export interface EventOutcome {
   findings: FindingChange[];
   /** Jira requests the event used. */
   jiraRequests: number;
+  /** Jira said during this invocation that the hour's points are nearly spent (or refused for them). */
+  quotaNearlySpent?: boolean;
 }
 
 /** Must not throw; the processor logs and swallows a hook's error (bookkeeping never fails an event). */

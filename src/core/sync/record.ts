@@ -8,6 +8,7 @@ import type { TransactionOperation } from '../ports';
 import type { EventResult } from '../results';
 import type { Claim } from './idempotency';
 import type { Invocation } from './invocation';
+import { isQuotaRefusal } from './pacing';
 import { findingChange, summarise, type ApplicableEvent, type EventOutcome, type FindingOutcome } from './outcome';
 
 export async function recordEvent(inv: Invocation, event: ApplicableEvent, claims: Claim[], outcomes: FindingOutcome[], extra: TransactionOperation[] = []): Promise<EventResult> {
@@ -39,7 +40,9 @@ export async function recordEvent(inv: Invocation, event: ApplicableEvent, claim
       },
     }),
   );
-  const told: EventOutcome = { event, result, mode: inv.mode, projectKey: first?.projectKey ?? '', findings: outcomes.map(findingChange), jiraRequests };
+  const refusal = inv.counting.lastRefusal;
+  const quotaNearlySpent = inv.counting.lastRateLimit.nearLimit || (refusal !== undefined && isQuotaRefusal(refusal));
+  const told: EventOutcome = { event, result, mode: inv.mode, projectKey: first?.projectKey ?? '', findings: outcomes.map(findingChange), jiraRequests, ...(quotaNearlySpent ? { quotaNearlySpent } : {}) };
   ops.push(...(await featureOperations(inv, told)));
   // By the link's own id: a group's link is keyed by the group (grouping/apply-group.ts), as is its claim.
   const linked = new Set(links.map((link) => link.findingId));

@@ -133,3 +133,43 @@ describe('kept devops sends', () => {
     expect(pieces.flatMap((piece) => piece.body.vulnerabilities as unknown[])).toEqual(vulnerabilities);
   });
 });
+
+describe('sends held while Jira’s hourly points are nearly spent', () => {
+  it('are kept, not sent; the first send after the pressure takes them along merged: one security submit for all of them', async () => {
+    const { sim, platform, sender, kept, route } = await setup();
+    // Three queued events applied under pressure, each in its own invocation (as the queue consumer does).
+    for (const [index, id] of ['fnd_a', 'fnd_b', 'fnd_a'].entries()) {
+      const held = sender();
+      held.holdSends();
+      const report = await flushOne(held, created(id, id === 'fnd_a' ? 'SEC-1' : 'SEC-2', index + 1));
+      expect(report).toMatchObject({ requests: 0, held: 1, problems: [] });
+    }
+    expect(await route(`POST ${SECURITY_BULK}`)).toBe(0);
+    expect(await kept()).toHaveLength(3);
+    expect(parseRegistry(await platform.store.get(DEVOPS_REGISTRY_KEY)).keptSends).toBe(true);
+
+    // The pressure is over: the next event's own submit, then the three held ones as one request.
+    const next = await flushOne(sender(), created('fnd_c', 'SEC-1', 9));
+    expect(next.problems).toEqual([]);
+    expect(await route(`POST ${SECURITY_BULK}`)).toBe(2);
+    expect([...sim.devops.vulnerabilities.keys()].sort()).toEqual(['fnd_a', 'fnd_b', 'fnd_c']);
+    expect(await kept()).toHaveLength(0);
+    expect(parseRegistry(await platform.store.get(DEVOPS_REGISTRY_KEY)).keptSends).toBeUndefined();
+  });
+
+  it('a merged submit Jira refuses for now stays kept, each part, and goes with the hourly job', async () => {
+    const { sim, platform, sender, kept, fault, route } = await setup();
+    for (const [index, id] of ['fnd_a', 'fnd_b'].entries()) {
+      const held = sender();
+      held.holdSends();
+      await flushOne(held, created(id, index === 0 ? 'SEC-1' : 'SEC-2', index + 1));
+    }
+    await fault({ status: 503, count: 1, match: { method: 'POST', path: SECURITY_BULK } });
+    expect(await runHousekeeping(platform, DEVOPS_HOUSEKEEPING_JOBS)).toEqual([{ job: 'devops-retry-kept-sends', ok: true, summary: '0 kept request(s) sent, 2 still kept, 0 given up' }]);
+    expect(await kept()).toHaveLength(2);
+    expect(await runHousekeeping(platform, DEVOPS_HOUSEKEEPING_JOBS)).toEqual([{ job: 'devops-retry-kept-sends', ok: true, summary: '2 kept request(s) sent, 0 still kept, 0 given up' }]);
+    expect(await route(`POST ${SECURITY_BULK}`)).toBe(2); // the refused merged submit, and the one that went through
+    expect([...sim.devops.vulnerabilities.keys()].sort()).toEqual(['fnd_a', 'fnd_b']);
+    expect(await kept()).toHaveLength(0);
+  });
+});
