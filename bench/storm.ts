@@ -125,7 +125,22 @@ async function sendBatch(installation: Installation, batch: StormEvent[]): Promi
   return { status: response.status, results: parsed.results ?? [] };
 }
 
-async function queueOf(installation: Installation): Promise<{ pending: number; deadLetters: number }> {
+/** `STORM_TRACE=<file>`: what was waiting in each queue, by severity, due or not (for analysis). */
+type QueueSample = Record<string, { due: number; later: number }>;
+
+function sampleOf(pending: Array<{ body?: { event?: { type?: string; data?: { finding?: { severity?: string } } } }; dueAt?: number }>): QueueSample {
+  const sample: QueueSample = {};
+  const now = Date.now();
+  for (const e of pending) {
+    const key = `${e.body?.event?.data?.finding?.severity ?? '?'}:${e.body?.event?.type ?? '?'}`;
+    const row = (sample[key] ??= { due: 0, later: 0 });
+    if ((e.dueAt ?? 0) <= now) row.due += 1;
+    else row.later += 1;
+  }
+  return sample;
+}
+
+async function queueOf(installation: Installation, samples?: QueueSample[]): Promise<{ pending: number; deadLetters: number }> {
   // A runtime busy with its backlog may not accept a connection at once: a minute before giving up on it.
   let response: Response | undefined;
   for (let attempt = 0; attempt < 12 && !response; attempt++) {
@@ -133,7 +148,8 @@ async function queueOf(installation: Installation): Promise<{ pending: number; d
     if (!response) await new Promise((resolve) => setTimeout(resolve, 5_000));
   }
   if (!response) throw new Error(`storm: installation ${installation.name} stopped answering (its errors: ${installation.stateDir}.log)`);
-  const body = (await response.json()) as { pending: unknown[]; deadLetters: unknown[] };
+  const body = (await response.json()) as { pending: Parameters<typeof sampleOf>[0]; deadLetters: unknown[] };
+  samples?.push(sampleOf(body.pending));
   return { pending: body.pending.length, deadLetters: body.deadLetters.length };
 }
 
@@ -169,8 +185,18 @@ export async function runStorm(options: StormOptions, log: (line: string) => voi
     // Fairness: each installation's points while all of them still had work (until the first one is idle).
     let contended: Record<string, number> | undefined;
     let deadLetters = 0;
+    const trace = process.env.STORM_TRACE;
+    const traceSamples: Array<{ at: number; inst: string; sample: QueueSample }> = [];
     for (let poll = 1; ; poll++) {
-      const queues = await Promise.all(installations.map(queueOf));
+      const sampling = trace !== undefined && poll % 4 === 0;
+      const queues = await Promise.all(
+        installations.map(async (inst) => {
+          const samples: QueueSample[] = [];
+          const q = await queueOf(inst, sampling ? samples : undefined);
+          for (const sample of samples) traceSamples.push({ at: sim.simulator.now() - simStart, inst: inst.name, sample });
+          return q;
+        }),
+      );
       if (poll % 20 === 0) {
         const hours = ((sim.simulator.now() - simStart) / 3_600_000).toFixed(1);
         log(`storm: ${hours} simulated h, waiting ${queues.map((q) => q.pending).join(' / ')}, points ${JSON.stringify(sim.simulator.stats.pointsByInstallation)}`);
@@ -215,6 +241,14 @@ export async function runStorm(options: StormOptions, log: (line: string) => voi
         }
         if (issue) (delays[want.severity] ??= []).push((issue.created - (sentAt.get(findingId) ?? issue.created)) / 1000);
       }
+    }
+    if (trace) {
+      const issues = [...sim.simulator.state.issues.values()].map((issue) => {
+        const findingId = (issue.properties.backline as { findingId?: string } | undefined)?.findingId ?? '';
+        const want = storms.map((storm) => storm.expected.get(findingId)).find((e) => e !== undefined);
+        return { findingId, severity: want?.severity, sent: (sentAt.get(findingId) ?? 0) - simStart, created: issue.created - simStart };
+      });
+      fs.writeFileSync(trace, JSON.stringify({ simStart, issues, samples: traceSamples }));
     }
     if (deadLetters > 0) failures.push(`storm: ${deadLetters} dead letters`);
     log(`storm: Jira requests by route: ${JSON.stringify(sim.simulator.stats.byRoute)}; refused (429): ${sim.simulator.stats.rateLimited}`);
