@@ -164,11 +164,8 @@ export class Idempotency {
       if (holder.success && (holder.data.recover === true || this.clock.now() - holder.data.at > CLAIM_STALE_MS)) {
         // Left behind by a crash, or handed over after a failure that may have created an issue
         // in Jira without recording it: exactly one taker wins the takeover marker.
-        const marker = `${key}:takeover:${holder.data.token}`;
-        if (await this.store.set(marker, { token, at: this.clock.now() }, { ifAbsent: true, ttlSeconds: CLAIM_TTL_SECONDS })) {
-          await this.store.set(key, { token, at: this.clock.now(), eventId }, { ttlSeconds: CLAIM_TTL_SECONDS });
-          return { kind: 'claimed', claim: { key, token, recovered: true, unrecordedSince: holder.data.writtenAt ?? holder.data.at } };
-        }
+        const taken = await this.takeOver(key, holder.data, token, eventId);
+        if (taken) return { kind: 'claimed', claim: taken };
       }
       if (waited >= wait.maxWaitMs) return { kind: 'busy' };
       await wait.sleep(pollMs);
@@ -218,18 +215,22 @@ export class Idempotency {
       // Done twice at the version the link is still at: the link went back (a store restored or lost
       // since): taken over as from a crash, so the issue is looked up in Jira before anything is created.
       if (done || holder.data.recover === true || this.clock.now() - holder.data.at > CLAIM_STALE_MS) {
-        const token = randomUUID();
-        if (await this.store.set(`${key}:takeover:${holder.data.token}`, { token, at: this.clock.now() }, { ifAbsent: true, ttlSeconds: CLAIM_TTL_SECONDS })) {
-          await this.store.set(key, { token, at: this.clock.now(), eventId }, { ttlSeconds: CLAIM_TTL_SECONDS });
-          // The holder stored nothing (its claim is not done): the state read at this version is current.
-          return { kind: 'claimed', claim: { key, token, recovered: true, unrecordedSince: holder.data.writtenAt ?? holder.data.at, finding: { subject, version } }, link: state.link };
-        }
+        const taken = await this.takeOver(key, holder.data, randomUUID(), eventId);
+        // The holder stored nothing at this version (a done claim's link went back): the state read at it is current.
+        if (taken) return { kind: 'claimed', claim: { ...taken, finding: { subject, version } }, link: state.link };
       }
       if (waited >= wait.maxWaitMs) return { kind: 'busy' };
       await wait.sleep(pollMs);
       waited += pollMs;
       state = undefined;
     }
+  }
+
+  /** Exactly one taker wins the takeover marker of `holder`'s claim, and holds `key` then, flagged `recovered`. */
+  private async takeOver(key: string, holder: z.infer<typeof claimSchema>, token: string, eventId: string): Promise<Claim | undefined> {
+    if (!(await this.store.set(`${key}:takeover:${holder.token}`, { token, at: this.clock.now() }, { ifAbsent: true, ttlSeconds: CLAIM_TTL_SECONDS }))) return undefined;
+    await this.store.set(key, { token, at: this.clock.now(), eventId }, { ttlSeconds: CLAIM_TTL_SECONDS });
+    return { key, token, recovered: true, unrecordedSince: holder.writtenAt ?? holder.at };
   }
 
   /** Tries the claim of `subject` at `version` once (ifAbsent). */
