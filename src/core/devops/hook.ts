@@ -112,17 +112,24 @@ export function devopsWiring(platform: Platform, configs: Pick<ConfigRepository,
     switches: async (projectKey) => switchesOf(await configs.getProject(projectKey)),
   });
   if (prefetch) sender.prefetchRegistry(prefetch);
+  // The same outcome reaches `beforeRecord` and then `hook`: its applied form is built once.
+  const built = new WeakMap<EventOutcome, Promise<AppliedEvent | undefined>>();
+  const appliedOf = (outcome: EventOutcome): Promise<AppliedEvent | undefined> => {
+    let applied = built.get(outcome);
+    if (!applied) built.set(outcome, (applied = appliedEvent(platform, outcome)));
+    return applied;
+  };
   return {
     hook: async (outcome) => {
       // Jira's hourly points are nearly spent: the issues get them; the panels' sends wait, kept (sender.ts).
       if (outcome.quotaNearlySpent) sender.holdSends();
-      const applied = await appliedEvent(platform, outcome);
+      const applied = await appliedOf(outcome);
       if (applied) await sender.collect(applied);
       // The consumer applies one event per invocation: nothing else will come to batch with.
       if (outcome.mode === 'consumer') await sender.flush();
     },
     beforeRecord: async (outcome) => {
-      const applied = await appliedEvent(platform, outcome);
+      const applied = await appliedOf(outcome);
       return applied ? sender.registryOperations(applied) : [];
     },
     flush: () => sender.flush(),
